@@ -1,0 +1,188 @@
+//! The merge rule (SYNC §1–§2): every field is a last-writer-wins register ordered by HLC.
+//!
+//! Invariants, checked by the property tests in `tests/merge_props.rs`:
+//! - **Commutative and associative**: folding a set of changes in any order or batching gives the same [`State`].
+//! - **Idempotent**: applying a change twice is the same as applying it once.
+//! - **Monotonic**: a field's stamp only grows, so an older change never overwrites a newer one
+//!   (this is what keeps a pulled change from clobbering a newer local edit).
+//!
+//! ```
+//! use huitou_shared::{Change, State};
+//! let older = Change::new("customer", "0193a3c1-0000-7000-8000-000000000001", "phone", "138".into(),
+//!     "001764072000000:00000:deviceAA");
+//! let newer = Change::new("customer", "0193a3c1-0000-7000-8000-000000000001", "phone", "139".into(),
+//!     "001764072000001:00000:deviceBB");
+//! let mut a = State::default();
+//! a.apply(&newer);
+//! a.apply(&older);
+//! let mut b = State::default();
+//! b.apply(&older);
+//! b.apply(&newer);
+//! assert_eq!(a, b);
+//! assert_eq!(a.value("customer", "0193a3c1-0000-7000-8000-000000000001", "phone"), Some(&"139".into()));
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// One field write: the unit of sync (SYNC §2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// UUID v7, unique per change: the idempotency key.
+    pub op: String,
+    pub kind: String,
+    pub id: String,
+    pub field: String,
+    pub value: Value,
+    /// Text form of an [`crate::Hlc`]; its byte order is clock order, so it is compared as text.
+    pub hlc: String,
+    /// User id; the server overwrites it with the authenticated user.
+    #[serde(default)]
+    pub author: String,
+}
+
+impl Change {
+    /// A change with a fresh op id and no author yet.
+    pub fn new(kind: &str, id: &str, field: &str, value: Value, hlc: &str) -> Self {
+        Self {
+            op: crate::model::new_id(),
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            field: field.to_owned(),
+            value,
+            hlc: hlc.to_owned(),
+            author: String::new(),
+        }
+    }
+}
+
+/// The winning write of one field, with who made it (field history starts here).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldState {
+    pub value: Value,
+    pub hlc: String,
+    pub op: String,
+    #[serde(default)]
+    pub author: String,
+}
+
+impl FieldState {
+    pub fn from_change(change: &Change) -> Self {
+        Self {
+            value: change.value.clone(),
+            hlc: change.hlc.clone(),
+            op: change.op.clone(),
+            author: change.author.clone(),
+        }
+    }
+}
+
+/// One record `(kind, id)`: its fields with their winning writes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub fields: BTreeMap<String, FieldState>,
+}
+
+/// What applying a change did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The change is now the field's value.
+    Won,
+    /// The field already holds a newer (or the same) write.
+    Lost,
+}
+
+impl Record {
+    /// Applies the merge rule to one field: the greater `hlc` wins; an equal one is the same change.
+    pub fn apply(&mut self, change: &Change) -> Outcome {
+        match self.fields.get_mut(change.field.as_str()) {
+            Some(current) if current.hlc.as_str() >= change.hlc.as_str() => Outcome::Lost,
+            Some(current) => {
+                *current = FieldState::from_change(change);
+                Outcome::Won
+            }
+            None => {
+                self.fields
+                    .insert(change.field.clone(), FieldState::from_change(change));
+                Outcome::Won
+            }
+        }
+    }
+
+    pub fn value(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field).map(|state| &state.value)
+    }
+
+    /// The field as text, when it is a JSON string.
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.value(field).and_then(Value::as_str)
+    }
+
+    /// True when `deleted` is `true` (the record is in the trash).
+    pub fn is_deleted(&self) -> bool {
+        self.value("deleted")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// The greatest stamp among the record's fields (its last change).
+    pub fn last_hlc(&self) -> Option<&str> {
+        self.fields.values().map(|f| f.hlc.as_str()).max()
+    }
+}
+
+/// The fold of a set of changes: kind → id → record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    kinds: HashMap<String, HashMap<String, Record>>,
+}
+
+impl State {
+    /// Folds one change in with the merge rule.
+    pub fn apply(&mut self, change: &Change) -> Outcome {
+        let records = match self.kinds.get_mut(change.kind.as_str()) {
+            Some(records) => records,
+            None => self.kinds.entry(change.kind.clone()).or_default(),
+        };
+        let record = match records.get_mut(change.id.as_str()) {
+            Some(record) => record,
+            None => records.entry(change.id.clone()).or_default(),
+        };
+        record.apply(change)
+    }
+
+    /// Folds many changes; the result does not depend on their order.
+    pub fn fold<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Self {
+        let mut state = Self::default();
+        for change in changes {
+            state.apply(change);
+        }
+        state
+    }
+
+    pub fn record(&self, kind: &str, id: &str) -> Option<&Record> {
+        self.kinds.get(kind)?.get(id)
+    }
+
+    pub fn value(&self, kind: &str, id: &str, field: &str) -> Option<&Value> {
+        self.record(kind, id)?.value(field)
+    }
+
+    /// Every record of one kind.
+    pub fn records(&self, kind: &str) -> impl Iterator<Item = (&String, &Record)> {
+        self.kinds
+            .get(kind)
+            .into_iter()
+            .flat_map(|records| records.iter())
+    }
+
+    /// Number of records across all kinds.
+    pub fn len(&self) -> usize {
+        self.kinds.values().map(HashMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

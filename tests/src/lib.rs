@@ -1,0 +1,1 @@
+//! Helpers for the black-box tests: spawn a real server, drive a real browser.
