@@ -1,2 +1,5 @@
-//! placeholder
-fn main() {}
+//! Entry point of the web app built by Trunk.
+
+fn main() {
+    huitou_app::start();
+}

@@ -10,5 +10,5 @@ pub mod model;
 pub mod validate;
 
 pub use hlc::{Clock, Hlc};
-pub use merge::{Change, FieldState, Record, State};
+pub use merge::{Change, FieldState, Record, State, TrackedRecord};
 pub use model::{DeviceId, Kind, Role};

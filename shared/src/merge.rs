@@ -119,6 +119,23 @@ impl Record {
         self.value(field).and_then(Value::as_str)
     }
 
+    /// Members of a set field (`tag:<name>` = true), e.g. `members("tag")` → the customer's tags.
+    ///
+    /// ```
+    /// use huitou_shared::{Change, Record};
+    /// let mut record = Record::default();
+    /// record.apply(&Change::new("customer", "x", "tag:好友", true.into(), "001764072000001:00000:deviceAA"));
+    /// record.apply(&Change::new("customer", "x", "tag:vip", false.into(), "001764072000002:00000:deviceAA"));
+    /// assert_eq!(record.members("tag"), vec!["好友"]);
+    /// ```
+    pub fn members(&self, set: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(_, state)| state.value == Value::Bool(true))
+            .filter_map(|(field, _)| field.strip_prefix(set)?.strip_prefix(':'))
+            .collect()
+    }
+
     /// True when `deleted` is `true` (the record is in the trash).
     pub fn is_deleted(&self) -> bool {
         self.value("deleted")
@@ -185,4 +202,87 @@ impl State {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Most overwritten values a [`TrackedRecord`] keeps; the oldest go first.
+pub const MAX_OVERWRITTEN: usize = 50;
+
+/// A record as a device keeps it: the winning fields plus the values they replaced or beat.
+///
+/// The overwritten values are what makes "nothing the user typed vanishes" visible: a local
+/// edit that lost to a concurrent one on another device is still here, with its author and
+/// clock (which names the device), and can be restored by writing it again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrackedRecord {
+    pub kind: String,
+    pub id: String,
+    pub record: Record,
+    #[serde(default)]
+    pub overwritten: Vec<Overwritten>,
+}
+
+/// A value that is no longer a field's value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overwritten {
+    pub field: String,
+    pub state: FieldState,
+}
+
+impl TrackedRecord {
+    pub fn new(kind: &str, id: &str) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Applies the merge rule and keeps whichever write did not win (unless it is the same change).
+    ///
+    /// ```
+    /// use huitou_shared::merge::{Change, TrackedRecord};
+    /// let id = "0193a3c1-0000-7000-8000-000000000001";
+    /// let mine = Change::new("customer", id, "phone", "138".into(), "001764072000001:00000:deviceAA");
+    /// let theirs = Change::new("customer", id, "phone", "139".into(), "001764072000002:00000:deviceBB");
+    /// let mut record = TrackedRecord::new("customer", id);
+    /// record.apply(&mine);
+    /// record.apply(&theirs);
+    /// record.apply(&theirs); // a repeated pull changes nothing
+    /// assert_eq!(record.record.text("phone"), Some("139"));
+    /// assert_eq!(record.overwritten.len(), 1);
+    /// assert_eq!(record.overwritten[0].state.value, "138");
+    /// ```
+    pub fn apply(&mut self, change: &Change) -> Outcome {
+        let previous = self.record.fields.get(change.field.as_str()).cloned();
+        let outcome = self.record.apply(change);
+        let loser = match (outcome, previous) {
+            (Outcome::Won, Some(previous)) => Some(previous),
+            (Outcome::Lost, Some(current)) if current.op != change.op => {
+                Some(FieldState::from_change(change))
+            }
+            _ => None,
+        };
+        if let Some(state) = loser
+            && !self.overwritten.iter().any(|o| o.state.op == state.op)
+        {
+            self.overwritten.push(Overwritten {
+                field: change.field.clone(),
+                state,
+            });
+            if self.overwritten.len() > MAX_OVERWRITTEN {
+                self.overwritten.remove(0);
+            }
+        }
+        outcome
+    }
+
+    /// The key a device stores this record under: `kind/id`.
+    pub fn key(&self) -> String {
+        record_key(&self.kind, &self.id)
+    }
+}
+
+/// The storage key of a record: `kind/id` (so a key range selects one kind).
+pub fn record_key(kind: &str, id: &str) -> String {
+    format!("{kind}/{id}")
 }

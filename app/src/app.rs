@@ -1,0 +1,107 @@
+//! `<App/>`: root contexts (language, theme, replica), sign-in gate, router and the shell.
+
+use crate::components::{nav::Nav, sync_badge::SyncBadge};
+use crate::i18n::{I18n, Key, Locale, use_i18n};
+use crate::pages;
+use crate::replica::{Replica, use_replica};
+use crate::session::{self, Session, Theme};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = RwSignal::new(session::load_locale().unwrap_or_else(Locale::from_browser));
+    provide_context(I18n { locale });
+    let theme = RwSignal::new(session::load_theme());
+    provide_context(theme);
+    let replica = Replica::new(Session::load());
+    provide_context(replica);
+
+    // Keep <html lang> and the theme attribute in step with the settings.
+    Effect::new(move |_| {
+        let root = document().document_element();
+        if let Some(root) = root {
+            let _ = root.set_attribute("lang", locale.get().tag());
+            match theme.get() {
+                Theme::System => {
+                    let _ = root.remove_attribute("data-theme");
+                }
+                Theme::Light => {
+                    let _ = root.set_attribute("data-theme", "light");
+                }
+                Theme::Dark => {
+                    let _ = root.set_attribute("data-theme", "dark");
+                }
+            }
+        }
+    });
+
+    register_service_worker();
+    if let Some(session) = replica.session.get_untracked() {
+        open_session(replica, session);
+    }
+
+    view! {
+        <Router>
+            <Show when=move || replica.session.with(Option::is_some) fallback=|| view! { <pages::login::Login/> }>
+                <Shell/>
+            </Show>
+        </Router>
+    }
+}
+
+/// Loads the user's replica from IndexedDB and starts syncing.
+pub fn open_session(replica: Replica, session: Session) {
+    leptos::task::spawn_local(async move {
+        match replica.open(&session).await {
+            Ok(()) => crate::sync::start(replica, session),
+            Err(e) => replica.storage_error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    view! {
+        <div class="shell">
+            <header class="topbar">
+                <a class="brand" href="/">{move || i18n.t(Key::AppName)}</a>
+                <SyncBadge/>
+            </header>
+            <Show when=move || replica.session_expired.get()>
+                <p class="banner banner-warn" role="alert">{move || i18n.t(Key::SessionExpired)}</p>
+            </Show>
+            <Show when=move || replica.storage_error.with(Option::is_some)>
+                <p class="banner banner-error" role="alert">
+                    {move || i18n.t(Key::StorageError)} ": " {move || replica.storage_error.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <main class="content">
+                <Show when=move || replica.loaded.get() fallback=move || view! { <p class="muted">{i18n.t(Key::Loading)}</p> }>
+                    <Routes fallback=move || view! { <p>{i18n.t(Key::NotFound)}</p> }>
+                        <Route path=path!("/") view=pages::customers::CustomerList/>
+                        <Route path=path!("/customers/new") view=pages::customer_form::NewCustomer/>
+                        <Route path=path!("/customers/:id") view=pages::customer::CustomerPage/>
+                        <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
+                        <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
+                        <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
+                        <Route path=path!("/settings") view=pages::settings::Settings/>
+                    </Routes>
+                </Show>
+            </main>
+            <Nav/>
+        </div>
+    }
+}
+
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let container = window.navigator().service_worker();
+    // Registration fails outside a secure context; the app still works online then.
+    let _ = container.register("/sw.js");
+}

@@ -1,0 +1,26 @@
+//! Navigation: a bottom bar on tablets, a side bar on laptops (the CSS decides).
+
+use crate::i18n::{Key, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Nav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="nav" aria-label=move || i18n.t(Key::AppName)>
+            <A href="/" exact=true>
+                <span class="nav-icon" aria-hidden="true">"☰"</span>
+                <span>{move || i18n.t(Key::Customers)}</span>
+            </A>
+            <A href="/visit" attr:class="nav-primary">
+                <span class="nav-icon" aria-hidden="true">"＋"</span>
+                <span>{move || i18n.t(Key::LogVisit)}</span>
+            </A>
+            <A href="/settings">
+                <span class="nav-icon" aria-hidden="true">"⚙"</span>
+                <span>{move || i18n.t(Key::Settings)}</span>
+            </A>
+        </nav>
+    }
+}

@@ -1,0 +1,45 @@
+//! The sync state, visible on every screen: synced / N waiting / offline / rejected.
+
+use crate::i18n::{Key, use_i18n};
+use crate::replica::{Connection, use_replica};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let state = move || {
+        let pending = replica.pending();
+        let rejected = replica.rejected();
+        let connection = replica.connection.get();
+        let mut parts = Vec::new();
+        let class = if rejected > 0 {
+            "badge badge-error"
+        } else if connection == Connection::Offline {
+            "badge badge-offline"
+        } else if pending > 0 {
+            "badge badge-waiting"
+        } else {
+            "badge badge-ok"
+        };
+        match connection {
+            Connection::Offline => parts.push(i18n.t(Key::Offline).to_owned()),
+            Connection::Syncing if pending > 0 => parts.push(i18n.t(Key::Syncing).to_owned()),
+            _ if pending == 0 && rejected == 0 => parts.push(i18n.t(Key::Synced).to_owned()),
+            _ => {}
+        }
+        if pending > 0 {
+            parts.push(format!("{pending} {}", i18n.t(Key::Waiting)));
+        }
+        if rejected > 0 {
+            parts.push(format!("{rejected} {}", i18n.t(Key::Rejected)));
+        }
+        (class, parts.join(" · "))
+    };
+    view! {
+        <A href="/settings" attr:class=move || state().0 attr:data-testid="sync-badge" attr:aria-live="polite">
+            {move || state().1}
+        </A>
+    }
+}

@@ -1,0 +1,235 @@
+//! UI strings in 简体中文, 繁體中文 and English; no user-visible text lives outside this module.
+//!
+//! Every key must have all three translations: the `strings!` table does not compile otherwise.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::ZhCn, Locale::ZhTw, Locale::En];
+
+    /// BCP 47 tag, for `<html lang>` and `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::ZhTw => "zh-TW",
+            Self::En => "en",
+        }
+    }
+
+    /// The language's own name, shown in the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::ZhCn => "简体中文",
+            Self::ZhTw => "繁體中文",
+            Self::En => "English",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let tag = tag.to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            let traditional = ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]
+                .iter()
+                .any(|t| tag.starts_with(t));
+            Some(if traditional { Self::ZhTw } else { Self::ZhCn })
+        } else if tag.starts_with("en") {
+            Some(Self::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first of the browser's preferred languages that we speak; Simplified Chinese otherwise.
+    pub fn from_browser() -> Self {
+        let navigator = web_sys::window().map(|w| w.navigator());
+        let languages = navigator
+            .as_ref()
+            .map(|n| n.languages().to_vec())
+            .unwrap_or_default();
+        languages
+            .iter()
+            .filter_map(|l| l.as_string())
+            .chain(navigator.and_then(|n| n.language()))
+            .find_map(|l| Self::from_tag(&l))
+            .unwrap_or(Self::ZhCn)
+    }
+}
+
+macro_rules! strings {
+    ($($key:ident => $zh_cn:literal, $zh_tw:literal, $en:literal;)*) => {
+        /// A user-visible string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match self {
+                    $(Key::$key => match locale {
+                        Locale::ZhCn => $zh_cn,
+                        Locale::ZhTw => $zh_tw,
+                        Locale::En => $en,
+                    }),*
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    AppName => "回头", "回頭", "Huitou";
+    Tagline => "把新客变成回头客", "把新客變成回頭客", "Turn first-time customers into regulars";
+    SignIn => "登录", "登入", "Sign in";
+    SignOut => "退出登录", "登出", "Sign out";
+    Organisation => "组织", "組織", "Organisation";
+    Username => "用户名", "使用者名稱", "Username";
+    Password => "密码", "密碼", "Password";
+    SigningIn => "正在登录…", "正在登入…", "Signing in…";
+    BadCredentials => "组织、用户名或密码不正确", "組織、使用者名稱或密碼不正確", "Organisation, username or password is wrong";
+    NoNetworkToSignIn => "无法连接服务器，请联网后登录", "無法連線伺服器，請連網後登入", "Cannot reach the server: connect to sign in";
+    Customers => "客户", "客戶", "Customers";
+    LogVisit => "记消费", "記消費", "Log visit";
+    Settings => "设置", "設定", "Settings";
+    Search => "搜索客户", "搜尋客戶", "Search customers";
+    SearchHint => "姓名、电话或标签", "姓名、電話或標籤", "Name, phone or tag";
+    NewCustomer => "新客户", "新客戶", "New customer";
+    EditCustomer => "编辑客户", "編輯客戶", "Edit customer";
+    NoCustomers => "还没有客户，先添加一位吧", "還沒有客戶，先新增一位吧", "No customers yet: add the first one";
+    NoMatches => "没有找到匹配的客户", "沒有找到符合的客戶", "No customer matches";
+    Name => "姓名", "姓名", "Name";
+    Phone => "电话", "電話", "Phone";
+    Gender => "性别", "性別", "Gender";
+    Female => "女", "女", "Female";
+    Male => "男", "男", "Male";
+    OtherGender => "其他", "其他", "Other";
+    Unspecified => "未填", "未填", "Not given";
+    Birthday => "生日", "生日", "Birthday";
+    Calendar => "历法", "曆法", "Calendar";
+    Solar => "公历", "國曆", "Solar";
+    Lunar => "农历", "農曆", "Lunar";
+    LeapMonth => "闰月", "閏月", "Leap month";
+    Year => "年", "年", "Year";
+    Month => "月", "月", "Month";
+    Day => "日", "日", "Day";
+    Tags => "标签", "標籤", "Tags";
+    TagsHint => "用逗号分隔，如：重点客户, 好友", "用逗號分隔，如：重點客戶, 好友", "Separate with commas, e.g. VIP, friend";
+    Save => "保存", "儲存", "Save";
+    Cancel => "取消", "取消", "Cancel";
+    Saved => "已保存", "已儲存", "Saved";
+    NameRequired => "请填写姓名", "請填寫姓名", "Please enter a name";
+    PhoneTooLong => "电话最多 32 个字符", "電話最多 32 個字元", "Phone is at most 32 characters";
+    Call => "打电话", "打電話", "Call";
+    Visits => "消费记录", "消費紀錄", "Visits";
+    NoVisits => "还没有消费记录", "還沒有消費紀錄", "No visits yet";
+    Amount => "金额", "金額", "Amount";
+    PartySize => "人数", "人數", "Party size";
+    Occasion => "场合", "場合", "Occasion";
+    Business => "商务宴请", "商務宴請", "Business";
+    Friends => "朋友聚会", "朋友聚會", "Friends";
+    Family => "家庭聚餐", "家庭聚餐", "Family";
+    OtherOccasion => "其他", "其他", "Other";
+    Items => "菜品 / 商品", "菜品 / 商品", "Dishes / products";
+    ItemsHint => "用逗号分隔", "用逗號分隔", "Separate with commas";
+    Note => "备注", "備註", "Note";
+    ChooseCustomer => "选择客户", "選擇客戶", "Choose a customer";
+    AmountInvalid => "金额必须是不小于 0 的数字", "金額必須是不小於 0 的數字", "Amount must be a number ≥ 0";
+    PartySizeInvalid => "人数必须是不小于 0 的整数", "人數必須是不小於 0 的整數", "Party size must be a whole number ≥ 0";
+    VisitSaved => "消费已记录", "消費已記錄", "Visit logged";
+    Synced => "已同步", "已同步", "Synced";
+    Waiting => "待同步", "待同步", "waiting";
+    Offline => "离线", "離線", "Offline";
+    Syncing => "同步中…", "同步中…", "Syncing…";
+    Rejected => "被拒绝", "被拒絕", "rejected";
+    SyncState => "同步状态", "同步狀態", "Sync state";
+    RejectedChanges => "被服务器拒绝的修改", "被伺服器拒絕的修改", "Changes the server refused";
+    RejectedHelp => "这些修改仍保存在本机，请根据原因更正后重新录入，或交给经理处理。", "這些修改仍保存在本機，請依原因更正後重新輸入，或交給經理處理。", "These edits are kept on this device. Correct them and enter again, or ask a manager.";
+    Discard => "放弃此修改", "放棄此修改", "Discard this edit";
+    SyncNow => "立即同步", "立即同步", "Sync now";
+    Language => "语言", "語言", "Language";
+    Theme => "主题", "主題", "Theme";
+    ThemeSystem => "跟随系统", "跟隨系統", "System";
+    ThemeLight => "浅色", "淺色", "Light";
+    ThemeDark => "深色", "深色", "Dark";
+    ThisDevice => "本设备", "本裝置", "This device";
+    SignedInAs => "当前用户", "目前使用者", "Signed in as";
+    LastVisit => "最近消费", "最近消費", "Last visit";
+    Never => "从未", "從未", "never";
+    FieldHistory => "修改历史", "修改歷史", "Field history";
+    Overwritten => "被覆盖的值", "被覆蓋的值", "Overwritten value";
+    Restore => "恢复", "恢復", "Restore";
+    NoHistory => "没有被覆盖的值", "沒有被覆蓋的值", "No overwritten values";
+    Back => "返回", "返回", "Back";
+    NotFound => "找不到这个页面", "找不到這個頁面", "Page not found";
+    CustomerMissing => "这位客户不在本机（可能已被删除或无权查看）", "這位客戶不在本機（可能已被刪除或無權檢視）", "This customer is not on this device (deleted, or not yours to see)";
+    Loading => "加载中…", "載入中…", "Loading…";
+    StorageError => "本机存储出错", "本機儲存出錯", "Local storage failed";
+    Profile => "资料", "資料", "Profile";
+    ByWhom => "修改人", "修改人", "By";
+    FromDevice => "设备", "裝置", "Device";
+    When => "时间", "時間", "When";
+    CurrentValue => "当前值", "目前值", "Current value";
+    People => "人", "人", "people";
+    SessionExpired => "登录已过期，请重新登录（未同步的修改仍在本机）", "登入已過期，請重新登入（未同步的修改仍在本機）", "Signed out: sign in again (unsynced edits are kept on this device)";
+    Code => "原因代码", "原因代碼", "Code";
+    Manager => "经理", "經理", "Manager";
+    Salesperson => "销售", "銷售", "Salesperson";
+    Admin => "管理员", "管理員", "Admin";
+    YearUnknown => "不详", "不詳", "unknown";
+}
+
+/// The current locale, provided at the root.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    /// Reactive text of `key` in the current locale.
+    pub fn t(self, key: Key) -> &'static str {
+        key.text(self.locale.get())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// Money in the organisation's currency, formatted by the browser for the locale (`¥2,600.00`).
+pub fn money(amount: f64, locale: Locale) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+    let _ = js_sys::Reflect::set(&options, &"currency".into(), &"CNY".into());
+    let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &2.into());
+    let locales = js_sys::Array::of1(&locale.tag().into());
+    let format = js_sys::Intl::NumberFormat::new(&locales, &options);
+    format
+        .format()
+        .call1(&format, &amount.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("¥{amount:.2}"))
+}
+
+/// A date-time formatted by the browser for the locale.
+pub fn date_time(rfc3339: &str, locale: Locale) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(locale.tag(), &options)
+        .as_string()
+        .unwrap_or_else(|| rfc3339.to_owned())
+}

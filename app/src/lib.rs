@@ -1,0 +1,20 @@
+//! Huitou web app: Leptos CSR over an IndexedDB replica that works fully offline.
+//!
+//! Data flow: a tap → [`replica::Replica::edit`] → IndexedDB (records + outbox, one transaction,
+//! [`storage`]) → [`sync`] pushes the outbox and pulls other devices' changes through the
+//! merge rule of `huitou_shared::merge`.
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod replica;
+pub mod session;
+pub mod storage;
+pub mod sync;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

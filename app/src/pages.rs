@@ -1,0 +1,8 @@
+//! One component per route.
+
+pub mod customer;
+pub mod customer_form;
+pub mod customers;
+pub mod login;
+pub mod settings;
+pub mod visit_form;

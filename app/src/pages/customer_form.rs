@@ -1,0 +1,270 @@
+//! New and edit customer: hard data first (name, phone, gender, birthday, tags).
+//! An edit sends only the fields that changed, so edits of different fields on two devices both stay.
+
+use crate::i18n::{Key, use_i18n};
+use crate::replica::use_replica;
+use huitou_shared::Kind;
+use huitou_shared::merge::Record;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::{Value, json};
+
+/// What the form edits, as text the inputs hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Form {
+    name: String,
+    phone: String,
+    gender: String,
+    calendar: String,
+    year: String,
+    month: String,
+    day: String,
+    leap: bool,
+    tags: String,
+}
+
+impl Form {
+    fn from_record(record: &Record) -> Self {
+        let birthday = record.value("birthday");
+        let part = |key: &str| {
+            birthday
+                .and_then(|b| b.get(key))
+                .and_then(Value::as_u64)
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        };
+        Self {
+            name: record.text("name").unwrap_or_default().to_owned(),
+            phone: record.text("phone").unwrap_or_default().to_owned(),
+            gender: record.text("gender").unwrap_or_default().to_owned(),
+            calendar: birthday
+                .and_then(|b| b.get("calendar"))
+                .and_then(Value::as_str)
+                .unwrap_or("solar")
+                .to_owned(),
+            year: part("year"),
+            month: part("month"),
+            day: part("day"),
+            leap: birthday
+                .and_then(|b| b.get("leap"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            tags: record.members("tag").join(", "),
+        }
+    }
+
+    fn birthday(&self) -> Value {
+        let month = self.month.trim().parse::<u64>().ok();
+        let day = self.day.trim().parse::<u64>().ok();
+        match (month, day) {
+            (Some(month), Some(day)) => json!({
+                "calendar": if self.calendar == "lunar" { "lunar" } else { "solar" },
+                "year": self.year.trim().parse::<u64>().ok(),
+                "month": month,
+                "day": day,
+                "leap": self.calendar == "lunar" && self.leap,
+            }),
+            _ => Value::Null,
+        }
+    }
+
+    fn tag_list(&self) -> Vec<String> {
+        self.tags
+            .split([',', '，', '、'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn check(&self) -> Result<(), Key> {
+        if self.name.trim().is_empty() {
+            Err(Key::NameRequired)
+        } else if self.phone.trim().chars().count() > 32 {
+            Err(Key::PhoneTooLong)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The fields that differ from `before` (everything, for a new customer).
+    fn changes(&self, before: &Form) -> Vec<(String, Value)> {
+        let mut fields = Vec::new();
+        let text = |s: &str| {
+            if s.trim().is_empty() {
+                Value::Null
+            } else {
+                Value::String(s.trim().to_owned())
+            }
+        };
+        if self.name.trim() != before.name {
+            fields.push(("name".to_owned(), text(&self.name)));
+        }
+        if self.phone.trim() != before.phone {
+            fields.push(("phone".to_owned(), text(&self.phone)));
+        }
+        if self.gender != before.gender {
+            fields.push(("gender".to_owned(), text(&self.gender)));
+        }
+        if self.birthday() != before.birthday() {
+            fields.push(("birthday".to_owned(), self.birthday()));
+        }
+        let (now, was) = (self.tag_list(), before.tag_list());
+        for tag in now.iter().filter(|t| !was.contains(t)) {
+            fields.push((format!("tag:{tag}"), Value::Bool(true)));
+        }
+        for tag in was.iter().filter(|t| !now.contains(t)) {
+            fields.push((format!("tag:{tag}"), Value::Bool(false)));
+        }
+        fields
+    }
+}
+
+#[component]
+pub fn NewCustomer() -> impl IntoView {
+    view! { <CustomerForm id=None/> }
+}
+
+#[component]
+pub fn EditCustomer() -> impl IntoView {
+    let params = use_params_map();
+    view! { {move || view! { <CustomerForm id=params.with(|p| p.get("id"))/> }} }
+}
+
+#[component]
+fn CustomerForm(id: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let navigate = use_navigate();
+    let before = id
+        .as_ref()
+        .and_then(|id| {
+            replica.records.with_untracked(|r| {
+                r.get(Kind::CUSTOMER, id)
+                    .map(|c| Form::from_record(&c.record))
+            })
+        })
+        .unwrap_or_default();
+    let form = RwSignal::new(Form {
+        calendar: if before.calendar.is_empty() {
+            "solar".into()
+        } else {
+            before.calendar.clone()
+        },
+        ..before.clone()
+    });
+    let error = RwSignal::new(None::<Key>);
+    let is_new = id.is_none();
+    let record_id = id.unwrap_or_else(huitou_shared::model::new_id);
+
+    let save = {
+        let record_id = record_id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let current = form.get_untracked();
+            if let Err(key) = current.check() {
+                error.set(Some(key));
+                return;
+            }
+            let mut fields = current.changes(&before);
+            if is_new {
+                let owner = replica
+                    .session
+                    .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+                    .unwrap_or_default();
+                fields.push(("owner".into(), Value::String(owner)));
+                fields.push(("created_at".into(), Value::String(now_rfc3339())));
+            }
+            let record_id = record_id.clone();
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                if !fields.is_empty()
+                    && let Err(e) = replica.edit(Kind::CUSTOMER, &record_id, fields).await
+                {
+                    replica.storage_error.set(Some(e.to_string()));
+                    return;
+                }
+                navigate(&format!("/customers/{record_id}"), Default::default());
+            });
+        }
+    };
+
+    let input = move |key: Key,
+                      name: &'static str,
+                      kind: &'static str,
+                      get: fn(&Form) -> String,
+                      set: fn(&mut Form, String)| {
+        view! {
+            <label class="field">
+                <span>{move || i18n.t(key)}</span>
+                <input type=kind name=name prop:value=move || form.with(get)
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="page">
+            <h1>{move || if is_new { i18n.t(Key::NewCustomer) } else { i18n.t(Key::EditCustomer) }}</h1>
+            <form class="card form" on:submit=save novalidate>
+                {input(Key::Name, "name", "text", |f| f.name.clone(), |f, v| f.name = v)}
+                {input(Key::Phone, "phone", "tel", |f| f.phone.clone(), |f, v| f.phone = v)}
+                <fieldset class="field">
+                    <legend>{move || i18n.t(Key::Gender)}</legend>
+                    <div class="choices">
+                        {[("female", Key::Female), ("male", Key::Male), ("other", Key::OtherGender)].into_iter().map(|(value, key)| view! {
+                            <label class="choice">
+                                <input type="radio" name="gender" value=value
+                                    prop:checked=move || form.with(|f| f.gender == value)
+                                    on:change=move |_| form.update(|f| f.gender = value.to_owned())/>
+                                <span>{move || i18n.t(key)}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset class="field">
+                    <legend>{move || i18n.t(Key::Birthday)}</legend>
+                    <div class="row">
+                        <label class="field">
+                            <span>{move || i18n.t(Key::Calendar)}</span>
+                            <select name="calendar" on:change=move |ev| form.update(|f| f.calendar = event_target_value(&ev))>
+                                <option value="solar" selected=move || form.with(|f| f.calendar != "lunar")>{move || i18n.t(Key::Solar)}</option>
+                                <option value="lunar" selected=move || form.with(|f| f.calendar == "lunar")>{move || i18n.t(Key::Lunar)}</option>
+                            </select>
+                        </label>
+                        {input(Key::Year, "birth_year", "number", |f| f.year.clone(), |f, v| f.year = v)}
+                        {input(Key::Month, "birth_month", "number", |f| f.month.clone(), |f, v| f.month = v)}
+                        {input(Key::Day, "birth_day", "number", |f| f.day.clone(), |f, v| f.day = v)}
+                    </div>
+                    <Show when=move || form.with(|f| f.calendar == "lunar")>
+                        <label class="choice">
+                            <input type="checkbox" name="leap" prop:checked=move || form.with(|f| f.leap)
+                                on:change=move |ev| form.update(|f| f.leap = event_target_checked(&ev))/>
+                            <span>{move || i18n.t(Key::LeapMonth)}</span>
+                        </label>
+                    </Show>
+                </fieldset>
+                <label class="field">
+                    <span>{move || i18n.t(Key::Tags)}</span>
+                    <input type="text" name="tags" placeholder=move || i18n.t(Key::TagsHint)
+                        prop:value=move || form.with(|f| f.tags.clone())
+                        on:input=move |ev| form.update(|f| f.tags = event_target_value(&ev))/>
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
+                    <button type="button" class="button" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
+                        {move || i18n.t(Key::Cancel)}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Now as RFC 3339 in the device's time zone.
+pub fn now_rfc3339() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}

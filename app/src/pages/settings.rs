@@ -1,0 +1,95 @@
+//! Settings: language, theme, this device and its sync state (with refused changes), sign out.
+
+use crate::i18n::{Key, use_i18n};
+use crate::pages::login::LanguagePicker;
+use crate::replica::use_replica;
+use crate::session::{self, Session, Theme};
+use huitou_shared::Role;
+use leptos::prelude::*;
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let theme = expect_context::<RwSignal<Theme>>();
+    let user = move || {
+        replica.session.with(|s| {
+            s.as_ref().map(|s| {
+                let role = match s.user.role {
+                    Role::Salesperson => Key::Salesperson,
+                    Role::Manager => Key::Manager,
+                    Role::Admin => Key::Admin,
+                };
+                format!("{} ({}) · {}", s.user.name, i18n.t(role), s.org)
+            })
+        })
+    };
+    let rejected = move || {
+        replica
+            .outbox
+            .get()
+            .into_iter()
+            .filter_map(|e| e.rejection.map(|r| (e.change, r)))
+            .collect::<Vec<_>>()
+    };
+    let sign_out = move |_| {
+        Session::clear();
+        replica.close();
+        replica.session.set(None);
+    };
+    view! {
+        <section class="page">
+            <h1>{move || i18n.t(Key::Settings)}</h1>
+            <section class="card form">
+                <LanguagePicker/>
+                <label class="field field-inline">
+                    <span>{move || i18n.t(Key::Theme)}</span>
+                    <select name="theme" on:change=move |ev| {
+                        let value = match event_target_value(&ev).as_str() {
+                            "light" => Theme::Light,
+                            "dark" => Theme::Dark,
+                            _ => Theme::System,
+                        };
+                        session::save_theme(value);
+                        theme.set(value);
+                    }>
+                        <option value="system" selected=move || theme.get() == Theme::System>{move || i18n.t(Key::ThemeSystem)}</option>
+                        <option value="light" selected=move || theme.get() == Theme::Light>{move || i18n.t(Key::ThemeLight)}</option>
+                        <option value="dark" selected=move || theme.get() == Theme::Dark>{move || i18n.t(Key::ThemeDark)}</option>
+                    </select>
+                </label>
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::SyncState)}</h2>
+                <dl class="facts">
+                    <dt>{move || i18n.t(Key::SignedInAs)}</dt><dd>{user}</dd>
+                    <dt>{move || i18n.t(Key::ThisDevice)}</dt><dd>{move || replica.with_clock(|c| c.device().to_string())}</dd>
+                    <dt>{move || i18n.t(Key::Waiting)}</dt><dd data-testid="pending-count">{move || replica.pending()}</dd>
+                </dl>
+                <button type="button" class="button" on:click=move |_| replica.kick()>{move || i18n.t(Key::SyncNow)}</button>
+            </section>
+            <Show when=move || replica.rejected() != 0>
+                <section class="card">
+                    <h2>{move || i18n.t(Key::RejectedChanges)}</h2>
+                    <p class="muted">{move || i18n.t(Key::RejectedHelp)}</p>
+                    <ul class="list">
+                        {move || rejected().into_iter().map(|(change, rejection)| {
+                            let op = change.op.clone();
+                            view! {
+                                <li class="list-item">
+                                    <span class="list-title">{format!("{}.{} = {}", change.kind, change.field, change.value)}</span>
+                                    <span class="list-sub">{move || i18n.t(Key::Code)} ": " {rejection.code.as_str()} " · " {rejection.message.clone()}</span>
+                                    <button type="button" class="button" on:click=move |_| {
+                                        let op = op.clone();
+                                        leptos::task::spawn_local(async move { replica.discard(&op).await });
+                                    }>{move || i18n.t(Key::Discard)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+            <button type="button" class="button button-danger" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
+        </section>
+    }
+}

@@ -1,0 +1,243 @@
+//! The device's replica in memory: what the UI reads, kept equal to IndexedDB by writing there first.
+//!
+//! Flow of a tap: [`Replica::edit`] stamps the fields with the device clock, writes records +
+//! outbox in one IndexedDB transaction, then updates the in-memory copy and wakes the sync loop.
+
+use crate::session::{self, Session};
+use crate::storage::{OutboxEntry, Storage, StorageError};
+use futures::channel::mpsc::UnboundedSender;
+use huitou_shared::merge::{Change, TrackedRecord};
+use huitou_shared::{Clock, Kind};
+use leptos::prelude::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// All records on this device: kind → id → record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Records {
+    kinds: HashMap<String, HashMap<String, TrackedRecord>>,
+}
+
+impl Records {
+    pub fn put(&mut self, record: TrackedRecord) {
+        self.kinds
+            .entry(record.kind.clone())
+            .or_default()
+            .insert(record.id.clone(), record);
+    }
+
+    pub fn remove(&mut self, kind: &str, id: &str) {
+        if let Some(records) = self.kinds.get_mut(kind) {
+            records.remove(id);
+        }
+    }
+
+    pub fn get(&self, kind: &str, id: &str) -> Option<&TrackedRecord> {
+        self.kinds.get(kind)?.get(id)
+    }
+
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &TrackedRecord> {
+        self.kinds.get(kind).into_iter().flat_map(HashMap::values)
+    }
+
+    /// Child records (visits, contacts, ...) of one customer.
+    pub fn children_of<'a>(
+        &'a self,
+        kind: &'a str,
+        customer_id: &'a str,
+    ) -> impl Iterator<Item = &'a TrackedRecord> + 'a {
+        self.of_kind(kind)
+            .filter(move |r| r.record.text("customer_id") == Some(customer_id))
+    }
+}
+
+/// Where sync stands, for the badge on every screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Connection {
+    #[default]
+    Idle,
+    Syncing,
+    Offline,
+}
+
+#[derive(Clone, Copy)]
+pub struct Replica {
+    pub records: RwSignal<Records>,
+    pub outbox: RwSignal<Vec<OutboxEntry>>,
+    pub connection: RwSignal<Connection>,
+    /// Set when the server no longer accepts the token; unsynced edits stay in the outbox.
+    pub session_expired: RwSignal<bool>,
+    pub session: RwSignal<Option<Session>>,
+    /// False until IndexedDB has been read at start.
+    pub loaded: RwSignal<bool>,
+    pub storage_error: RwSignal<Option<String>>,
+    storage: StoredValue<Option<Rc<Storage>>, LocalStorage>,
+    clock: StoredValue<Option<Clock>>,
+    kick: StoredValue<Option<UnboundedSender<()>>>,
+}
+
+impl Replica {
+    pub fn new(session: Option<Session>) -> Self {
+        Self {
+            records: RwSignal::new(Records::default()),
+            outbox: RwSignal::new(Vec::new()),
+            connection: RwSignal::new(Connection::Idle),
+            session_expired: RwSignal::new(false),
+            session: RwSignal::new(session),
+            loaded: RwSignal::new(false),
+            storage_error: RwSignal::new(None),
+            storage: StoredValue::new_local(None),
+            clock: StoredValue::new(None),
+            kick: StoredValue::new(None),
+        }
+    }
+
+    pub fn storage(&self) -> Option<Rc<Storage>> {
+        self.storage.get_value()
+    }
+
+    /// Opens the signed-in user's database and loads it into memory.
+    pub async fn open(&self, session: &Session) -> Result<(), StorageError> {
+        let storage = Storage::open(&session.database_name()).await?;
+        let records = storage.load_records().await?;
+        let outbox = storage.outbox().await?;
+        let mut all = Records::default();
+        for record in records {
+            all.put(record);
+        }
+        let device = session::device_id();
+        self.clock.set_value(Some(session::load_clock(&device)));
+        self.storage.set_value(Some(Rc::new(storage)));
+        self.records.set(all);
+        self.outbox.set(outbox);
+        self.loaded.set(true);
+        Ok(())
+    }
+
+    /// Closes the database and forgets the in-memory copy (sign-out).
+    pub fn close(&self) {
+        self.storage.set_value(None);
+        self.kick.set_value(None);
+        self.records.set(Records::default());
+        self.outbox.set(Vec::new());
+        self.loaded.set(false);
+    }
+
+    pub fn set_kick(&self, sender: UnboundedSender<()>) {
+        self.kick.set_value(Some(sender));
+    }
+
+    /// Wakes the sync loop (after an edit, on `online`, on a live event).
+    pub fn kick(&self) {
+        self.kick.with_value(|kick| {
+            if let Some(kick) = kick {
+                let _ = kick.unbounded_send(());
+            }
+        });
+    }
+
+    /// Runs `f` on the device clock and saves it, so stamps stay monotonic across reloads.
+    pub fn with_clock<T>(&self, f: impl FnOnce(&mut Clock) -> T) -> T {
+        let mut result = None;
+        self.clock.update_value(|clock| {
+            let clock = clock.get_or_insert_with(|| Clock::new(session::device_id()));
+            result = Some(f(clock));
+            session::save_clock(clock);
+        });
+        result.expect("update_value runs the closure")
+    }
+
+    fn author(&self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+            .unwrap_or_default()
+    }
+
+    /// One user action: several fields of one record, stamped, stored with their outbox entries
+    /// in one transaction, then shown and synced.
+    pub async fn edit(
+        &self,
+        kind: &str,
+        id: &str,
+        fields: Vec<(String, Value)>,
+    ) -> Result<(), StorageError> {
+        let storage = self
+            .storage()
+            .ok_or_else(|| StorageError("not signed in".into()))?;
+        let author = self.author();
+        let changes: Vec<Change> = fields
+            .into_iter()
+            .map(|(field, value)| {
+                let hlc = self.with_clock(|clock| clock.tick(session::now_ms()));
+                let mut change = Change::new(kind, id, &field, value, &hlc.to_string());
+                change.author = author.clone();
+                change
+            })
+            .collect();
+        let records = storage.write_local(&changes).await?;
+        self.show(records);
+        self.refresh_outbox().await;
+        self.kick();
+        Ok(())
+    }
+
+    /// Puts records as stored into the in-memory copy.
+    pub fn show(&self, records: Vec<TrackedRecord>) {
+        if records.is_empty() {
+            return;
+        }
+        self.records.update(|all| {
+            for record in records {
+                all.put(record);
+            }
+        });
+    }
+
+    pub async fn refresh_outbox(&self) {
+        if let Some(storage) = self.storage() {
+            match storage.outbox().await {
+                Ok(entries) => self.outbox.set(entries),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            }
+        }
+    }
+
+    /// Gives up on one refused change.
+    pub async fn discard(&self, op: &str) {
+        if let Some(storage) = self.storage() {
+            if let Err(e) = storage.discard(op).await {
+                self.storage_error.set(Some(e.to_string()));
+            }
+            self.refresh_outbox().await;
+        }
+    }
+
+    /// Changes waiting to be sent (not refused).
+    pub fn pending(&self) -> usize {
+        self.outbox
+            .with(|o| o.iter().filter(|e| e.rejection.is_none()).count())
+    }
+
+    pub fn rejected(&self) -> usize {
+        self.outbox
+            .with(|o| o.iter().filter(|e| e.rejection.is_some()).count())
+    }
+
+    /// Customers not in the trash, most recently changed first.
+    pub fn customers(&self) -> Vec<TrackedRecord> {
+        self.records.with(|all| {
+            let mut customers: Vec<TrackedRecord> = all
+                .of_kind(Kind::CUSTOMER)
+                .filter(|c| !c.record.is_deleted() && c.record.text("name").is_some())
+                .cloned()
+                .collect();
+            customers.sort_by(|a, b| b.record.last_hlc().cmp(&a.record.last_hlc()));
+            customers
+        })
+    }
+}
+
+pub fn use_replica() -> Replica {
+    expect_context::<Replica>()
+}

@@ -1,0 +1,307 @@
+//! The only module that touches IndexedDB (rexie): records with their field clocks, the outbox, and meta.
+//!
+//! Invariants:
+//! - A local edit and its outbox entries are written in one transaction ([`Storage::write_local`]).
+//! - A pulled page and the new cursor are written in one transaction ([`Storage::apply_page`]),
+//!   so a crash never half-applies a page and the cursor never runs ahead of the data.
+//! - Records are merged inside the transaction, so a pulled change never overwrites a newer
+//!   local edit still waiting in the outbox.
+//!
+//! Values are stored as JSON text under out-of-line keys: records under `kind/id` (a key range
+//! selects one kind), outbox entries under their op, meta under its name.
+
+use huitou_shared::api::{RecordRef, Rejection};
+use huitou_shared::merge::{Change, TrackedRecord, record_key};
+use rexie::{KeyRange, ObjectStore, Rexie, Transaction, TransactionMode};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+
+const RECORDS: &str = "records";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+const CURSOR: &str = "cursor";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageError(pub String);
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rexie::Error> for StorageError {
+    fn from(e: rexie::Error) -> Self {
+        Self(format!("IndexedDB: {e:?}"))
+    }
+}
+
+impl From<serde_json::Error> for StorageError {
+    fn from(e: serde_json::Error) -> Self {
+        Self(format!("stored data unreadable: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// A local change waiting to be accepted by the server, or refused by it with a reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub change: Change,
+    /// `None` while waiting; the server's refusal otherwise (it stays until the user discards it).
+    #[serde(default)]
+    pub rejection: Option<Rejection>,
+}
+
+pub struct Storage {
+    db: Rexie,
+}
+
+fn text(value: &impl Serialize) -> Result<JsValue> {
+    Ok(JsValue::from_str(&serde_json::to_string(value)?))
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(value: &JsValue) -> Result<T> {
+    let text = value
+        .as_string()
+        .ok_or_else(|| StorageError("stored value is not text".into()))?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Runs `body` in `tx` and commits; any error aborts the whole transaction. (IndexedDB would
+/// otherwise commit the writes made before the error once the transaction goes idle.)
+async fn all_or_nothing<T>(
+    tx: Transaction,
+    body: impl AsyncFnOnce(&Transaction) -> Result<T>,
+) -> Result<T> {
+    match body(&tx).await {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = tx.abort().await;
+            Err(e)
+        }
+    }
+}
+
+impl Storage {
+    /// Opens (or creates) the database of one signed-in user on this device.
+    pub async fn open(name: &str) -> Result<Self> {
+        let db = Rexie::builder(name)
+            .version(1)
+            .add_object_store(ObjectStore::new(RECORDS))
+            .add_object_store(ObjectStore::new(OUTBOX))
+            .add_object_store(ObjectStore::new(META))
+            .build()
+            .await?;
+        Ok(Self { db })
+    }
+
+    /// Deletes a database (tests, and sign-out of a shared device).
+    pub async fn delete(name: &str) -> Result<()> {
+        Rexie::delete(name).await?;
+        Ok(())
+    }
+
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Every record, for the in-memory replica the UI reads.
+    pub async fn load_records(&self) -> Result<Vec<TrackedRecord>> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx.store(RECORDS)?.get_all(None, None).await?;
+        values.iter().map(parse).collect()
+    }
+
+    /// Records of one kind.
+    pub async fn load_kind(&self, kind: &str) -> Result<Vec<TrackedRecord>> {
+        let range = KeyRange::bound(
+            &format!("{kind}/").into(),
+            &format!("{kind}0").into(),
+            Some(false),
+            Some(true),
+        )
+        .map_err(|e| StorageError(format!("key range: {e:?}")))?;
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx.store(RECORDS)?.get_all(Some(range), None).await?;
+        values.iter().map(parse).collect()
+    }
+
+    pub async fn record(&self, kind: &str, id: &str) -> Result<Option<TrackedRecord>> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let value = tx.store(RECORDS)?.get(record_key(kind, id).into()).await?;
+        value.as_ref().map(parse).transpose()
+    }
+
+    /// Merges changes into their records inside `tx`; returns the records as they now are.
+    async fn merge(store: &rexie::Store, changes: &[Change]) -> Result<Vec<TrackedRecord>> {
+        let mut touched: BTreeMap<String, TrackedRecord> = BTreeMap::new();
+        for change in changes {
+            let key = record_key(&change.kind, &change.id);
+            if !touched.contains_key(&key) {
+                let stored = match store.get(key.clone().into()).await? {
+                    Some(value) => parse(&value)?,
+                    None => TrackedRecord::new(&change.kind, &change.id),
+                };
+                touched.insert(key.clone(), stored);
+            }
+            if let Some(record) = touched.get_mut(&key) {
+                record.apply(change);
+            }
+        }
+        for (key, record) in &touched {
+            store.put(&text(record)?, Some(&key.into())).await?;
+        }
+        Ok(touched.into_values().collect())
+    }
+
+    /// A local edit: the records and the outbox, in one transaction.
+    pub async fn write_local(&self, changes: &[Change]) -> Result<Vec<TrackedRecord>> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let records = Self::merge(&tx.store(RECORDS)?, changes).await?;
+            let outbox = tx.store(OUTBOX)?;
+            for change in changes {
+                let entry = OutboxEntry {
+                    change: change.clone(),
+                    rejection: None,
+                };
+                outbox
+                    .put(&text(&entry)?, Some(&change.op.clone().into()))
+                    .await?;
+            }
+            Ok(records)
+        })
+        .await
+    }
+
+    /// A pulled page: its changes, the revoked records and the new cursor, in one transaction.
+    pub async fn apply_page(
+        &self,
+        changes: &[Change],
+        revoked: &[RecordRef],
+        cursor: &str,
+    ) -> Result<Vec<TrackedRecord>> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, META], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let store = tx.store(RECORDS)?;
+            let records = Self::merge(&store, changes).await?;
+            for gone in revoked {
+                store
+                    .delete(record_key(&gone.kind, &gone.id).into())
+                    .await?;
+            }
+            tx.store(META)?
+                .put(&text(&cursor)?, Some(&CURSOR.into()))
+                .await?;
+            Ok(records)
+        })
+        .await
+    }
+
+    /// Deletes local copies (records no longer visible, or child records of one).
+    pub async fn delete_records(&self, refs: &[RecordRef]) -> Result<()> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS], TransactionMode::ReadWrite)?;
+        let store = tx.store(RECORDS)?;
+        for gone in refs {
+            store
+                .delete(record_key(&gone.kind, &gone.id).into())
+                .await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Where the next pull starts; `None` before the first one.
+    pub async fn cursor(&self) -> Result<Option<String>> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx.store(META)?.get(CURSOR.into()).await?;
+        value.as_ref().map(parse).transpose()
+    }
+
+    /// The outbox in clock order (the order the edits were made).
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+        let values = tx.store(OUTBOX)?.get_all(None, None).await?;
+        let mut entries: Vec<OutboxEntry> = values.iter().map(parse).collect::<Result<_>>()?;
+        entries.sort_by(|a, b| a.change.hlc.cmp(&b.change.hlc));
+        Ok(entries)
+    }
+
+    /// Records the server's answer: accepted ops leave the outbox, refused ones stay with their reason.
+    pub async fn settle(&self, accepted: &[String], rejected: &[Rejection]) -> Result<()> {
+        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let outbox = tx.store(OUTBOX)?;
+            for op in accepted {
+                outbox.delete(op.clone().into()).await?;
+            }
+            for rejection in rejected {
+                if let Some(value) = outbox.get(rejection.op.clone().into()).await? {
+                    let mut entry: OutboxEntry = parse(&value)?;
+                    entry.rejection = Some(rejection.clone());
+                    outbox
+                        .put(&text(&entry)?, Some(&rejection.op.clone().into()))
+                        .await?;
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Replaces outbox changes by re-stamped ones (after `clock_ahead`), fixing the records' stamps
+    /// too, in one transaction. `restamped` pairs each old op with its new change.
+    pub async fn restamp(&self, restamped: &[(String, Change)]) -> Result<Vec<TrackedRecord>> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let outbox = tx.store(OUTBOX)?;
+            let records = tx.store(RECORDS)?;
+            let mut touched = Vec::new();
+            for (old_op, change) in restamped {
+                outbox.delete(old_op.clone().into()).await?;
+                let entry = OutboxEntry {
+                    change: change.clone(),
+                    rejection: None,
+                };
+                outbox
+                    .put(&text(&entry)?, Some(&change.op.clone().into()))
+                    .await?;
+                let key = record_key(&change.kind, &change.id);
+                if let Some(value) = records.get(key.clone().into()).await? {
+                    let mut record: TrackedRecord = parse(&value)?;
+                    // The refused stamp was never accepted anywhere: replace it where it still wins.
+                    if let Some(field) = record.record.fields.get_mut(&change.field)
+                        && field.op == *old_op
+                    {
+                        *field = huitou_shared::FieldState::from_change(change);
+                        records.put(&text(&record)?, Some(&key.into())).await?;
+                        touched.push(record);
+                    }
+                }
+            }
+            Ok(touched)
+        })
+        .await
+    }
+
+    /// Drops one refused change from the outbox (the user gave up on it).
+    pub async fn discard(&self, op: &str) -> Result<()> {
+        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        tx.store(OUTBOX)?.delete(op.into()).await?;
+        tx.done().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,157 @@
+//! `storage.rs` on real IndexedDB in headless Chromium (wasm-bindgen-test).
+//! Run: `cargo test -p huitou-app --target wasm32-unknown-unknown`.
+
+#![cfg(target_arch = "wasm32")]
+
+use huitou_app::storage::Storage;
+use huitou_shared::api::{RecordRef, RejectCode, Rejection};
+use huitou_shared::merge::Change;
+use huitou_shared::model::new_id;
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn hlc(millis: u64, device: &str) -> String {
+    format!("{millis:015}:00000:{device}")
+}
+
+async fn fresh(name: &str) -> Storage {
+    Storage::delete(name).await.expect("delete old database");
+    Storage::open(name).await.expect("open database")
+}
+
+#[wasm_bindgen_test]
+async fn a_local_edit_and_its_outbox_survive_a_reload() {
+    let name = "test-outbox-reload";
+    let storage = fresh(name).await;
+    let id = new_id();
+    let changes = vec![
+        Change::new("customer", &id, "name", json!("王小明"), &hlc(1_000, "deviceAA")),
+        Change::new("customer", &id, "phone", json!("13800138000"), &hlc(1_001, "deviceAA")),
+    ];
+    storage.write_local(&changes).await.unwrap();
+    storage.close();
+
+    let reopened = Storage::open(name).await.unwrap();
+    let outbox = reopened.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    assert_eq!(outbox[0].change.field, "name", "outbox keeps edit order");
+    let record = reopened.record("customer", &id).await.unwrap().unwrap();
+    assert_eq!(record.record.text("phone"), Some("13800138000"));
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_page_and_its_cursor_land_together() {
+    let storage = fresh("test-page").await;
+    let id = new_id();
+    let page = vec![
+        Change::new("customer", &id, "name", json!("李华"), &hlc(2_000, "deviceBB")),
+        Change::new("visit", &new_id(), "customer_id", json!(id), &hlc(2_001, "deviceBB")),
+    ];
+    storage.apply_page(&page, &[], "s2").await.unwrap();
+    assert_eq!(storage.cursor().await.unwrap().as_deref(), Some("s2"));
+    assert_eq!(storage.load_kind("customer").await.unwrap().len(), 1);
+    assert_eq!(storage.load_kind("visit").await.unwrap().len(), 1);
+    assert_eq!(storage.load_records().await.unwrap().len(), 2);
+}
+
+/// A page that fails half-way leaves neither its records nor its cursor behind.
+#[wasm_bindgen_test]
+async fn a_failing_page_applies_nothing() {
+    let name = "test-page-atomic";
+    let storage = fresh(name).await;
+    storage.apply_page(&[], &[], "s1").await.unwrap();
+    storage.close();
+    // Corrupt one stored record behind the module's back, so merging into it fails mid-page.
+    let broken = new_id();
+    let raw = Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("records"))
+        .add_object_store(ObjectStore::new("outbox"))
+        .add_object_store(ObjectStore::new("meta"))
+        .build()
+        .await
+        .unwrap();
+    let tx = raw.transaction(&["records"], TransactionMode::ReadWrite).unwrap();
+    tx.store("records")
+        .unwrap()
+        .put(&"not json".into(), Some(&format!("customer/{broken}").into()))
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+    raw.close();
+
+    let storage = Storage::open(name).await.unwrap();
+    let fine = new_id();
+    let page = vec![
+        Change::new("customer", &fine, "name", json!("先写入"), &hlc(3_000, "deviceBB")),
+        Change::new("customer", &broken, "name", json!("坏记录"), &hlc(3_001, "deviceBB")),
+    ];
+    assert!(storage.apply_page(&page, &[], "s9").await.is_err());
+    assert_eq!(storage.cursor().await.unwrap().as_deref(), Some("s1"), "cursor must not move");
+    assert!(storage.record("customer", &fine).await.unwrap().is_none(), "no half page");
+}
+
+#[wasm_bindgen_test]
+async fn a_pulled_older_change_never_overwrites_a_newer_local_edit() {
+    let storage = fresh("test-local-wins").await;
+    let id = new_id();
+    let mine = Change::new("customer", &id, "phone", json!("139"), &hlc(5_000, "deviceAA"));
+    storage.write_local(std::slice::from_ref(&mine)).await.unwrap();
+    let theirs = Change::new("customer", &id, "phone", json!("138"), &hlc(4_000, "deviceBB"));
+    storage.apply_page(&[theirs], &[], "s3").await.unwrap();
+    let record = storage.record("customer", &id).await.unwrap().unwrap();
+    assert_eq!(record.record.text("phone"), Some("139"));
+    assert_eq!(record.overwritten.len(), 1, "the losing value stays visible");
+    assert_eq!(record.overwritten[0].state.value, json!("138"));
+}
+
+#[wasm_bindgen_test]
+async fn settle_removes_accepted_and_keeps_refused_with_reason() {
+    let storage = fresh("test-settle").await;
+    let id = new_id();
+    let ok = Change::new("customer", &id, "name", json!("张三"), &hlc(6_000, "deviceAA"));
+    let bad = Change::new("visit", &new_id(), "amount", json!(-1), &hlc(6_001, "deviceAA"));
+    storage.write_local(&[ok.clone(), bad.clone()]).await.unwrap();
+    let refusal = Rejection {
+        op: bad.op.clone(),
+        code: RejectCode::Invalid,
+        message: "visit.amount: must be a number ≥ 0".into(),
+    };
+    storage.settle(std::slice::from_ref(&ok.op), &[refusal.clone()]).await.unwrap();
+    let outbox = storage.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].rejection.as_ref(), Some(&refusal));
+}
+
+#[wasm_bindgen_test]
+async fn revoked_records_are_deleted_with_the_page() {
+    let storage = fresh("test-revoke").await;
+    let id = new_id();
+    storage
+        .apply_page(&[Change::new("customer", &id, "name", json!("赵六"), &hlc(7_000, "deviceBB"))], &[], "s1")
+        .await
+        .unwrap();
+    let gone = RecordRef { kind: "customer".into(), id: id.clone() };
+    storage.apply_page(&[], &[gone], "s2").await.unwrap();
+    assert!(storage.record("customer", &id).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn restamp_replaces_refused_stamps_in_outbox_and_record() {
+    let storage = fresh("test-restamp").await;
+    let id = new_id();
+    let ahead = Change::new("customer", &id, "name", json!("钱七"), &hlc(99_000_000, "deviceAA"));
+    storage.write_local(std::slice::from_ref(&ahead)).await.unwrap();
+    let mut fixed = ahead.clone();
+    fixed.op = new_id();
+    fixed.hlc = hlc(8_000, "deviceAA");
+    storage.restamp(&[(ahead.op.clone(), fixed.clone())]).await.unwrap();
+    let outbox = storage.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].change.hlc, fixed.hlc);
+    let record = storage.record("customer", &id).await.unwrap().unwrap();
+    assert_eq!(record.record.fields["name"].hlc, fixed.hlc);
+}
