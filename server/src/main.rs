@@ -1,1 +1,138 @@
-fn main() {}
+//! The `huitou-server` command line: `serve` and `user add`.
+
+use clap::{Parser, Subcommand};
+use huitou_server::{Config, auth, store};
+use huitou_shared::Role;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "huitou-server", version, about = "Huitou sync server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and the web app with --static).
+    Serve {
+        #[arg(long, env = "HUITOU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[arg(
+            long,
+            env = "HUITOU_DATABASE_URL",
+            default_value = "sqlite://data/huitou.db"
+        )]
+        database: String,
+        /// The built web app (e.g. app/dist).
+        #[arg(long = "static", env = "HUITOU_STATIC")]
+        static_dir: Option<PathBuf>,
+        /// Create the demo organisation and fill an empty database with samples.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from the first line of stdin.
+    Add {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = |s: &str| Role::parse(s))]
+        role: Role,
+        /// Display name (defaults to the user name).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(
+            long,
+            env = "HUITOU_DATABASE_URL",
+            default_value = "sqlite://data/huitou.db"
+        )]
+        database: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            listen,
+            database,
+            static_dir,
+            demo,
+        } => {
+            let running = huitou_server::start(Config {
+                listen,
+                database_url: database,
+                static_dir,
+                demo,
+            })
+            .await?;
+            println!("Huitou is running at http://{}/", running.addr);
+            shutdown_signal().await?;
+            running.stop().await?;
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    org,
+                    username,
+                    role,
+                    name,
+                    database,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            anyhow::ensure!(!password.is_empty(), "no password on stdin");
+            let store = store::open(&database).await?;
+            let org_id = store.ensure_org(&org).await?;
+            let hash = auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let name = name.unwrap_or_else(|| username.clone());
+            let user = store
+                .create_user(&org_id, &username, &name, role, &hash)
+                .await?;
+            println!(
+                "added user {} ({}) to {org}: {}",
+                user.username,
+                role.as_str(),
+                user.id
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what service managers and `kill` send).
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
+}

@@ -1,0 +1,185 @@
+//! `--demo`: the `demo` organisation with its four users, and sample customers and visits in an empty database.
+//!
+//! Samples go in as ordinary changes through [`Store::push`], so they sync to devices like any edit.
+
+use crate::auth;
+use crate::store::{Actor, Incoming, Store};
+use huitou_shared::{Change, Clock, DeviceId, Role};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub const ORG: &str = "demo";
+pub const PASSWORD: &str = "huitou-demo";
+pub const USERS: [(&str, &str, Role); 4] = [
+    ("admin", "管理员", Role::Admin),
+    ("manager", "王经理", Role::Manager),
+    ("sales1", "李销售", Role::Salesperson),
+    ("sales2", "张销售", Role::Salesperson),
+];
+
+const CUSTOMERS: [(&str, &str, &str); 12] = [
+    ("王小明", "13800138001", "male"),
+    ("李娜", "13900139002", "female"),
+    ("张伟", "13700137003", "male"),
+    ("刘芳", "13600136004", "female"),
+    ("陈静", "13500135005", "female"),
+    ("杨洋", "13800138006", "male"),
+    ("赵磊", "13900139007", "male"),
+    ("黄丽", "13700137008", "female"),
+    ("周杰", "13600136009", "male"),
+    ("吴婷", "13500135010", "female"),
+    ("徐强", "13800138011", "male"),
+    ("孙悦", "13900139012", "female"),
+];
+
+const TAGS: [&str; 4] = ["VIP", "商务", "家庭", "老客户"];
+const DISHES: [&str; 8] = [
+    "清蒸鲈鱼",
+    "北京烤鸭",
+    "宫保鸡丁",
+    "麻婆豆腐",
+    "东坡肉",
+    "白切鸡",
+    "蟹黄豆腐",
+    "佛跳墙",
+];
+const OCCASIONS: [&str; 4] = ["business", "friends", "family", "other"];
+
+/// Makes sure the demo organisation and users exist; fills an empty log with samples.
+pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
+    let org_id = store.ensure_org(ORG).await?;
+    let mut ids = HashMap::new();
+    for (username, name, role) in USERS {
+        let user = match store.find_user(ORG, username).await? {
+            Some(user) => user,
+            None => {
+                let hash = auth::hash_password(PASSWORD.into())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                store
+                    .create_user(&org_id, username, name, role, &hash)
+                    .await?
+            }
+        };
+        ids.insert(username, user.id);
+    }
+    if store.has_changes().await? {
+        return Ok(());
+    }
+    let owners = [ids["sales1"].clone(), ids["sales2"].clone()];
+    let batches = sample_changes(&owners, chrono::Utc::now());
+    let device = DeviceId::parse("demo-seed").map_err(anyhow::Error::msg)?;
+    for (owner, changes) in owners.iter().zip(batches) {
+        let actor = Actor {
+            user_id: owner.clone(),
+            org_id: org_id.clone(),
+            role: Role::Salesperson,
+        };
+        let incoming: Vec<Incoming> = changes
+            .into_iter()
+            .map(|change| {
+                let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
+                Incoming::Valid { change, raw }
+            })
+            .collect();
+        let outcome = store
+            .push(&actor, &device, &incoming, &HashMap::new())
+            .await?;
+        let refused = outcome
+            .verdicts
+            .iter()
+            .filter(|v| !matches!(v, crate::store::Verdict::Accepted))
+            .count();
+        anyhow::ensure!(refused == 0, "{refused} demo changes were refused");
+    }
+    tracing::info!("demo data seeded");
+    Ok(())
+}
+
+/// A tiny deterministic generator, so the demo looks the same every time.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// Changes for each owner: their customers, then those customers' visits (customer_id first).
+fn sample_changes(owners: &[String; 2], now: chrono::DateTime<chrono::Utc>) -> [Vec<Change>; 2] {
+    let mut clock = Clock::new(DeviceId::parse("demo-seed").unwrap_or_else(|_| DeviceId::random()));
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or_default();
+    let mut dice = Dice(20_251_125);
+    let mut batches: [Vec<Change>; 2] = [Vec::new(), Vec::new()];
+    let mut customers = Vec::new();
+    for (index, (name, phone, gender)) in CUSTOMERS.iter().enumerate() {
+        let owner_index = index % 2;
+        let id = huitou_shared::model::new_id();
+        let created = now - chrono::Duration::days(90 + dice.next(300) as i64);
+        let birthday = if index == 3 {
+            json!({"calendar": "lunar", "year": 1986, "month": 8, "day": 15, "leap": false})
+        } else {
+            json!({"calendar": "solar", "year": 1970 + dice.next(35), "month": 1 + dice.next(12),
+                   "day": 1 + dice.next(28), "leap": false})
+        };
+        let mut fields = vec![
+            ("name", json!(name)),
+            ("phone", json!(phone)),
+            ("gender", json!(gender)),
+            ("birthday", birthday),
+            ("owner", json!(owners[owner_index])),
+            ("created_at", json!(created.to_rfc3339())),
+        ];
+        let tag = TAGS[index % TAGS.len()];
+        let tag_field = format!("tag:{tag}");
+        fields.push((tag_field.as_str(), json!(true)));
+        for (field, value) in fields {
+            let hlc = clock.tick(now_ms).to_string();
+            batches[owner_index].push(Change::new("customer", &id, field, value, &hlc));
+        }
+        customers.push((id, owner_index));
+    }
+    for visit in 0..30 {
+        let (customer_id, owner_index) = &customers[visit % customers.len()];
+        let id = huitou_shared::model::new_id();
+        let at = now
+            - chrono::Duration::days(dice.next(90) as i64)
+            - chrono::Duration::hours(dice.next(6) as i64);
+        let items: Vec<&str> = (0..1 + dice.next(3))
+            .map(|_| DISHES[dice.next(DISHES.len() as u64) as usize])
+            .collect();
+        let fields = [
+            ("customer_id", json!(customer_id)),
+            ("at", json!(at.to_rfc3339())),
+            ("amount", json!(200 + dice.next(30) * 50)),
+            ("party_size", json!(1 + dice.next(10))),
+            ("occasion", json!(OCCASIONS[dice.next(4) as usize])),
+            ("items", json!(items)),
+        ];
+        for (field, value) in fields {
+            let hlc = clock.tick(now_ms).to_string();
+            batches[*owner_index].push(Change::new("visit", &id, field, value, &hlc));
+        }
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_valid_changes() {
+        let owners = ["u1".to_owned(), "u2".to_owned()];
+        let batches = sample_changes(&owners, chrono::Utc::now());
+        let all: Vec<&Change> = batches.iter().flatten().collect();
+        assert_eq!(all.len(), 12 * 7 + 30 * 6);
+        for change in all {
+            huitou_shared::validate::check(change).unwrap_or_else(|e| panic!("{e}: {change:?}"));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Huitou sync server: accounts, the change log of SYNC.md and its HTTP API, over SQLite.
+//!
+//! [`start`] runs a server in-process (tests, scripts); `main.rs` is only its command line.
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod permissions;
+pub mod routes;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::sync::{broadcast, oneshot};
+use tokio::task::JoinHandle;
+
+pub use store::{DynStore, Store};
+
+/// A push stored new changes in an organisation: `(org_id, cursor)`.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub org_id: String,
+    pub cursor: String,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub live: broadcast::Sender<Stored>,
+}
+
+impl AppState {
+    pub fn new(store: DynStore) -> Self {
+        let (live, _) = broadcast::channel(256);
+        Self { store, live }
+    }
+}
+
+/// How to run a server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db` (file and folder created when missing).
+    pub database_url: String,
+    /// The built web app to serve at `/`, with `index.html` as the fallback.
+    pub static_dir: Option<PathBuf>,
+    /// Create the `demo` organisation and fill an empty database with samples.
+    pub demo: bool,
+}
+
+impl Config {
+    /// A config for an ephemeral port on localhost with a SQLite file.
+    pub fn sqlite(path: impl Into<PathBuf>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: format!("sqlite://{}", path.into().display()),
+            static_dir: None,
+            demo: false,
+        }
+    }
+}
+
+/// A server running in this process.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: DynStore,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for the open ones to finish.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        // Live (SSE) streams never finish on their own: give them a moment, then stop waiting.
+        match tokio::time::timeout(std::time::Duration::from_secs(2), &mut self.task).await {
+            Ok(joined) => joined.map_err(std::io::Error::other)?,
+            Err(_) => {
+                self.task.abort();
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Opens the database (running migrations), seeds the demo when asked, binds, and serves in a task.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let store = store::open(&config.database_url).await?;
+    if config.demo {
+        demo::seed(store.as_ref()).await?;
+    }
+    let state = AppState::new(store.clone());
+    let router = routes::router(state, config.static_dir.as_deref());
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        store,
+        shutdown: Some(shutdown),
+        task,
+    })
+}

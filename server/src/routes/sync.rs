@@ -1,0 +1,286 @@
+//! `POST /api/v1/sync/push`, `GET /api/v1/sync/pull` and `GET /api/v1/sync/live` (SYNC §3).
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::routes::ApiJson;
+use crate::store::{Incoming, Position, Verdict};
+use crate::{AppState, Stored};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
+use huitou_shared::api::{
+    DEFAULT_PULL_LIMIT, LiveEvent, MAX_CLOCK_AHEAD_MS, MAX_PULL_LIMIT, MAX_PUSH_CHANGES,
+    PullResponse, PushRequest, PushResponse, RecordRef, RejectCode, Rejection,
+};
+use huitou_shared::validate::parse_change;
+use huitou_shared::{DeviceId, Kind};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+/// Milliseconds since the Unix epoch, as sent in `server_time_ms`.
+pub fn server_time_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default()
+}
+
+/// Cursor text: `s<seq>`, plus `.v<snapshot>` for salespeople (the customers their device knows).
+pub fn encode_cursor(position: &Position) -> String {
+    match position.snapshot {
+        Some(snapshot) => format!("s{}.v{snapshot}", position.seq),
+        None => format!("s{}", position.seq),
+    }
+}
+
+pub fn decode_cursor(text: &str) -> Result<Position, ApiError> {
+    if text.is_empty() {
+        return Ok(Position::default());
+    }
+    let bad = || ApiError::BadCursor(format!("cursor {text:?} is not one this server gave out"));
+    let body = text.strip_prefix('s').ok_or_else(bad)?;
+    let (seq, snapshot) = match body.split_once(".v") {
+        Some((seq, snapshot)) => (seq, Some(snapshot)),
+        None => (body, None),
+    };
+    let number = |s: &str| {
+        s.parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0 && s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    Ok(Position {
+        seq: number(seq).ok_or_else(bad)?,
+        snapshot: match snapshot {
+            Some(s) => Some(number(s).ok_or_else(bad)?),
+            None => None,
+        },
+    })
+}
+
+enum Slot {
+    /// Judged by the store: index into its verdicts.
+    Store(usize),
+    ClockAhead(String, String),
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if request.changes.len() > MAX_PUSH_CHANGES {
+        return Err(ApiError::TooLarge(format!(
+            "{} changes in one push, at most {MAX_PUSH_CHANGES} allowed",
+            request.changes.len()
+        )));
+    }
+    let device = DeviceId::parse(&request.device).map_err(ApiError::BadRequest)?;
+    let now = server_time_ms();
+    let mut incoming = Vec::with_capacity(request.changes.len());
+    let mut slots = Vec::with_capacity(request.changes.len());
+    let mut ops = Vec::with_capacity(request.changes.len());
+    for raw in request.changes {
+        match parse_change(&raw) {
+            Err(invalid) => {
+                ops.push(invalid.op.clone());
+                slots.push(Slot::Store(incoming.len()));
+                incoming.push(Incoming::Invalid {
+                    op: invalid.op,
+                    raw,
+                    message: invalid.message,
+                });
+            }
+            // Not quarantined: the device re-stamps these and pushes again.
+            Ok((change, hlc)) if hlc.millis > now + MAX_CLOCK_AHEAD_MS => {
+                ops.push(change.op.clone());
+                slots.push(Slot::ClockAhead(
+                    change.op,
+                    format!(
+                        "hlc is {} ms ahead of server time {now}; re-stamp and push again",
+                        hlc.millis - now
+                    ),
+                ));
+            }
+            Ok((mut change, _)) => {
+                change.author.clone_from(&user.user_id);
+                ops.push(change.op.clone());
+                slots.push(Slot::Store(incoming.len()));
+                incoming.push(Incoming::Valid { change, raw });
+            }
+        }
+    }
+    // A child record created in this batch may list its fields before its customer_id.
+    let parents: HashMap<(String, String), String> = incoming
+        .iter()
+        .filter_map(|item| match item {
+            Incoming::Valid { change, .. }
+                if change.field == "customer_id" && Kind::is_child_of_customer(&change.kind) =>
+            {
+                let customer = change.value.as_str()?.to_owned();
+                Some(((change.kind.clone(), change.id.clone()), customer))
+            }
+            _ => None,
+        })
+        .collect();
+    let outcome = state
+        .store
+        .push(&user.actor(), &device, &incoming, &parents)
+        .await?;
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (op, slot) in ops.into_iter().zip(slots) {
+        match slot {
+            Slot::ClockAhead(op, message) => rejected.push(Rejection {
+                op,
+                code: RejectCode::ClockAhead,
+                message,
+            }),
+            Slot::Store(index) => match outcome.verdicts.get(index) {
+                Some(Verdict::Accepted) => accepted.push(op),
+                Some(Verdict::Rejected { code, message }) => rejected.push(Rejection {
+                    op,
+                    code: *code,
+                    message: message.clone(),
+                }),
+                None => return Err(ApiError::Internal("store skipped a change".into())),
+            },
+        }
+    }
+    let cursor = encode_cursor(&Position {
+        seq: outcome.latest_seq,
+        snapshot: None,
+    });
+    if outcome.stored_any {
+        // Nobody listening is fine.
+        let _ = state.live.send(Stored {
+            org_id: user.org_id.clone(),
+            cursor: cursor.clone(),
+        });
+    }
+    Ok(Json(PushResponse {
+        accepted,
+        rejected,
+        cursor,
+        server_time_ms: server_time_ms(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PullParams {
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+fn pull_limit(text: Option<&str>) -> Result<usize, ApiError> {
+    let Some(text) = text else {
+        return Ok(DEFAULT_PULL_LIMIT);
+    };
+    match text.parse::<u64>() {
+        Ok(0) | Err(_) => Err(ApiError::BadRequest(format!(
+            "limit {text:?} must be a whole number from 1 to {MAX_PULL_LIMIT}"
+        ))),
+        Ok(n) => Ok(usize::try_from(n)
+            .unwrap_or(MAX_PULL_LIMIT)
+            .min(MAX_PULL_LIMIT)),
+    }
+}
+
+pub async fn pull(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<PullParams>, QueryRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let Query(params) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let from = decode_cursor(params.cursor.as_deref().unwrap_or_default())?;
+    let limit = pull_limit(params.limit.as_deref())?;
+    let page = state.store.pull(&user.actor(), &from, limit).await?;
+    Ok(Json(PullResponse {
+        changes: page.changes,
+        cursor: encode_cursor(&page.position),
+        has_more: page.has_more,
+        revoked: page
+            .revoked_customers
+            .into_iter()
+            .map(|id| RecordRef {
+                kind: Kind::CUSTOMER.into(),
+                id,
+            })
+            .collect(),
+        server_time_ms: server_time_ms(),
+    }))
+}
+
+fn changed_event(cursor: String) -> Event {
+    let data = serde_json::to_string(&LiveEvent { cursor }).unwrap_or_default();
+    Event::default().event("changed").data(data)
+}
+
+/// Tells online devices to pull. Every push that stored changes in the user's organisation
+/// triggers it (a salesperson may be woken for a change they cannot read; their pull is then empty).
+pub async fn live(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let org_id = user.org_id;
+    let store = state.store.clone();
+    let stream = BroadcastStream::new(state.live.subscribe()).filter_map(move |message| {
+        let org_id = org_id.clone();
+        let store = store.clone();
+        async move {
+            match message {
+                Ok(stored) if stored.org_id == org_id => Some(Ok(changed_event(stored.cursor))),
+                Ok(_) => None,
+                // Missed some notices: one event is enough to make the device pull.
+                Err(BroadcastStreamRecvError::Lagged(_)) => {
+                    let seq = store.latest_seq(&org_id).await.unwrap_or_default();
+                    Some(Ok(changed_event(encode_cursor(&Position {
+                        seq,
+                        snapshot: None,
+                    }))))
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_junk_is_refused() {
+        for position in [
+            Position::default(),
+            Position {
+                seq: 42,
+                snapshot: None,
+            },
+            Position {
+                seq: 7,
+                snapshot: Some(3),
+            },
+        ] {
+            assert_eq!(
+                decode_cursor(&encode_cursor(&position)).ok(),
+                Some(position)
+            );
+        }
+        assert_eq!(decode_cursor("").ok(), Some(Position::default()));
+        for junk in ["x", "s", "s-1", "s+1", "s1.v", "s1.vx", "12"] {
+            assert!(decode_cursor(junk).is_err(), "{junk}");
+        }
+    }
+
+    #[test]
+    fn limits_default_cap_and_refuse_junk() {
+        assert_eq!(pull_limit(None).ok(), Some(DEFAULT_PULL_LIMIT));
+        assert_eq!(pull_limit(Some("10")).ok(), Some(10));
+        assert_eq!(pull_limit(Some("999999")).ok(), Some(MAX_PULL_LIMIT));
+        assert!(pull_limit(Some("0")).is_err());
+        assert!(pull_limit(Some("ten")).is_err());
+    }
+}

@@ -1,0 +1,191 @@
+//! The database behind one trait: accounts, tokens, the change log and its fold. SQL lives only in `store/`.
+
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use huitou_shared::api::RejectCode;
+use huitou_shared::{Change, DeviceId, Role};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached (pool timeout, IO): a 503.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => Self::Unavailable(error.to_string()),
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                Self::Conflict("already exists".into())
+            }
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user account as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRow {
+    pub id: String,
+    pub org_id: String,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Who is writing or reading: the authenticated user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub user_id: String,
+    pub org_id: String,
+    pub role: Role,
+}
+
+/// One change of a push, after validation outside the store.
+#[derive(Clone, Debug)]
+pub enum Incoming {
+    /// Well-formed; `change.author` already set to the authenticated user.
+    Valid { change: Change, raw: Value },
+    /// Failed validation: goes to quarantine as `invalid`.
+    Invalid {
+        op: String,
+        raw: Value,
+        message: String,
+    },
+}
+
+/// What the store decided for one incoming change.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Accepted,
+    Rejected { code: RejectCode, message: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct PushOutcome {
+    /// One verdict per incoming change, in order.
+    pub verdicts: Vec<Verdict>,
+    /// The org's latest log position after the push.
+    pub latest_seq: i64,
+    /// True when at least one new change was stored.
+    pub stored_any: bool,
+}
+
+/// A change as read back from the log, with its position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logged {
+    pub seq: i64,
+    pub change: Change,
+}
+
+/// Where a device stands: its log position and, for salespeople, the customers it was last told about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub seq: i64,
+    pub snapshot: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    pub changes: Vec<Change>,
+    pub has_more: bool,
+    pub position: Position,
+    pub revoked_customers: Vec<String>,
+}
+
+/// One quarantined change, for managers (and tests) to inspect.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quarantined {
+    pub user_id: String,
+    pub device: String,
+    pub op: String,
+    pub change: Value,
+    pub code: String,
+    pub message: String,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `SELECT 1`: is the database reachable?
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// The id of the organisation named `name`, created when missing.
+    async fn ensure_org(&self, name: &str) -> StoreResult<String>;
+
+    /// Creates a user; `Conflict` when the user name is taken in that organisation.
+    async fn create_user(
+        &self,
+        org_id: &str,
+        username: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> StoreResult<UserRow>;
+
+    async fn find_user(&self, org_name: &str, username: &str) -> StoreResult<Option<UserRow>>;
+
+    async fn insert_token(&self, token_hash: &str, user_id: &str) -> StoreResult<()>;
+
+    /// The user of a live (not revoked) token.
+    async fn token_user(&self, token_hash: &str) -> StoreResult<Option<UserRow>>;
+
+    async fn revoke_token(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Judges and stores a push in one transaction, committed before returning.
+    /// `parents` maps child records `(kind, id)` to the `customer_id` the same batch gives them.
+    async fn push(
+        &self,
+        actor: &Actor,
+        device: &DeviceId,
+        incoming: &[Incoming],
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<PushOutcome>;
+
+    /// Up to `limit` changes after `from` that `actor` may read, in log order.
+    async fn pull(&self, actor: &Actor, from: &Position, limit: usize) -> StoreResult<Page>;
+
+    async fn latest_seq(&self, org_id: &str) -> StoreResult<i64>;
+
+    async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>>;
+
+    /// True when the log holds at least one change (of any organisation).
+    async fn has_changes(&self) -> StoreResult<bool>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the store named by a database URL (`sqlite://...` or `postgres://...`) and runs its migrations.
+pub async fn open(database_url: &str) -> StoreResult<DynStore> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(database_url).await?))
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PostgresStore::open(database_url).await?))
+    } else {
+        Err(StoreError::Other(format!(
+            "unsupported database URL (expected sqlite:// or postgres://): {}",
+            database_url.split(':').next().unwrap_or_default()
+        )))
+    }
+}
