@@ -209,6 +209,9 @@ pub fn money(amount: f64, locale: Locale) -> String {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
     let _ = js_sys::Reflect::set(&options, &"currency".into(), &"CNY".into());
+    // "¥2,600" rather than "CN¥2,600.00": the organisation has one currency.
+    let _ = js_sys::Reflect::set(&options, &"currencyDisplay".into(), &"narrowSymbol".into());
+    let _ = js_sys::Reflect::set(&options, &"minimumFractionDigits".into(), &0.into());
     let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &2.into());
     let locales = js_sys::Array::of1(&locale.tag().into());
     let format = js_sys::Intl::NumberFormat::new(&locales, &options);

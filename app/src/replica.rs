@@ -55,7 +55,9 @@ impl Records {
 /// Where sync stands, for the badge on every screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Connection {
+    /// Not synced yet since the app opened.
     #[default]
+    Connecting,
     Idle,
     Syncing,
     Offline,

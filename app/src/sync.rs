@@ -25,7 +25,7 @@ const PUSH_BATCH_BYTES: usize = 4 * 1024 * 1024;
 const PULL_LIMIT: usize = 1000;
 /// Sync at least this often while the app is open.
 const PERIOD_MS: u32 = 30_000;
-const MAX_BACKOFF_MS: u32 = 60_000;
+const MAX_BACKOFF_MS: u32 = 30_000;
 
 #[derive(Debug)]
 enum SyncError {
@@ -273,8 +273,12 @@ fn listen_live(replica: Replica, session: &Session) -> Option<web_sys::EventSour
         js_sys::encode_uri_component(&session.token)
     );
     let source = web_sys::EventSource::new(&url).ok()?;
-    let on_changed = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| replica.kick());
-    let _ = source.add_event_listener_with_callback("changed", on_changed.as_ref().unchecked_ref());
-    on_changed.forget();
+    // `open` fires again each time EventSource reconnects: the server is back, so sync now
+    // rather than when the back-off runs out.
+    let wake = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| replica.kick());
+    for event in ["changed", "open"] {
+        let _ = source.add_event_listener_with_callback(event, wake.as_ref().unchecked_ref());
+    }
+    wake.forget();
     Some(source)
 }

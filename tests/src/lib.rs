@@ -1,1 +1,317 @@
-//! Helpers for the black-box tests: spawn a real server, drive a real browser.
+//! Helpers for the black-box tests: run a real server that can be taken down and brought back
+//! on the same port, and drive real headless Chromium profiles through chromedriver.
+
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The built web app the server serves (made by `trunk build --release`).
+pub fn app_dist() -> Result<PathBuf> {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/dist");
+    if !dist.join("index.html").exists() {
+        bail!(
+            "{} has no index.html: build the web app first (`scripts/test` does, or `scripts/build-app`)",
+            dist.display()
+        );
+    }
+    Ok(dist)
+}
+
+/// A real Huitou server on its own runtime, so stopping it closes every connection at once
+/// (dropping the runtime), as a crash or a pulled plug would.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts on `listen` (port 0 for a free one) over the SQLite file `database`, serving the app.
+    pub fn start(database: &Path, listen: SocketAddr, demo: bool) -> Result<Self> {
+        let mut config = huitou_server::Config::sqlite(database);
+        config.listen = listen;
+        config.demo = demo;
+        config.static_dir = Some(app_dist()?);
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(anyhow::anyhow!(e)));
+                    return;
+                }
+            };
+            match runtime.block_on(huitou_server::start(config.clone())) {
+                Ok(running) => {
+                    let _ = ready_tx.send(Ok(running.addr));
+                    let _ = stop_rx.recv();
+                    drop(running);
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            }
+            runtime.shutdown_timeout(Duration::from_millis(100));
+        });
+        let addr = ready_rx.recv().context("server thread died")??;
+        Ok(Self {
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Takes the server down: every connection closes, the port refuses.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// A chromedriver process on a free port.
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+impl Driver {
+    pub async fn start() -> Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("chromedriver not found: run scripts/setup --browser")?;
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            if Instant::now() > deadline {
+                bail!("chromedriver did not start");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(Self { child, url })
+    }
+
+    /// A new browser with its own fresh profile: one "device".
+    pub async fn browser(&self, profile: &Path) -> Result<Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--lang=en-US", "--window-size=1024,768",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "prefs": {"intl.accept_languages": "en-US,en"}
+            }),
+        );
+        let client = ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        )
+        .capabilities(caps)
+        .connect(&self.url)
+        .await
+        .context("could not open Chromium through chromedriver")?;
+        Ok(client)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Retries `check` until it is `Ok` or `timeout` passes; the last error explains the failure.
+pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        match check().await {
+            Ok(value) => return Ok(value),
+            Err(e) if Instant::now() > deadline => return Err(e.context("gave up waiting")),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else {
+        format!("concat('{}')", text.replace('\'', "', \"'\", '"))
+    }
+}
+
+/// The input, select or textarea whose `<label>` says `label`.
+pub async fn field(client: &Client, label: &str) -> Result<Element> {
+    let xpath = format!(
+        "//label[normalize-space(span)={0}]//*[self::input or self::select or self::textarea] | //*[@aria-label={0}][self::input or self::select or self::textarea]",
+        xpath_literal(label)
+    );
+    eventually(Duration::from_secs(10), || async {
+        Ok(client.find(Locator::XPath(&xpath)).await?)
+    })
+    .await
+    .with_context(|| format!("no field labelled {label:?}"))
+}
+
+/// Types `text` into the field labelled `label`, replacing what was there.
+pub async fn fill(client: &Client, label: &str, text: &str) -> Result<()> {
+    let element = field(client, label).await?;
+    element.clear().await?;
+    element.send_keys(text).await?;
+    Ok(())
+}
+
+/// The button or link whose accessible name (text or aria-label) is `name`.
+pub async fn button(client: &Client, name: &str) -> Result<Element> {
+    let xpath = format!(
+        "//*[self::button or self::a][normalize-space()={0} or @aria-label={0}]",
+        xpath_literal(name)
+    );
+    eventually(Duration::from_secs(10), || async {
+        Ok(client.find(Locator::XPath(&xpath)).await?)
+    })
+    .await
+    .with_context(|| format!("no button named {name:?}"))
+}
+
+pub async fn click(client: &Client, name: &str) -> Result<()> {
+    let element = button(client, name).await?;
+    centre(client, &element).await?;
+    element.click().await?;
+    Ok(())
+}
+
+/// Scrolls an element to the middle of the screen, as a thumb would before tapping it.
+async fn centre(client: &Client, element: &Element) -> Result<()> {
+    let arg = serde_json::to_value(element)?;
+    client
+        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+        .await?;
+    Ok(())
+}
+
+/// Ticks the radio button or checkbox labelled `label`.
+pub async fn choose(client: &Client, label: &str) -> Result<()> {
+    let xpath = format!("//label[normalize-space(span)={}]/input", xpath_literal(label));
+    let element = client.find(Locator::XPath(&xpath)).await?;
+    centre(client, &element).await?;
+    element.click().await?;
+    Ok(())
+}
+
+/// Opens a customer from the list on screen by their name.
+pub async fn open_customer(client: &Client, name: &str) -> Result<()> {
+    let xpath = format!(
+        "//a[contains(@class, 'list-item')][.//span[normalize-space()={}]]",
+        xpath_literal(name)
+    );
+    let element = eventually(Duration::from_secs(10), || async {
+        Ok(client.find(Locator::XPath(&xpath)).await?)
+    })
+    .await?;
+    centre(client, &element).await?;
+    element.click().await?;
+    Ok(())
+}
+
+/// The visible text of the page body.
+pub async fn page_text(client: &Client) -> Result<String> {
+    Ok(client.find(Locator::Css("body")).await?.text().await?)
+}
+
+/// Waits until the page shows `text`.
+pub async fn wait_for_text(client: &Client, text: &str, timeout: Duration) -> Result<()> {
+    eventually(timeout, || async {
+        let body = page_text(client).await?;
+        if body.contains(text) {
+            Ok(())
+        } else {
+            bail!("page does not show {text:?}; it shows:\n{body}")
+        }
+    })
+    .await
+}
+
+/// The sync badge's text (synced / N waiting / offline / rejected).
+pub async fn sync_badge(client: &Client) -> Result<String> {
+    Ok(client
+        .find(Locator::Css("[data-testid=sync-badge]"))
+        .await?
+        .text()
+        .await?)
+}
+
+/// Signs in through the sign-in form.
+pub async fn sign_in(client: &Client, base: &str, username: &str) -> Result<()> {
+    client.goto(base).await?;
+    fill(client, "Organisation", "demo").await?;
+    fill(client, "Username", username).await?;
+    fill(client, "Password", "huitou-demo").await?;
+    click(client, "Sign in").await?;
+    eventually(Duration::from_secs(20), || async { sync_badge(client).await }).await?;
+    Ok(())
+}
+
+/// Saves a PNG of what the browser shows, for a person to look at.
+pub async fn screenshot(client: &Client, path: &Path) -> Result<()> {
+    let png = client.screenshot().await?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, png)?;
+    Ok(())
+}
+
+/// Runs a browser test body and always closes the browsers, so a failure orphans no Chromium.
+pub async fn with_browsers<F, Fut>(clients: Vec<Client>, body: F) -> Result<()>
+where
+    F: FnOnce(Vec<Client>) -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let handles = clients.clone();
+    let outcome = body(clients).await;
+    for client in handles {
+        let _ = client.close().await;
+    }
+    outcome
+}

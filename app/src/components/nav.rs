@@ -9,15 +9,15 @@ pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="nav" aria-label=move || i18n.t(Key::AppName)>
-            <A href="/" exact=true>
+            <A href="/" exact=true attr:aria-label=move || i18n.t(Key::Customers)>
                 <span class="nav-icon" aria-hidden="true">"☰"</span>
                 <span>{move || i18n.t(Key::Customers)}</span>
             </A>
-            <A href="/visit" attr:class="nav-primary">
-                <span class="nav-icon" aria-hidden="true">"＋"</span>
+            <A href="/visit" attr:class="nav-primary" attr:aria-label=move || i18n.t(Key::LogVisit)>
+                <span class="nav-icon" aria-hidden="true">"+"</span>
                 <span>{move || i18n.t(Key::LogVisit)}</span>
             </A>
-            <A href="/settings">
+            <A href="/settings" attr:aria-label=move || i18n.t(Key::Settings)>
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>
                 <span>{move || i18n.t(Key::Settings)}</span>
             </A>

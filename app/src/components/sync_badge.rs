@@ -18,13 +18,14 @@ pub fn SyncBadge() -> impl IntoView {
             "badge badge-error"
         } else if connection == Connection::Offline {
             "badge badge-offline"
-        } else if pending > 0 {
+        } else if pending > 0 || connection == Connection::Connecting {
             "badge badge-waiting"
         } else {
             "badge badge-ok"
         };
         match connection {
             Connection::Offline => parts.push(i18n.t(Key::Offline).to_owned()),
+            Connection::Connecting => parts.push(i18n.t(Key::Syncing).to_owned()),
             Connection::Syncing if pending > 0 => parts.push(i18n.t(Key::Syncing).to_owned()),
             _ if pending == 0 && rejected == 0 => parts.push(i18n.t(Key::Synced).to_owned()),
             _ => {}

@@ -1,0 +1,178 @@
+//! End to end in real headless Chromium against a real server: two devices (browser profiles),
+//! offline edits while the server is down, the offline app shell, and concurrent edits.
+//! Needs the release web app in app/dist (`scripts/test` builds it first).
+
+use anyhow::{Result, ensure};
+use huitou_tests::*;
+use std::time::Duration;
+
+const SYNC: Duration = Duration::from_secs(40);
+
+fn screenshots() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
+}
+
+/// Device A logs a customer and a visit while the server is down, reloads the app offline,
+/// the server comes back, device B (a manager) sees both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_customer_and_visit_reach_another_device() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("huitou.db");
+    let server = Server::start(&database, "127.0.0.1:0".parse()?, true)?;
+    let addr = server.addr;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let device_a = driver.browser(&dir.path().join("profile-a")).await?;
+    let device_b = driver.browser(&dir.path().join("profile-b")).await?;
+    let mut server = Some(server);
+    with_browsers(vec![device_a.clone(), device_b.clone()], |_| async {
+        let a = &device_a;
+        sign_in(a, &base, "sales1").await?;
+        // The demo data arrives by the first pull: sales1's own customers only.
+        wait_for_text(a, "王小明", SYNC).await?;
+        wait_for_text(a, "Synced", SYNC).await?;
+        ensure!(!page_text(a).await?.contains("李娜"), "sales2's customer must not reach sales1");
+        screenshot(a, &screenshots().join("customers-1024.png")).await?;
+
+        // Let the service worker take control (it installs on the first load).
+        eventually(Duration::from_secs(20), || async {
+            let controlled = a
+                .execute("return !!navigator.serviceWorker.controller || (await navigator.serviceWorker.ready, false)", vec![])
+                .await?;
+            if controlled == serde_json::Value::Bool(true) { Ok(()) } else {
+                a.refresh().await?;
+                anyhow::bail!("no service worker in control yet")
+            }
+        })
+        .await?;
+
+        if let Some(server) = server.take() {
+            server.stop();
+        }
+
+        // Offline: new customer.
+        click(a, "New customer").await?;
+        fill(a, "Name", "离线客户").await?;
+        fill(a, "Phone", "13900001111").await?;
+        choose(a, "Female").await?;
+        fill(a, "Month", "5").await?;
+        fill(a, "Day", "20").await?;
+        fill(a, "Tags", "VIP, 朋友").await?;
+        click(a, "Save").await?;
+        wait_for_text(a, "离线客户", SYNC).await?;
+
+        // Offline: a visit for them.
+        click(a, "Log visit").await?;
+        fill(a, "Amount", "2600").await?;
+        fill(a, "Party size", "6").await?;
+        choose(a, "Business").await?;
+        fill(a, "Dishes / products", "清蒸鲈鱼, 东坡肉").await?;
+        click(a, "Save").await?;
+        wait_for_text(a, "清蒸鲈鱼", SYNC).await?;
+        let badge = eventually(SYNC, || async {
+            let badge = sync_badge(a).await?;
+            ensure!(badge.contains("waiting") && badge.contains("Offline"), "badge says {badge:?}");
+            Ok(badge)
+        })
+        .await?;
+        ensure!(badge.contains("waiting"), "{badge}");
+
+        // Reload with the server down: the shell comes from the service worker, the data from IndexedDB.
+        a.refresh().await?;
+        wait_for_text(a, "清蒸鲈鱼", SYNC).await?;
+        wait_for_text(a, "离线客户", SYNC).await?;
+        screenshot(a, &screenshots().join("offline-profile-1024.png")).await?;
+
+        // The server comes back on the same address: the outbox drains, the badge clears.
+        let server = Server::start(&database, addr, true)?;
+        eventually(SYNC, || async {
+            let badge = sync_badge(a).await?;
+            ensure!(badge == "Synced", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+
+        // Another device, another user: the manager sees what sales1 typed offline.
+        let b = &device_b;
+        sign_in(b, &base, "manager").await?;
+        wait_for_text(b, "离线客户", SYNC).await?;
+        open_customer(b, "离线客户").await?;
+        wait_for_text(b, "清蒸鲈鱼", SYNC).await?;
+        let text = page_text(b).await?;
+        ensure!(text.contains("¥2,600"), "visit amount shown with the locale's money format: {text}");
+        drop(server);
+        Ok(())
+    })
+    .await
+}
+
+async fn edit_customer(client: &fantoccini::Client, name: &str, changes: &[(&str, &str)]) -> Result<()> {
+    click(client, "Customers").await?;
+    open_customer(client, name).await?;
+    click(client, "Edit customer").await?;
+    for (label, value) in changes {
+        fill(client, label, value).await?;
+    }
+    click(client, "Save").await?;
+    wait_for_text(client, "Field history", SYNC).await?;
+    Ok(())
+}
+
+/// Two devices edit the same customer while the server is down: different fields both stay, the
+/// same field goes to the later edit, and the losing value waits in field history to be restored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_offline_edits_converge_and_the_loser_can_be_restored() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("huitou.db");
+    let server = Server::start(&database, "127.0.0.1:0".parse()?, true)?;
+    let addr = server.addr;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let device_a = driver.browser(&dir.path().join("profile-a")).await?;
+    let device_b = driver.browser(&dir.path().join("profile-b")).await?;
+    let mut server = Some(server);
+    with_browsers(vec![device_a.clone(), device_b.clone()], |_| async {
+        let (a, b) = (&device_a, &device_b);
+        sign_in(a, &base, "sales1").await?;
+        sign_in(b, &base, "manager").await?;
+        wait_for_text(a, "王小明", SYNC).await?;
+        wait_for_text(b, "王小明", SYNC).await?;
+        if let Some(server) = server.take() {
+            server.stop();
+        }
+
+        // Different fields: A the phone, B the tags. Then the same field, B last.
+        edit_customer(a, "王小明", &[("Phone", "13811112222")]).await?;
+        edit_customer(b, "王小明", &[("Tags", "重点客户")]).await?;
+        edit_customer(a, "王小明", &[("Name", "王小明A")]).await?;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        edit_customer(b, "王小明", &[("Name", "王小明B")]).await?;
+
+        let server = Server::start(&database, addr, false)?;
+        for device in [a, b] {
+            eventually(SYNC, || async {
+                click(device, "Customers").await?;
+                open_customer(device, "王小明B").await?;
+                let text = page_text(device).await?;
+                ensure!(text.contains("13811112222") && text.contains("重点客户"), "{text}");
+                let badge = sync_badge(device).await?;
+                ensure!(badge == "Synced", "badge says {badge:?}");
+                Ok(())
+            })
+            .await?;
+        }
+        screenshot(a, &screenshots().join("field-history-1024.png")).await?;
+
+        // Nothing typed vanished: A's losing name is in its field history, one tap restores it.
+        click(a, "Restore Name: 王小明A").await?;
+        eventually(SYNC, || async {
+            click(b, "Customers").await?;
+            open_customer(b, "王小明A").await?;
+            Ok(())
+        })
+        .await?;
+        drop(server);
+        Ok(())
+    })
+    .await
+}
