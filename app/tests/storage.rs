@@ -28,8 +28,20 @@ async fn a_local_edit_and_its_outbox_survive_a_reload() {
     let storage = fresh(name).await;
     let id = new_id();
     let changes = vec![
-        Change::new("customer", &id, "name", json!("王小明"), &hlc(1_000, "deviceAA")),
-        Change::new("customer", &id, "phone", json!("13800138000"), &hlc(1_001, "deviceAA")),
+        Change::new(
+            "customer",
+            &id,
+            "name",
+            json!("王小明"),
+            &hlc(1_000, "deviceAA"),
+        ),
+        Change::new(
+            "customer",
+            &id,
+            "phone",
+            json!("13800138000"),
+            &hlc(1_001, "deviceAA"),
+        ),
     ];
     storage.write_local(&changes).await.unwrap();
     storage.close();
@@ -47,8 +59,20 @@ async fn a_pulled_page_and_its_cursor_land_together() {
     let storage = fresh("test-page").await;
     let id = new_id();
     let page = vec![
-        Change::new("customer", &id, "name", json!("李华"), &hlc(2_000, "deviceBB")),
-        Change::new("visit", &new_id(), "customer_id", json!(id), &hlc(2_001, "deviceBB")),
+        Change::new(
+            "customer",
+            &id,
+            "name",
+            json!("李华"),
+            &hlc(2_000, "deviceBB"),
+        ),
+        Change::new(
+            "visit",
+            &new_id(),
+            "customer_id",
+            json!(id),
+            &hlc(2_001, "deviceBB"),
+        ),
     ];
     storage.apply_page(&page, &[], "s2").await.unwrap();
     assert_eq!(storage.cursor().await.unwrap().as_deref(), Some("s2"));
@@ -74,10 +98,15 @@ async fn a_failing_page_applies_nothing() {
         .build()
         .await
         .unwrap();
-    let tx = raw.transaction(&["records"], TransactionMode::ReadWrite).unwrap();
+    let tx = raw
+        .transaction(&["records"], TransactionMode::ReadWrite)
+        .unwrap();
     tx.store("records")
         .unwrap()
-        .put(&"not json".into(), Some(&format!("customer/{broken}").into()))
+        .put(
+            &"not json".into(),
+            Some(&format!("customer/{broken}").into()),
+        )
         .await
         .unwrap();
     tx.done().await.unwrap();
@@ -86,25 +115,63 @@ async fn a_failing_page_applies_nothing() {
     let storage = Storage::open(name).await.unwrap();
     let fine = new_id();
     let page = vec![
-        Change::new("customer", &fine, "name", json!("先写入"), &hlc(3_000, "deviceBB")),
-        Change::new("customer", &broken, "name", json!("坏记录"), &hlc(3_001, "deviceBB")),
+        Change::new(
+            "customer",
+            &fine,
+            "name",
+            json!("先写入"),
+            &hlc(3_000, "deviceBB"),
+        ),
+        Change::new(
+            "customer",
+            &broken,
+            "name",
+            json!("坏记录"),
+            &hlc(3_001, "deviceBB"),
+        ),
     ];
     assert!(storage.apply_page(&page, &[], "s9").await.is_err());
-    assert_eq!(storage.cursor().await.unwrap().as_deref(), Some("s1"), "cursor must not move");
-    assert!(storage.record("customer", &fine).await.unwrap().is_none(), "no half page");
+    assert_eq!(
+        storage.cursor().await.unwrap().as_deref(),
+        Some("s1"),
+        "cursor must not move"
+    );
+    assert!(
+        storage.record("customer", &fine).await.unwrap().is_none(),
+        "no half page"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_pulled_older_change_never_overwrites_a_newer_local_edit() {
     let storage = fresh("test-local-wins").await;
     let id = new_id();
-    let mine = Change::new("customer", &id, "phone", json!("139"), &hlc(5_000, "deviceAA"));
-    storage.write_local(std::slice::from_ref(&mine)).await.unwrap();
-    let theirs = Change::new("customer", &id, "phone", json!("138"), &hlc(4_000, "deviceBB"));
+    let mine = Change::new(
+        "customer",
+        &id,
+        "phone",
+        json!("139"),
+        &hlc(5_000, "deviceAA"),
+    );
+    storage
+        .write_local(std::slice::from_ref(&mine))
+        .await
+        .unwrap();
+    let theirs = Change::new(
+        "customer",
+        &id,
+        "phone",
+        json!("138"),
+        &hlc(4_000, "deviceBB"),
+    );
     storage.apply_page(&[theirs], &[], "s3").await.unwrap();
     let record = storage.record("customer", &id).await.unwrap().unwrap();
     assert_eq!(record.record.text("phone"), Some("139"));
-    assert_eq!(record.overwritten.len(), 1, "the losing value stays visible");
+    assert_eq!(
+        record.overwritten.len(),
+        1,
+        "the losing value stays visible"
+    );
     assert_eq!(record.overwritten[0].state.value, json!("138"));
 }
 
@@ -112,15 +179,33 @@ async fn a_pulled_older_change_never_overwrites_a_newer_local_edit() {
 async fn settle_removes_accepted_and_keeps_refused_with_reason() {
     let storage = fresh("test-settle").await;
     let id = new_id();
-    let ok = Change::new("customer", &id, "name", json!("张三"), &hlc(6_000, "deviceAA"));
-    let bad = Change::new("visit", &new_id(), "amount", json!(-1), &hlc(6_001, "deviceAA"));
-    storage.write_local(&[ok.clone(), bad.clone()]).await.unwrap();
+    let ok = Change::new(
+        "customer",
+        &id,
+        "name",
+        json!("张三"),
+        &hlc(6_000, "deviceAA"),
+    );
+    let bad = Change::new(
+        "visit",
+        &new_id(),
+        "amount",
+        json!(-1),
+        &hlc(6_001, "deviceAA"),
+    );
+    storage
+        .write_local(&[ok.clone(), bad.clone()])
+        .await
+        .unwrap();
     let refusal = Rejection {
         op: bad.op.clone(),
         code: RejectCode::Invalid,
         message: "visit.amount: must be a number ≥ 0".into(),
     };
-    storage.settle(std::slice::from_ref(&ok.op), &[refusal.clone()]).await.unwrap();
+    storage
+        .settle(std::slice::from_ref(&ok.op), std::slice::from_ref(&refusal))
+        .await
+        .unwrap();
     let outbox = storage.outbox().await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].rejection.as_ref(), Some(&refusal));
@@ -131,10 +216,23 @@ async fn revoked_records_are_deleted_with_the_page() {
     let storage = fresh("test-revoke").await;
     let id = new_id();
     storage
-        .apply_page(&[Change::new("customer", &id, "name", json!("赵六"), &hlc(7_000, "deviceBB"))], &[], "s1")
+        .apply_page(
+            &[Change::new(
+                "customer",
+                &id,
+                "name",
+                json!("赵六"),
+                &hlc(7_000, "deviceBB"),
+            )],
+            &[],
+            "s1",
+        )
         .await
         .unwrap();
-    let gone = RecordRef { kind: "customer".into(), id: id.clone() };
+    let gone = RecordRef {
+        kind: "customer".into(),
+        id: id.clone(),
+    };
     storage.apply_page(&[], &[gone], "s2").await.unwrap();
     assert!(storage.record("customer", &id).await.unwrap().is_none());
 }
@@ -143,12 +241,24 @@ async fn revoked_records_are_deleted_with_the_page() {
 async fn restamp_replaces_refused_stamps_in_outbox_and_record() {
     let storage = fresh("test-restamp").await;
     let id = new_id();
-    let ahead = Change::new("customer", &id, "name", json!("钱七"), &hlc(99_000_000, "deviceAA"));
-    storage.write_local(std::slice::from_ref(&ahead)).await.unwrap();
+    let ahead = Change::new(
+        "customer",
+        &id,
+        "name",
+        json!("钱七"),
+        &hlc(99_000_000, "deviceAA"),
+    );
+    storage
+        .write_local(std::slice::from_ref(&ahead))
+        .await
+        .unwrap();
     let mut fixed = ahead.clone();
     fixed.op = new_id();
     fixed.hlc = hlc(8_000, "deviceAA");
-    storage.restamp(&[(ahead.op.clone(), fixed.clone())]).await.unwrap();
+    storage
+        .restamp(&[(ahead.op.clone(), fixed.clone())])
+        .await
+        .unwrap();
     let outbox = storage.outbox().await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].change.hlc, fixed.hlc);

@@ -104,7 +104,9 @@ pub struct Driver {
 
 impl Driver {
     pub async fn start() -> Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -113,7 +115,10 @@ impl Driver {
             .context("chromedriver not found: run scripts/setup --browser")?;
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
             if Instant::now() > deadline {
                 bail!("chromedriver did not start");
             }
@@ -138,13 +143,11 @@ impl Driver {
                 "prefs": {"intl.accept_languages": "en-US,en"}
             }),
         );
-        let client = ClientBuilder::new(
-            hyper_util::client::legacy::connect::HttpConnector::new(),
-        )
-        .capabilities(caps)
-        .connect(&self.url)
-        .await
-        .context("could not open Chromium through chromedriver")?;
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .context("could not open Chromium through chromedriver")?;
         Ok(client)
     }
 }
@@ -232,7 +235,10 @@ async fn centre(client: &Client, element: &Element) -> Result<()> {
 
 /// Ticks the radio button or checkbox labelled `label`.
 pub async fn choose(client: &Client, label: &str) -> Result<()> {
-    let xpath = format!("//label[normalize-space(span)={}]/input", xpath_literal(label));
+    let xpath = format!(
+        "//label[normalize-space(span)={}]/input",
+        xpath_literal(label)
+    );
     let element = client.find(Locator::XPath(&xpath)).await?;
     centre(client, &element).await?;
     element.click().await?;
@@ -288,7 +294,10 @@ pub async fn sign_in(client: &Client, base: &str, username: &str) -> Result<()> 
     fill(client, "Username", username).await?;
     fill(client, "Password", "huitou-demo").await?;
     click(client, "Sign in").await?;
-    eventually(Duration::from_secs(20), || async { sync_badge(client).await }).await?;
+    eventually(Duration::from_secs(20), || async {
+        sync_badge(client).await
+    })
+    .await?;
     Ok(())
 }
 

@@ -106,7 +106,11 @@ async fn offline_customer_and_visit_reach_another_device() -> Result<()> {
     .await
 }
 
-async fn edit_customer(client: &fantoccini::Client, name: &str, changes: &[(&str, &str)]) -> Result<()> {
+async fn edit_customer(
+    client: &fantoccini::Client,
+    name: &str,
+    changes: &[(&str, &str)],
+) -> Result<()> {
     click(client, "Customers").await?;
     open_customer(client, name).await?;
     click(client, "Edit customer").await?;
@@ -154,7 +158,10 @@ async fn concurrent_offline_edits_converge_and_the_loser_can_be_restored() -> Re
                 click(device, "Customers").await?;
                 open_customer(device, "王小明B").await?;
                 let text = page_text(device).await?;
-                ensure!(text.contains("13811112222") && text.contains("重点客户"), "{text}");
+                ensure!(
+                    text.contains("13811112222") && text.contains("重点客户"),
+                    "{text}"
+                );
                 let badge = sync_badge(device).await?;
                 ensure!(badge == "Synced", "badge says {badge:?}");
                 Ok(())
