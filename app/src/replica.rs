@@ -108,7 +108,7 @@ impl Replica {
         for record in records {
             all.put(record);
         }
-        let device = session::device_id();
+        let device = session::claim_writer().await;
         self.clock.set_value(Some(session::load_clock(&device)));
         self.storage.set_value(Some(Rc::new(storage)));
         self.records.set(all);

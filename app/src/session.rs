@@ -56,16 +56,75 @@ pub fn device_id() -> DeviceId {
     id
 }
 
-/// The device's clock as last saved, so stamps stay monotonic across reloads.
+/// Claims a writer id for this tab. SYNC §2: two tabs must not stamp with the same device id, so
+/// each tab holds a Web Lock on a numbered slot for as long as it lives; slot 0 writes as the
+/// device id itself, slot n as `<device>-n`. Browsers without Web Locks get slot 0.
+pub async fn claim_writer() -> DeviceId {
+    let base = device_id();
+    for slot in 0..32u32 {
+        match try_lock(&format!("huitou-writer-{slot}")).await {
+            Some(true) | None if slot == 0 => return base,
+            Some(true) => {
+                return DeviceId::parse(&format!("{base}-{slot}")).unwrap_or(base);
+            }
+            None => return base,
+            Some(false) => continue,
+        }
+    }
+    DeviceId::random()
+}
+
+/// `Some(true)` when this tab now holds `name` until it closes, `Some(false)` when another tab
+/// holds it, `None` without Web Locks.
+async fn try_lock(name: &str) -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok()?;
+    let request: js_sys::Function = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"ifAvailable".into(), &true.into()).ok()?;
+    let (sender, receiver) = futures::channel::oneshot::channel::<bool>();
+    let mut sender = Some(sender);
+    let callback = Closure::<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>::new(
+        move |lock: wasm_bindgen::JsValue| {
+            let acquired = !lock.is_null();
+            if let Some(sender) = sender.take() {
+                let _ = sender.send(acquired);
+            }
+            if acquired {
+                // Never resolves: the lock is held until the tab goes away.
+                js_sys::Promise::new(&mut |_, _| {})
+            } else {
+                js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)
+            }
+        },
+    );
+    request
+        .call3(
+            &locks,
+            &name.into(),
+            &options,
+            callback.as_ref().unchecked_ref(),
+        )
+        .ok()?;
+    callback.forget();
+    receiver.await.ok()
+}
+
+/// The writer's clock as last saved, so stamps stay monotonic across reloads.
 pub fn load_clock(device: &DeviceId) -> Clock {
-    match LocalStorage::get::<Clock>(CLOCK) {
+    match LocalStorage::get::<Clock>(format!("{CLOCK}.{device}")) {
         Ok(clock) if clock.device() == device => clock,
         _ => Clock::new(device.clone()),
     }
 }
 
 pub fn save_clock(clock: &Clock) {
-    let _ = LocalStorage::set(CLOCK, clock);
+    let _ = LocalStorage::set(format!("{CLOCK}.{}", clock.device()), clock);
 }
 
 pub fn load_locale() -> Option<crate::i18n::Locale> {
