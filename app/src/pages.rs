@@ -1,8 +1,10 @@
 //! One component per route.
 
+pub mod contact_form;
 pub mod customer;
 pub mod customer_form;
 pub mod customers;
 pub mod login;
 pub mod settings;
+pub mod trash;
 pub mod visit_form;

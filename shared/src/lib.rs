@@ -4,10 +4,12 @@
 //! browser and the server fold the same changes to the same state.
 
 pub mod api;
+pub mod customer;
 pub mod hlc;
 pub mod merge;
 pub mod model;
 pub mod validate;
+pub mod visits;
 
 pub use hlc::{Clock, Hlc};
 pub use merge::{Change, FieldState, Record, State, TrackedRecord};

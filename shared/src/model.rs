@@ -17,9 +17,11 @@ impl Kind {
     pub const SUGGESTION: &'static str = "suggestion";
     pub const REFERRAL: &'static str = "referral";
     pub const POINTS: &'static str = "points";
+    /// A family member of a customer (spouse, child, parent) with their own birthday.
+    pub const FAMILY: &'static str = "family";
 
     /// Kinds whose records belong to one customer through their `customer_id` field.
-    pub const CHILDREN_OF_CUSTOMER: [&'static str; 7] = [
+    pub const CHILDREN_OF_CUSTOMER: [&'static str; 8] = [
         Self::VISIT,
         Self::CONTACT,
         Self::TASK,
@@ -27,6 +29,7 @@ impl Kind {
         Self::SUGGESTION,
         Self::REFERRAL,
         Self::POINTS,
+        Self::FAMILY,
     ];
 
     /// Kinds only managers and admins may write (organisation-wide configuration).

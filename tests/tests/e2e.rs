@@ -171,6 +171,7 @@ async fn concurrent_offline_edits_converge_and_the_loser_can_be_restored() -> Re
         screenshot(a, &screenshots().join("field-history-1024.png")).await?;
 
         // Nothing typed vanished: A's losing name is in its field history, one tap restores it.
+        click(a, "Field history").await?;
         click(a, "Restore Name: 王小明A").await?;
         eventually(SYNC, || async {
             click(b, "Customers").await?;

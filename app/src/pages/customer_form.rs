@@ -1,15 +1,17 @@
-//! New and edit customer: hard data first (name, phone, gender, birthday, tags).
+//! New and edit customer: hard data, soft data and the relationship, in clear sections.
 //! An edit sends only the fields that changed, so edits of different fields on two devices both stay.
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{I18n, Key, use_i18n};
+use crate::profile_fields::{self, FieldSpec, Input};
 use crate::replica::use_replica;
 use huitou_shared::Kind;
 use huitou_shared::merge::Record;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
-/// What the form edits, as text the inputs hold.
+/// What the form edits, as the text the inputs hold.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Form {
     name: String,
@@ -21,6 +23,18 @@ struct Form {
     day: String,
     leap: bool,
     tags: String,
+    consent: bool,
+    shared: bool,
+    /// Every other text or choice field of `profile_fields`, by field name.
+    fields: BTreeMap<&'static str, String>,
+}
+
+fn text_of(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 impl Form {
@@ -50,6 +64,17 @@ impl Form {
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             tags: record.members("tag").join(", "),
+            consent: record
+                .value("consent")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            shared: record
+                .value("shared")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            fields: profile_fields::all()
+                .map(|spec| (spec.field, text_of(record.value(spec.field))))
+                .collect(),
         }
     }
 
@@ -87,7 +112,7 @@ impl Form {
         }
     }
 
-    /// The fields that differ from `before` (everything, for a new customer).
+    /// The fields that differ from `before` (everything filled in, for a new customer).
     fn changes(&self, before: &Form) -> Vec<(String, Value)> {
         let mut fields = Vec::new();
         let text = |s: &str| {
@@ -97,17 +122,35 @@ impl Form {
                 Value::String(s.trim().to_owned())
             }
         };
-        if self.name.trim() != before.name {
-            fields.push(("name".to_owned(), text(&self.name)));
-        }
-        if self.phone.trim() != before.phone {
-            fields.push(("phone".to_owned(), text(&self.phone)));
-        }
-        if self.gender != before.gender {
-            fields.push(("gender".to_owned(), text(&self.gender)));
+        let mut compare = |field: &str, now: &str, was: &str| {
+            if now.trim() != was.trim() {
+                fields.push((field.to_owned(), text(now)));
+            }
+        };
+        compare("name", &self.name, &before.name);
+        compare("phone", &self.phone, &before.phone);
+        compare("gender", &self.gender, &before.gender);
+        for spec in profile_fields::all() {
+            let now = self
+                .fields
+                .get(spec.field)
+                .map(String::as_str)
+                .unwrap_or("");
+            let was = before
+                .fields
+                .get(spec.field)
+                .map(String::as_str)
+                .unwrap_or("");
+            compare(spec.field, now, was);
         }
         if self.birthday() != before.birthday() {
             fields.push(("birthday".to_owned(), self.birthday()));
+        }
+        if self.consent != before.consent {
+            fields.push(("consent".to_owned(), Value::Bool(self.consent)));
+        }
+        if self.shared != before.shared {
+            fields.push(("shared".to_owned(), Value::Bool(self.shared)));
         }
         let (now, was) = (self.tag_list(), before.tag_list());
         for tag in now.iter().filter(|t| !was.contains(t)) {
@@ -129,6 +172,44 @@ pub fn NewCustomer() -> impl IntoView {
 pub fn EditCustomer() -> impl IntoView {
     let params = use_params_map();
     view! { {move || view! { <CustomerForm id=params.with(|p| p.get("id"))/> }} }
+}
+
+/// One labelled input for a spec'd field.
+fn spec_input(spec: &'static FieldSpec, form: RwSignal<Form>, i18n: I18n) -> AnyView {
+    let value = move || form.with(|f| f.fields.get(spec.field).cloned().unwrap_or_default());
+    let set = move |v: String| {
+        form.update(|f| {
+            f.fields.insert(spec.field, v);
+        })
+    };
+    match spec.input {
+        Input::Text => view! {
+            <label class="field">
+                <span>{move || i18n.t(spec.label)}</span>
+                <input type="text" name=spec.field prop:value=value on:input=move |ev| set(event_target_value(&ev))/>
+            </label>
+        }
+        .into_any(),
+        Input::LongText => view! {
+            <label class="field">
+                <span>{move || i18n.t(spec.label)}</span>
+                <textarea name=spec.field rows="2" prop:value=value on:input=move |ev| set(event_target_value(&ev))></textarea>
+            </label>
+        }
+        .into_any(),
+        Input::Choice(choices) => view! {
+            <label class="field">
+                <span>{move || i18n.t(spec.label)}</span>
+                <select name=spec.field on:change=move |ev| set(event_target_value(&ev))>
+                    <option value="" selected=move || value().is_empty()>{move || i18n.t(Key::Choose)}</option>
+                    {choices.iter().map(|(choice, key)| view! {
+                        <option value=*choice selected=move || value() == *choice>{move || i18n.t(*key)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+        .into_any(),
+    }
 }
 
 #[component]
@@ -189,7 +270,7 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
         }
     };
 
-    let input = move |key: Key,
+    let basic = move |key: Key,
                       name: &'static str,
                       kind: &'static str,
                       get: fn(&Form) -> String,
@@ -206,54 +287,82 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
     view! {
         <section class="page">
             <h1>{move || if is_new { i18n.t(Key::NewCustomer) } else { i18n.t(Key::EditCustomer) }}</h1>
-            <form class="card form" on:submit=save novalidate>
-                {input(Key::Name, "name", "text", |f| f.name.clone(), |f, v| f.name = v)}
-                {input(Key::Phone, "phone", "tel", |f| f.phone.clone(), |f, v| f.phone = v)}
-                <fieldset class="field">
-                    <legend>{move || i18n.t(Key::Gender)}</legend>
-                    <div class="choices">
-                        {[("female", Key::Female), ("male", Key::Male), ("other", Key::OtherGender)].into_iter().map(|(value, key)| view! {
-                            <label class="choice">
-                                <input type="radio" name="gender" value=value
-                                    prop:checked=move || form.with(|f| f.gender == value)
-                                    on:change=move |_| form.update(|f| f.gender = value.to_owned())/>
-                                <span>{move || i18n.t(key)}</span>
+            <form class="form" on:submit=save novalidate>
+                <section class="card form">
+                    <h2>{move || i18n.t(Key::HardData)}</h2>
+                    {basic(Key::Name, "name", "text", |f| f.name.clone(), |f, v| f.name = v)}
+                    {basic(Key::Phone, "phone", "tel", |f| f.phone.clone(), |f, v| f.phone = v)}
+                    <fieldset class="field">
+                        <legend>{move || i18n.t(Key::Gender)}</legend>
+                        <div class="choices">
+                            {[("female", Key::Female), ("male", Key::Male), ("other", Key::OtherGender)].into_iter().map(|(value, key)| view! {
+                                <label class="choice">
+                                    <input type="radio" name="gender" value=value
+                                        prop:checked=move || form.with(|f| f.gender == value)
+                                        on:change=move |_| form.update(|f| f.gender = value.to_owned())/>
+                                    <span>{move || i18n.t(key)}</span>
+                                </label>
+                            }).collect_view()}
+                        </div>
+                    </fieldset>
+                    <fieldset class="field">
+                        <legend>{move || i18n.t(Key::Birthday)}</legend>
+                        <div class="row">
+                            <label class="field">
+                                <span>{move || i18n.t(Key::Calendar)}</span>
+                                <select name="calendar" on:change=move |ev| form.update(|f| f.calendar = event_target_value(&ev))>
+                                    <option value="solar" selected=move || form.with(|f| f.calendar != "lunar")>{move || i18n.t(Key::Solar)}</option>
+                                    <option value="lunar" selected=move || form.with(|f| f.calendar == "lunar")>{move || i18n.t(Key::Lunar)}</option>
+                                </select>
                             </label>
-                        }).collect_view()}
+                            {basic(Key::Year, "birth_year", "number", |f| f.year.clone(), |f, v| f.year = v)}
+                            {basic(Key::Month, "birth_month", "number", |f| f.month.clone(), |f, v| f.month = v)}
+                            {basic(Key::Day, "birth_day", "number", |f| f.day.clone(), |f, v| f.day = v)}
+                        </div>
+                        <Show when=move || form.with(|f| f.calendar == "lunar")>
+                            <label class="choice">
+                                <input type="checkbox" name="leap" prop:checked=move || form.with(|f| f.leap)
+                                    on:change=move |ev| form.update(|f| f.leap = event_target_checked(&ev))/>
+                                <span>{move || i18n.t(Key::LeapMonth)}</span>
+                            </label>
+                        </Show>
+                    </fieldset>
+                    <label class="field">
+                        <span>{move || i18n.t(Key::Tags)}</span>
+                        <input type="text" name="tags" placeholder=move || i18n.t(Key::TagsHint)
+                            prop:value=move || form.with(|f| f.tags.clone())
+                            on:input=move |ev| form.update(|f| f.tags = event_target_value(&ev))/>
+                    </label>
+                    <div class="grid-2">
+                        {profile_fields::HARD.iter().map(|spec| spec_input(spec, form, i18n)).collect_view()}
                     </div>
-                </fieldset>
-                <fieldset class="field">
-                    <legend>{move || i18n.t(Key::Birthday)}</legend>
-                    <div class="row">
-                        <label class="field">
-                            <span>{move || i18n.t(Key::Calendar)}</span>
-                            <select name="calendar" on:change=move |ev| form.update(|f| f.calendar = event_target_value(&ev))>
-                                <option value="solar" selected=move || form.with(|f| f.calendar != "lunar")>{move || i18n.t(Key::Solar)}</option>
-                                <option value="lunar" selected=move || form.with(|f| f.calendar == "lunar")>{move || i18n.t(Key::Lunar)}</option>
-                            </select>
-                        </label>
-                        {input(Key::Year, "birth_year", "number", |f| f.year.clone(), |f, v| f.year = v)}
-                        {input(Key::Month, "birth_month", "number", |f| f.month.clone(), |f, v| f.month = v)}
-                        {input(Key::Day, "birth_day", "number", |f| f.day.clone(), |f, v| f.day = v)}
+                </section>
+                <section class="card form">
+                    <h2>{move || i18n.t(Key::SoftData)}</h2>
+                    <div class="grid-2">
+                        {profile_fields::SOFT.iter().map(|spec| spec_input(spec, form, i18n)).collect_view()}
                     </div>
-                    <Show when=move || form.with(|f| f.calendar == "lunar")>
-                        <label class="choice">
-                            <input type="checkbox" name="leap" prop:checked=move || form.with(|f| f.leap)
-                                on:change=move |ev| form.update(|f| f.leap = event_target_checked(&ev))/>
-                            <span>{move || i18n.t(Key::LeapMonth)}</span>
-                        </label>
-                    </Show>
-                </fieldset>
-                <label class="field">
-                    <span>{move || i18n.t(Key::Tags)}</span>
-                    <input type="text" name="tags" placeholder=move || i18n.t(Key::TagsHint)
-                        prop:value=move || form.with(|f| f.tags.clone())
-                        on:input=move |ev| form.update(|f| f.tags = event_target_value(&ev))/>
-                </label>
+                </section>
+                <section class="card form">
+                    <h2>{move || i18n.t(Key::Relationship)}</h2>
+                    <div class="grid-2">
+                        {profile_fields::RELATIONSHIP.iter().map(|spec| spec_input(spec, form, i18n)).collect_view()}
+                    </div>
+                    <label class="choice">
+                        <input type="checkbox" name="consent" prop:checked=move || form.with(|f| f.consent)
+                            on:change=move |ev| form.update(|f| f.consent = event_target_checked(&ev))/>
+                        <span>{move || i18n.t(Key::Consent)}</span>
+                    </label>
+                    <label class="choice">
+                        <input type="checkbox" name="shared" prop:checked=move || form.with(|f| f.shared)
+                            on:change=move |ev| form.update(|f| f.shared = event_target_checked(&ev))/>
+                        <span>{move || i18n.t(Key::SharedCustomer)}</span>
+                    </label>
+                </section>
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
                 </Show>
-                <div class="actions">
+                <div class="actions sticky-actions">
                     <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
                     <button type="button" class="button" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
                         {move || i18n.t(Key::Cancel)}

@@ -89,6 +89,7 @@ pub fn Settings() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+            <leptos_router::components::A href="/trash" attr:class="button">{move || i18n.t(Key::Trash)}</leptos_router::components::A>
             <button type="button" class="button button-danger" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </section>
     }

@@ -72,7 +72,61 @@ pub fn LogVisit() -> impl IntoView {
     let occasion = RwSignal::new(String::new());
     let items = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let companions = RwSignal::new(String::new());
+    let table = RwSignal::new(String::new());
+    let staff = RwSignal::new(
+        replica
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.name.clone()))
+            .unwrap_or_default(),
+    );
+    let satisfaction = RwSignal::new(None::<u8>);
+    let product = RwSignal::new(String::new());
+    let size_text = RwSignal::new(String::new());
+    let colour = RwSignal::new(String::new());
+    let price = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
+    // Dishes and products this organisation has sold, most frequent first: suggested as you type.
+    let known_items = Memo::new(move |_| {
+        replica.records.with(|r| {
+            huitou_shared::visits::totals(r.of_kind(Kind::VISIT).map(|v| &v.record))
+                .favourite_items
+                .into_iter()
+                .map(|(item, _)| item)
+                .collect::<Vec<_>>()
+        })
+    });
+    let suggestions = move || {
+        let typed = items.get();
+        let chosen: Vec<String> = split_list(&typed);
+        let current = if typed.trim_end().ends_with([',', '，', '、']) {
+            String::new()
+        } else {
+            chosen.last().cloned().unwrap_or_default()
+        };
+        known_items.with(|all| {
+            all.iter()
+                .filter(|item| !chosen.contains(item))
+                .filter(|item| current.is_empty() || item.contains(current.as_str()))
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let pick = move |item: String| {
+        items.update(|typed| {
+            let mut chosen = split_list(typed);
+            let completes_last = !typed.trim_end().ends_with([',', '，', '、'])
+                && chosen
+                    .last()
+                    .is_some_and(|last| item.contains(last.as_str()) && *last != item);
+            if completes_last {
+                chosen.pop();
+            }
+            chosen.push(item);
+            *typed = format!("{}, ", chosen.join(", "));
+        });
+    };
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -100,12 +154,26 @@ pub fn LogVisit() -> impl IntoView {
             return;
         };
         let customer = customer_id();
-        let item_list: Vec<String> = items
+        let item_list = split_list(&items.get_untracked());
+        let price_value = price
             .get_untracked()
-            .split([',', '，', '、'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|p| *p >= 0.0);
+        // Companions: an existing customer's name links to them (who brings whom), others stay names.
+        let companion_list: Vec<Value> = split_list(&companions.get_untracked())
+            .into_iter()
+            .map(|name| {
+                replica.records.with_untracked(|r| {
+                    r.of_kind(Kind::CUSTOMER)
+                        .find(|c| {
+                            !c.record.is_deleted() && c.record.text("name") == Some(name.as_str())
+                        })
+                        .map(|c| Value::String(c.id.clone()))
+                        .unwrap_or(Value::String(name))
+                })
+            })
             .collect();
         // customer_id first: the server scopes the rest of the record by it.
         let mut fields = vec![
@@ -122,8 +190,27 @@ pub fn LogVisit() -> impl IntoView {
         if !item_list.is_empty() {
             fields.push(("items".to_owned(), json!(item_list)));
         }
-        if !note.get_untracked().trim().is_empty() {
-            fields.push(("note".to_owned(), json!(note.get_untracked().trim())));
+        if !companion_list.is_empty() {
+            fields.push(("companions".to_owned(), Value::Array(companion_list)));
+        }
+        if let Some(level) = satisfaction.get_untracked() {
+            fields.push(("satisfaction".to_owned(), json!(level)));
+        }
+        if let Some(price) = price_value {
+            fields.push(("price".to_owned(), json!(price)));
+        }
+        for (field, signal) in [
+            ("note", note),
+            ("table", table),
+            ("staff", staff),
+            ("product", product),
+            ("size", size_text),
+            ("colour", colour),
+        ] {
+            let text = signal.get_untracked().trim().to_owned();
+            if !text.is_empty() {
+                fields.push((field.to_owned(), json!(text)));
+            }
         }
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -133,6 +220,19 @@ pub fn LogVisit() -> impl IntoView {
                 Err(e) => replica.storage_error.set(Some(e.to_string())),
             }
         });
+    };
+
+    let text_input = move |key: Key,
+                           name: &'static str,
+                           signal: RwSignal<String>,
+                           hint: Option<Key>| {
+        view! {
+            <label class="field">
+                <span>{move || i18n.t(key)}</span>
+                <input type="text" name=name placeholder=move || hint.map(|h| i18n.t(h)).unwrap_or_default()
+                    prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/>
+            </label>
+        }
     };
 
     view! {
@@ -165,9 +265,42 @@ pub fn LogVisit() -> impl IntoView {
                 </fieldset>
                 <label class="field">
                     <span>{move || i18n.t(Key::Items)}</span>
-                    <input type="text" name="items" placeholder=move || i18n.t(Key::ItemsHint)
+                    <input type="text" name="items" placeholder=move || i18n.t(Key::ItemsHint) autocomplete="off"
                         prop:value=move || items.get() on:input=move |ev| items.set(event_target_value(&ev))/>
                 </label>
+                <div class="chips" role="group" aria-label=move || i18n.t(Key::Items)>
+                    {move || suggestions().into_iter().map(|item| {
+                        let label = item.clone();
+                        view! { <button type="button" class="chip" on:click=move |_| pick(item.clone())>{label}</button> }
+                    }).collect_view()}
+                </div>
+                <fieldset class="field">
+                    <legend>{move || i18n.t(Key::Satisfaction)}</legend>
+                    <div class="choices">
+                        {(1u8..=5).map(|level| view! {
+                            <label class="choice">
+                                <input type="radio" name="satisfaction" value=level.to_string()
+                                    prop:checked=move || satisfaction.get() == Some(level)
+                                    on:change=move |_| satisfaction.set(Some(level))/>
+                                <span>{"★".repeat(level as usize)}<span class="visually-hidden">{level}</span></span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="grid-2">
+                    {text_input(Key::Companions, "companions", companions, Some(Key::CompanionsHint))}
+                    {text_input(Key::Table, "table", table, None)}
+                    {text_input(Key::Staff, "staff", staff, None)}
+                </div>
+                <details class="more">
+                    <summary>{move || i18n.t(Key::RetailDetails)}</summary>
+                    <div class="grid-2">
+                        {text_input(Key::Product, "product", product, None)}
+                        {text_input(Key::Size, "size", size_text, None)}
+                        {text_input(Key::Colour, "colour", colour, None)}
+                        {text_input(Key::Price, "price", price, None)}
+                    </div>
+                </details>
                 <label class="field">
                     <span>{move || i18n.t(Key::Note)}</span>
                     <textarea name="note" rows="2" prop:value=move || note.get()
@@ -185,4 +318,13 @@ pub fn LogVisit() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Splits "a, b，c、d" into trimmed, non-empty parts.
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

@@ -1,0 +1,17 @@
+//! The customer profile (PRODUCT §2): birthdays in either calendar, completeness, duplicates and search.
+//!
+//! Everything here reads customer [`Record`](crate::Record)s as SYNC §1 defines their fields and
+//! is pure, so the tablet and the server answer the same.
+
+pub mod birthday;
+pub mod completeness;
+pub mod duplicates;
+pub mod lunar;
+pub mod pinyin;
+pub mod search;
+
+pub use birthday::{Birthday, Calendar};
+pub use completeness::Completeness;
+pub use duplicates::{Candidate, Duplicate, DuplicateReason};
+pub use lunar::LunarDate;
+pub use search::{CustomerIndex, Filter};
