@@ -6,6 +6,7 @@
 use crate::session::{self, Session};
 use crate::storage::{OutboxEntry, Storage, StorageError};
 use futures::channel::mpsc::UnboundedSender;
+use huitou_shared::customer::CustomerIndex;
 use huitou_shared::merge::{Change, TrackedRecord};
 use huitou_shared::{Clock, Kind};
 use leptos::prelude::*;
@@ -35,6 +36,31 @@ impl Records {
 
     pub fn get(&self, kind: &str, id: &str) -> Option<&TrackedRecord> {
         self.kinds.get(kind)?.get(id)
+    }
+
+    /// The customer search index; recency is the latest stamp on the customer or any of its visits,
+    /// so the customers just served come first.
+    pub fn customer_index(&self) -> CustomerIndex {
+        let mut recency: HashMap<&str, &str> = HashMap::new();
+        for customer in self.of_kind(Kind::CUSTOMER) {
+            recency.insert(&customer.id, customer.record.last_hlc().unwrap_or(""));
+        }
+        for visit in self.of_kind(Kind::VISIT) {
+            if let (Some(customer), Some(stamp)) =
+                (visit.record.text("customer_id"), visit.record.last_hlc())
+                && let Some(latest) = recency.get_mut(customer)
+                && stamp > *latest
+            {
+                *latest = stamp;
+            }
+        }
+        CustomerIndex::build(self.of_kind(Kind::CUSTOMER).map(|c| {
+            (
+                c.id.as_str(),
+                &c.record,
+                recency.get(c.id.as_str()).copied().unwrap_or(""),
+            )
+        }))
     }
 
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &TrackedRecord> {
@@ -74,6 +100,8 @@ pub struct Replica {
     /// False until IndexedDB has been read at start.
     pub loaded: RwSignal<bool>,
     pub storage_error: RwSignal<Option<String>>,
+    /// Search over customers, rebuilt when records change.
+    pub index: Memo<CustomerIndex>,
     storage: StoredValue<Option<Rc<Storage>>, LocalStorage>,
     clock: StoredValue<Option<Clock>>,
     kick: StoredValue<Option<UnboundedSender<()>>>,
@@ -81,8 +109,13 @@ pub struct Replica {
 
 impl Replica {
     pub fn new(session: Option<Session>) -> Self {
+        let records = RwSignal::new(Records::default());
         Self {
-            records: RwSignal::new(Records::default()),
+            records,
+            index: Memo::new_with_compare(
+                move |_| records.with(Records::customer_index),
+                |_, _| true,
+            ),
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Idle),
             session_expired: RwSignal::new(false),
@@ -224,19 +257,6 @@ impl Replica {
     pub fn rejected(&self) -> usize {
         self.outbox
             .with(|o| o.iter().filter(|e| e.rejection.is_some()).count())
-    }
-
-    /// Customers not in the trash, most recently changed first.
-    pub fn customers(&self) -> Vec<TrackedRecord> {
-        self.records.with(|all| {
-            let mut customers: Vec<TrackedRecord> = all
-                .of_kind(Kind::CUSTOMER)
-                .filter(|c| !c.record.is_deleted() && c.record.text("name").is_some())
-                .cloned()
-                .collect();
-            customers.sort_by(|a, b| b.record.last_hlc().cmp(&a.record.last_hlc()));
-            customers
-        })
     }
 }
 

@@ -5,7 +5,7 @@
 use huitou_shared::merge::{Outcome, TrackedRecord, record_key};
 use huitou_shared::{Change, Hlc, State};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -13,6 +13,8 @@ const CHANGES: usize = 1_000_000;
 const CUSTOMERS: usize = 20_000;
 const VISITS: usize = 30_000;
 const RUNS: usize = 5;
+/// Changes per pull page a device merges at once.
+const PAGE: usize = 1000;
 const DEVICES: [&str; 4] = [
     "tablet-front-01",
     "tablet-bar-02",
@@ -192,21 +194,35 @@ fn main() {
     );
     report("merge re-apply (all duplicates)", changes.len(), &reapply);
 
-    // As a device merges a pull: records keyed `kind/id`, each keeping the writes it overwrote.
+    // As a device merges pulled pages (app/src/storage.rs): per page of 1000 changes, each
+    // touched record is taken from the store by its `kind/id` key, merged, and put back.
     let tracked = measure(
         || (),
         |()| {
-            let mut records: BTreeMap<String, TrackedRecord> = BTreeMap::new();
-            for change in &changes {
-                records
-                    .entry(record_key(&change.kind, &change.id))
-                    .or_insert_with(|| TrackedRecord::new(&change.kind, &change.id))
-                    .apply(change);
+            let mut store: HashMap<String, TrackedRecord> = HashMap::new();
+            for page in changes.chunks(PAGE) {
+                let mut touched: BTreeMap<String, TrackedRecord> = BTreeMap::new();
+                for change in page {
+                    let key = record_key(&change.kind, &change.id);
+                    touched
+                        .entry(key)
+                        .or_insert_with_key(|key| {
+                            store
+                                .remove(key)
+                                .unwrap_or_else(|| TrackedRecord::new(&change.kind, &change.id))
+                        })
+                        .apply(change);
+                }
+                store.extend(touched);
             }
-            records
+            store
         },
     );
-    report("tracked record apply", changes.len(), &tracked);
+    report(
+        "tracked record apply (device, pages of 1000)",
+        changes.len(),
+        &tracked,
+    );
 
     println!(
         "bar: merge fold >= 1000000 changes/s: {}",

@@ -184,3 +184,104 @@ async fn concurrent_offline_edits_converge_and_the_loser_can_be_restored() -> Re
     })
     .await
 }
+
+/// The customer book on one tablet: a profile with soft data and a family member's lunar
+/// birthday, a duplicate warning, pinyin search, a quick visit, a contact, trash and restore,
+/// and the interface in Chinese.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_book_on_a_tablet() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = Server::start(&dir.path().join("huitou.db"), "127.0.0.1:0".parse()?, true)?;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let tablet = driver.browser(&dir.path().join("profile")).await?;
+    tablet.set_window_size(768, 1024).await?;
+    with_browsers(vec![tablet.clone()], |_| async {
+        let t = &tablet;
+        sign_in(t, &base, "sales1").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
+
+        // Pinyin initials find 王小明.
+        fill(t, "Search customers", "wxm").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
+        ensure!(
+            !page_text(t).await?.contains("张伟"),
+            "search must narrow the list"
+        );
+
+        // A new customer whose phone is already on file is flagged before saving.
+        click(t, "New customer").await?;
+        fill(t, "Name", "欧阳青").await?;
+        fill(t, "Phone", "13800138001").await?;
+        wait_for_text(t, "Possible duplicate", SYNC).await?;
+        fill(t, "Phone", "13600001234").await?;
+        fill(t, "Hometown", "湖南长沙").await?;
+        fill(t, "Hobbies", "羽毛球").await?;
+        screenshot(t, &screenshots().join("customer-form-768.png")).await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "Profile completeness", SYNC).await?;
+
+        // A family member with a lunar birthday in a leap month.
+        click(t, "Family").await?;
+        fill(t, "Name", "欧阳小宝").await?;
+        let calendar = field(t, "Calendar").await?;
+        calendar.select_by_value("lunar").await?;
+        fill(t, "Year", "2020").await?;
+        fill(t, "Month", "4").await?;
+        fill(t, "Day", "15").await?;
+        choose(t, "Leap month").await?;
+        click(t, "Add family member").await?;
+        wait_for_text(t, "欧阳小宝", SYNC).await?;
+        wait_for_text(t, "闰四月十五", SYNC).await?;
+
+        // A visit from the home screen: Log visit → the customer (recent first) → amount → Save.
+        click(t, "Customers").await?;
+        click(t, "Log visit").await?;
+        open_customer(t, "欧阳青").await?;
+        fill(t, "Amount", "880").await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "¥880", SYNC).await?;
+
+        // A contact.
+        click(t, "Log contact").await?;
+        choose(t, "WeChat").await?;
+        fill(t, "Purpose", "生日问候").await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "生日问候", SYNC).await?;
+        screenshot(t, &screenshots().join("timeline-768.png")).await?;
+
+        // Trash and restore: out of the list, history kept, back in one tap.
+        click(t, "Move to trash").await?;
+        wait_for_text(t, "in the trash", SYNC).await?;
+        click(t, "Customers").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
+        let text = page_text(t).await?;
+        ensure!(
+            !text.contains("欧阳青"),
+            "a deleted customer leaves the list: {text}"
+        );
+        click(t, "Settings").await?;
+        click(t, "Trash").await?;
+        click(t, "Restore 欧阳青").await?;
+        click(t, "Customers").await?;
+        wait_for_text(t, "欧阳青", SYNC).await?;
+
+        // The same screens in Simplified Chinese.
+        click(t, "Settings").await?;
+        field(t, "Language").await?.select_by_value("zh-CN").await?;
+        wait_for_text(t, "设置", SYNC).await?;
+        click(t, "客户").await?;
+        wait_for_text(t, "新客户", SYNC).await?;
+        eventually(SYNC, || async {
+            let badge = sync_badge(t).await?;
+            ensure!(badge == "已同步", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+        screenshot(t, &screenshots().join("customers-zh-768.png")).await?;
+        Ok(())
+    })
+    .await?;
+    drop(server);
+    Ok(())
+}

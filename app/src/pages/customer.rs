@@ -4,6 +4,7 @@
 use crate::i18n::{I18n, Key, Locale, date_time, money, use_i18n};
 use crate::profile_fields::{self, FieldSpec};
 use crate::replica::use_replica;
+use huitou_shared::customer::{Birthday, Calendar, completeness};
 use huitou_shared::merge::{FieldState, TrackedRecord};
 use huitou_shared::{Hlc, Kind};
 use leptos::prelude::*;
@@ -40,21 +41,23 @@ fn gender_key(gender: &str) -> Option<Key> {
     }
 }
 
+/// A birthday in both calendars when the year is known: "公历 1988-05-20 · 农历 戊辰年四月初五".
 pub fn birthday_text(value: &Value, i18n: I18n) -> String {
-    let part = |k: &str| value.get(k).and_then(Value::as_u64);
-    let (Some(month), Some(day)) = (part("month"), part("day")) else {
+    let Some(birthday) = Birthday::from_value(value) else {
         return String::new();
     };
-    let lunar = value.get("calendar").and_then(Value::as_str) == Some("lunar");
-    let leap = value.get("leap").and_then(Value::as_bool).unwrap_or(false);
-    let calendar = i18n.t(if lunar { Key::Lunar } else { Key::Solar });
-    let year = part("year").map(|y| format!("{y}-")).unwrap_or_default();
-    let leap = if leap {
-        format!(" {}", i18n.t(Key::LeapMonth))
-    } else {
-        String::new()
-    };
-    format!("{calendar} {year}{month:02}-{day:02}{leap}")
+    let (solar, lunar) = birthday.describe(i18n.locale.get_untracked() == Locale::ZhTw);
+    let mut parts = Vec::new();
+    if !solar.is_empty() {
+        parts.push(format!("{} {solar}", i18n.t(Key::Solar)));
+    }
+    if let Some(lunar) = lunar {
+        parts.push(format!("{} {lunar}", i18n.t(Key::Lunar)));
+    }
+    if birthday.calendar == Calendar::Lunar {
+        parts.reverse();
+    }
+    parts.join(" · ")
 }
 
 /// A field value as the user reads it.
@@ -329,6 +332,27 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                     </p>
                 </Show>
             </section>
+            {
+                let record = record.clone();
+                move || {
+                    let score = completeness::score(&record, family.with(Vec::len));
+                    let missing: Vec<String> = score.missing_hard.iter().chain(&score.missing_soft)
+                        .map(|field| if *field == "family" { i18n.t(Key::FamilyMembers).to_owned() } else { field_label(field, i18n) })
+                        .collect();
+                    view! {
+                        <section class="card completeness" aria-label=move || i18n.t(Key::Completeness)>
+                            <span class="list-title">{i18n.t(Key::Completeness)} " " {score.percent} "%"</span>
+                            <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=score.percent
+                                aria-label=i18n.t(Key::Completeness)>
+                                <span style=format!("width: {}%", score.percent)></span>
+                            </div>
+                            {(!missing.is_empty()).then(|| view! {
+                                <span class="list-sub">{i18n.t(Key::Missing)} ": " {missing.into_iter().take(8).collect::<Vec<_>>().join("、")}</span>
+                            })}
+                        </section>
+                    }
+                }
+            }
             <div class="tabs" role="tablist">
                 {tab_button(Tab::Timeline, Key::Timeline)}
                 {tab_button(Tab::Profile, Key::Profile)}

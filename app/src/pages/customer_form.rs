@@ -5,8 +5,10 @@ use crate::i18n::{I18n, Key, use_i18n};
 use crate::profile_fields::{self, FieldSpec, Input};
 use crate::replica::use_replica;
 use huitou_shared::Kind;
+use huitou_shared::customer::{Birthday, Candidate, DuplicateReason, duplicates};
 use huitou_shared::merge::Record;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -236,6 +238,42 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
     });
     let error = RwSignal::new(None::<Key>);
     let is_new = id.is_none();
+    // Said before saving: a new customer whose phone, or name and birthday, match someone we have.
+    let duplicates = Memo::new(move |_| {
+        if !is_new {
+            return Vec::new();
+        }
+        let (name, phone, birthday) = form.with(|f| {
+            (
+                f.name.trim().to_owned(),
+                f.phone.trim().to_owned(),
+                f.birthday(),
+            )
+        });
+        let birthday = Birthday::from_value(&birthday);
+        let candidate = Candidate {
+            name: &name,
+            phone: Some(phone.as_str()).filter(|p| !p.is_empty()),
+            birthday: birthday.as_ref(),
+        };
+        replica.records.with(|r| {
+            duplicates::find(
+                &candidate,
+                r.of_kind(Kind::CUSTOMER)
+                    .map(|c| (c.id.as_str(), &c.record)),
+            )
+            .into_iter()
+            .map(|d| {
+                let name = r
+                    .get(Kind::CUSTOMER, &d.id)
+                    .and_then(|c| c.record.text("name"))
+                    .unwrap_or_default()
+                    .to_owned();
+                (d.id, name, d.reason)
+            })
+            .collect::<Vec<_>>()
+        })
+    });
     let record_id = id.unwrap_or_else(huitou_shared::model::new_id);
 
     let save = {
@@ -361,6 +399,23 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                 </section>
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
+                </Show>
+                <Show when=move || !duplicates.with(Vec::is_empty)>
+                    <section class="card duplicate-warning" role="alert">
+                        <h2>{move || i18n.t(Key::PossibleDuplicate)}</h2>
+                        <ul class="list">
+                            {move || duplicates.get().into_iter().map(|(id, name, reason)| view! {
+                                <li class="list-item">
+                                    <span class="list-title">{name}</span>
+                                    <span class="list-sub">{i18n.t(match reason {
+                                        DuplicateReason::SamePhone => Key::SamePhone,
+                                        DuplicateReason::SameNameAndBirthday => Key::SameNameBirthday,
+                                    })}</span>
+                                    <A href=format!("/customers/{id}") attr:class="button">{i18n.t(Key::OpenExisting)}</A>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
                 </Show>
                 <div class="actions sticky-actions">
                     <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>

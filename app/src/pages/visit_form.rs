@@ -12,22 +12,13 @@ use serde_json::{Value, json};
 #[component]
 pub fn ChooseCustomer() -> impl IntoView {
     let i18n = use_i18n();
-    let replica = use_replica();
     let query = RwSignal::new(String::new());
     let matches = Memo::new(move |_| {
-        let query = query.get().trim().to_lowercase();
-        replica
-            .customers()
-            .into_iter()
-            .filter(|c| {
-                query.is_empty()
-                    || c.record
-                        .text("name")
-                        .is_some_and(|n| n.to_lowercase().contains(&query))
-                    || c.record.text("phone").is_some_and(|p| p.contains(&query))
-            })
-            .take(50)
-            .collect::<Vec<_>>()
+        crate::pages::customers::find_customers(
+            &query.get(),
+            &huitou_shared::customer::Filter::default(),
+            30,
+        )
     });
     view! {
         <section class="page">
@@ -35,7 +26,7 @@ pub fn ChooseCustomer() -> impl IntoView {
             <label class="field search">
                 <span class="visually-hidden">{move || i18n.t(Key::Search)}</span>
                 <input type="search" name="search" placeholder=move || i18n.t(Key::SearchHint)
-                    aria-label=move || i18n.t(Key::Search)
+                    aria-label=move || i18n.t(Key::Search) autocomplete="off"
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             </label>
             <ul class="list" aria-label=move || i18n.t(Key::Customers)>
