@@ -7,6 +7,7 @@ pub mod birthday;
 pub mod completeness;
 pub mod duplicates;
 pub mod lunar;
+pub mod merging;
 pub mod pinyin;
 pub mod search;
 

@@ -324,3 +324,29 @@ where
     }
     outcome
 }
+
+/// Runs axe-core on the page as it is and fails on any serious or critical accessibility
+/// violation, naming each with the elements it concerns.
+pub async fn assert_accessible(client: &Client, page: &str) -> Result<()> {
+    let axe =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe)
+        .with_context(|| format!("{} is missing: run scripts/setup --browser", axe.display()))?;
+    client.execute(&source, vec![]).await?;
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']}).then(result => done(
+               result.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
+             ));",
+            vec![],
+        )
+        .await?;
+    let violations: Vec<String> = serde_json::from_value(found)?;
+    if !violations.is_empty() {
+        bail!("{page}: axe-core found\n{}", violations.join("\n"));
+    }
+    Ok(())
+}

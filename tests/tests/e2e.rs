@@ -200,6 +200,7 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         let t = &tablet;
         sign_in(t, &base, "sales1").await?;
         wait_for_text(t, "王小明", SYNC).await?;
+        assert_accessible(t, "customer list").await?;
 
         // Pinyin initials find 王小明.
         fill(t, "Search customers", "wxm").await?;
@@ -218,6 +219,7 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         fill(t, "Hometown", "湖南长沙").await?;
         fill(t, "Hobbies", "羽毛球").await?;
         screenshot(t, &screenshots().join("customer-form-768.png")).await?;
+        assert_accessible(t, "customer form").await?;
         click(t, "Save").await?;
         wait_for_text(t, "Profile completeness", SYNC).await?;
 
@@ -238,6 +240,7 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         click(t, "Customers").await?;
         click(t, "Log visit").await?;
         open_customer(t, "欧阳青").await?;
+        assert_accessible(t, "visit form").await?;
         fill(t, "Amount", "880").await?;
         click(t, "Save").await?;
         wait_for_text(t, "¥880", SYNC).await?;
@@ -249,6 +252,11 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         click(t, "Save").await?;
         wait_for_text(t, "生日问候", SYNC).await?;
         screenshot(t, &screenshots().join("timeline-768.png")).await?;
+        assert_accessible(t, "profile with timeline").await?;
+        click(t, "Profile").await?;
+        assert_accessible(t, "profile facts").await?;
+        click(t, "Field history").await?;
+        assert_accessible(t, "field history").await?;
 
         // Trash and restore: out of the list, history kept, back in one tap.
         click(t, "Move to trash").await?;
@@ -279,6 +287,53 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         })
         .await?;
         screenshot(t, &screenshots().join("customers-zh-768.png")).await?;
+        Ok(())
+    })
+    .await?;
+    drop(server);
+    Ok(())
+}
+
+/// A manager merges a duplicate: its visits move over, it goes to the trash, nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_merges_a_duplicate_customer() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = Server::start(&dir.path().join("huitou.db"), "127.0.0.1:0".parse()?, true)?;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let laptop = driver.browser(&dir.path().join("profile")).await?;
+    laptop.set_window_size(1280, 800).await?;
+    with_browsers(vec![laptop.clone()], |_| async {
+        let m = &laptop;
+        sign_in(m, &base, "manager").await?;
+        wait_for_text(m, "王小明", SYNC).await?;
+        click(m, "New customer").await?;
+        fill(m, "Name", "王小明（重复）").await?;
+        fill(m, "Phone", "+86 138 0013 8001").await?;
+        wait_for_text(m, "Possible duplicate", SYNC).await?;
+        fill(m, "Hometown", "江西九江").await?;
+        click(m, "Save").await?;
+        wait_for_text(m, "Profile completeness", SYNC).await?;
+        click(m, "Log visit").await?;
+        fill(m, "Amount", "123").await?;
+        click(m, "Save").await?;
+        wait_for_text(m, "¥123", SYNC).await?;
+
+        click(m, "Customers").await?;
+        open_customer(m, "王小明").await?;
+        screenshot(m, &screenshots().join("merge-1280.png")).await?;
+        click(m, "Merge into this customer 王小明（重复）").await?;
+        click(m, "Visits").await?;
+        wait_for_text(m, "¥123", SYNC).await?;
+        click(m, "Profile").await?;
+        wait_for_text(m, "江西九江", SYNC).await?;
+        click(m, "Customers").await?;
+        wait_for_text(m, "王小明", SYNC).await?;
+        let text = page_text(m).await?;
+        ensure!(
+            !text.contains("王小明（重复）"),
+            "the merged duplicate leaves the list: {text}"
+        );
         Ok(())
     })
     .await?;

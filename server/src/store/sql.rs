@@ -12,7 +12,8 @@ use huitou_shared::api::RejectCode;
 use huitou_shared::{Change, DeviceId, Kind, Role};
 use serde_json::Value;
 use sqlx::Row;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 /// Snapshots of visible customers kept per user; older ones are pruned.
 const SNAPSHOTS_KEPT: i64 = 100;
@@ -60,216 +61,477 @@ const VISIBLE_CUSTOMER: &str = "(
         AND NOT EXISTS (SELECT 1 FROM state o WHERE o.org_id = $1 AND o.kind = 'customer'
                 AND o.record_id = s.customer_id AND o.field = 'owner' AND o.value NOT IN ('null', '\"\"'))))";
 
-async fn customer_facts(
-    conn: &mut Conn,
-    org_id: &str,
-    customer_id: &str,
-) -> StoreResult<CustomerFacts> {
-    let creator: Option<String> = sqlx::query_scalar(
-        "SELECT creator FROM scope WHERE org_id = $1 AND kind = 'customer' AND record_id = $2",
-    )
-    .bind(org_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let rows = sqlx::query(
-        "SELECT field, value FROM state WHERE org_id = $1 AND kind = 'customer' AND record_id = $2
-         AND field IN ('owner', 'shared')",
-    )
-    .bind(org_id)
-    .bind(customer_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut facts = CustomerFacts {
-        exists: creator.is_some(),
-        creator,
-        ..CustomerFacts::default()
-    };
-    for row in rows {
-        let field: String = row.try_get("field")?;
-        let value: String = row.try_get("value")?;
-        let value: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
-        match field.as_str() {
-            "owner" => facts.owner = permissions::owner_of(&value),
-            _ => facts.shared = value.as_bool().unwrap_or(false),
+/// Rows per multi-row `INSERT` (SQLite takes up to 32766 parameters, PostgreSQL 65535).
+const ROWS_PER_INSERT: usize = 200;
+/// Keys per `IN (...)` lookup.
+const KEYS_PER_LOOKUP: usize = 500;
+/// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and `shared`.
+const WATCHED_FIELDS: [&str; 3] = ["customer_id", "owner", "shared"];
+
+/// `rows` tuples `(leading, $first, $first+1, ...)` of `columns` numbered placeholders each,
+/// `leading` being placeholders every row shares (e.g. `"$1, "`).
+fn placeholders(rows: usize, columns: usize, first: usize, leading: &str) -> String {
+    let mut text = String::new();
+    for row in 0..rows {
+        text.push_str(if row == 0 { "(" } else { ", (" });
+        text.push_str(leading);
+        for column in 0..columns {
+            let separator = if column == 0 { "" } else { ", " };
+            let _ = write!(text, "{separator}${}", first + row * columns + column);
         }
+        text.push(')');
     }
-    Ok(facts)
+    text
+}
+
+/// A record: `(kind, id)`.
+type RecordKey = (String, String);
+
+/// A `scope` row.
+#[derive(Clone, Debug, PartialEq)]
+struct ScopeRow {
+    customer_id: Option<String>,
+    creator: String,
+}
+
+/// The winning write of a watched field, as the `state` table holds it.
+#[derive(Clone, Debug)]
+struct Written {
+    value: Value,
+    hlc: String,
+}
+
+/// A change refused by judging (or validation), on its way to the quarantine.
+struct Refusal<'a> {
+    op: &'a str,
+    raw: &'a Value,
+    code: RejectCode,
+    message: String,
+}
+
+/// One push, judged in memory and written in bulk.
+///
+/// Judging a change reads the `scope` rows and watched `state` fields of the records it
+/// touches, as earlier changes of the same push left them. Those rows are loaded in a few
+/// bulk queries at the start (inside the push's transaction), any other one on first use,
+/// and every store updates them here exactly as its SQL would; the log, `state`, `scope`
+/// and quarantine rows are then written with multi-row statements before the commit. The
+/// outcome is that of running each change's statements one after the other, with a few
+/// dozen statements per push instead of several per change.
+struct Batch<'a> {
+    actor: &'a Actor,
+    /// Ops already in the log, or stored by this push.
+    stored_ops: HashSet<String>,
+    /// Scope rows as the database had them before this push (`None`: no row).
+    scope_before: HashMap<RecordKey, Option<ScopeRow>>,
+    /// Scope rows with this push's writes.
+    scope: HashMap<RecordKey, Option<ScopeRow>>,
+    /// Watched fields with this push's writes.
+    watched: HashMap<RecordKey, HashMap<String, Written>>,
+    /// Changes to append to the log, in order, with their encoded value.
+    log: Vec<(&'a Change, String)>,
+    /// Per field `(kind, id, field)`, the index in `log` of the change the field takes:
+    /// the greatest clock, the earliest on a tie (what one upsert after another leaves).
+    winners: HashMap<(&'a str, &'a str, &'a str), usize>,
+    refused: Vec<Refusal<'a>>,
+}
+
+impl<'a> Batch<'a> {
+    /// Loads what judging `incoming` will read: stored ops, scope rows and watched fields.
+    async fn load(
+        conn: &mut Conn,
+        actor: &'a Actor,
+        incoming: &'a [Incoming],
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<Self> {
+        let mut batch = Self {
+            actor,
+            stored_ops: HashSet::new(),
+            scope_before: HashMap::new(),
+            scope: HashMap::new(),
+            watched: HashMap::new(),
+            log: Vec::with_capacity(incoming.len()),
+            winners: HashMap::with_capacity(incoming.len()),
+            refused: Vec::new(),
+        };
+        let mut ops: Vec<&str> = Vec::new();
+        // kind → ids whose scope row and watched fields judging may read.
+        let mut records: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for item in incoming {
+            if let Incoming::Valid { change, .. } = item {
+                ops.push(&change.op);
+                records.entry(&change.kind).or_default().insert(&change.id);
+                if change.field == "customer_id"
+                    && let Some(customer) = change.value.as_str()
+                {
+                    records.entry(Kind::CUSTOMER).or_default().insert(customer);
+                }
+            }
+        }
+        for customer in parents.values() {
+            records.entry(Kind::CUSTOMER).or_default().insert(customer);
+        }
+        ops.sort_unstable();
+        ops.dedup();
+        for chunk in ops.chunks(KEYS_PER_LOOKUP) {
+            let sql = format!(
+                "SELECT op FROM changes WHERE org_id = $1 AND op IN {}",
+                placeholders(1, chunk.len(), 2, "")
+            );
+            let mut query =
+                sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
+            for op in chunk {
+                query = query.bind(*op);
+            }
+            batch.stored_ops.extend(query.fetch_all(&mut *conn).await?);
+        }
+        for (kind, ids) in records {
+            let ids: Vec<&str> = ids.into_iter().collect();
+            for chunk in ids.chunks(KEYS_PER_LOOKUP) {
+                batch.load_records(conn, kind, chunk).await?;
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Loads the scope rows and watched fields of records `(kind, id)`, `ids` not empty.
+    async fn load_records(&mut self, conn: &mut Conn, kind: &str, ids: &[&str]) -> StoreResult<()> {
+        let org = &self.actor.org_id;
+        let sql = format!(
+            "SELECT record_id, customer_id, creator FROM scope
+             WHERE org_id = $1 AND kind = $2 AND record_id IN {}",
+            placeholders(1, ids.len(), 3, "")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut scope: HashMap<String, ScopeRow> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            scope.insert(
+                row.try_get("record_id")?,
+                ScopeRow {
+                    customer_id: row.try_get("customer_id")?,
+                    creator: row.try_get("creator")?,
+                },
+            );
+        }
+        let sql = format!(
+            "SELECT record_id, field, value, hlc FROM state
+             WHERE org_id = $1 AND kind = $2 AND record_id IN {}
+             AND field IN ('customer_id', 'owner', 'shared')",
+            placeholders(1, ids.len(), 3, "")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut watched: HashMap<String, HashMap<String, Written>> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            let value: String = row.try_get("value")?;
+            watched
+                .entry(row.try_get("record_id")?)
+                .or_default()
+                .insert(
+                    row.try_get("field")?,
+                    Written {
+                        value: serde_json::from_str(&value).unwrap_or(Value::Null),
+                        hlc: row.try_get("hlc")?,
+                    },
+                );
+        }
+        for id in ids {
+            let key = (kind.to_owned(), (*id).to_owned());
+            let row = scope.remove(*id);
+            self.scope_before.insert(key.clone(), row.clone());
+            self.scope.insert(key.clone(), row);
+            self.watched
+                .insert(key, watched.remove(*id).unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    /// Makes sure record `(kind, id)` is loaded.
+    async fn ensure(&mut self, conn: &mut Conn, kind: &str, id: &str) -> StoreResult<()> {
+        if !self.scope.contains_key(&(kind.to_owned(), id.to_owned())) {
+            self.load_records(conn, kind, &[id]).await?;
+        }
+        Ok(())
+    }
+
+    async fn scope_row(
+        &mut self,
+        conn: &mut Conn,
+        kind: &str,
+        id: &str,
+    ) -> StoreResult<Option<ScopeRow>> {
+        self.ensure(conn, kind, id).await?;
+        Ok(self
+            .scope
+            .get(&(kind.to_owned(), id.to_owned()))
+            .cloned()
+            .flatten())
+    }
+
+    /// What the server knows about a customer: its scope row and its `owner` and `shared` fields.
+    async fn customer_facts(
+        &mut self,
+        conn: &mut Conn,
+        customer_id: &str,
+    ) -> StoreResult<CustomerFacts> {
+        let creator = self
+            .scope_row(conn, Kind::CUSTOMER, customer_id)
+            .await?
+            .map(|row| row.creator);
+        let key = (Kind::CUSTOMER.to_owned(), customer_id.to_owned());
+        let fields = self.watched.get(&key);
+        let field = |name: &str| fields.and_then(|fields| fields.get(name)).map(|w| &w.value);
+        Ok(CustomerFacts {
+            exists: creator.is_some(),
+            creator,
+            owner: field("owner").and_then(permissions::owner_of),
+            shared: field("shared").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+
+    /// Where a change may go: its scope customer, or why it is refused.
+    async fn judge(
+        &mut self,
+        conn: &mut Conn,
+        change: &Change,
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<Judgement> {
+        let actor = self.actor;
+        let salesperson = !actor.role.sees_everything();
+        let refused = |message: String| Judgement::Refused {
+            code: RejectCode::Forbidden,
+            message,
+        };
+        if change.kind == Kind::CUSTOMER {
+            if salesperson {
+                let facts = self.customer_facts(conn, &change.id).await?;
+                if let Err(why) =
+                    permissions::salesperson_may_write_customer(&actor.user_id, &facts, change)
+                {
+                    return Ok(refused(why));
+                }
+            }
+            return Ok(Judgement::Allowed {
+                customer: Some(change.id.clone()),
+            });
+        }
+        if Kind::is_child_of_customer(&change.kind) {
+            let current = self
+                .scope_row(conn, &change.kind, &change.id)
+                .await?
+                .and_then(|row| row.customer_id);
+            let named = (change.field == "customer_id")
+                .then(|| change.value.as_str().map(str::to_owned))
+                .flatten();
+            let from_batch = parents
+                .get(&(change.kind.clone(), change.id.clone()))
+                .cloned();
+            let Some(customer) = current.clone().or(named.clone()).or(from_batch) else {
+                return Ok(Judgement::Refused {
+                    code: RejectCode::Invalid,
+                    message: format!("{}.customer_id must be set first", change.kind),
+                });
+            };
+            if salesperson {
+                for id in [current.as_ref(), named.as_ref()].into_iter().flatten() {
+                    let facts = self.customer_facts(conn, id).await?;
+                    if facts.exists && !facts.visible_to(&actor.user_id) {
+                        return Ok(refused(format!("customer {id} is not yours")));
+                    }
+                }
+                if current.is_none() && named.is_none() {
+                    let facts = self.customer_facts(conn, &customer).await?;
+                    if facts.exists && !facts.visible_to(&actor.user_id) {
+                        return Ok(refused(format!("customer {customer} is not yours")));
+                    }
+                }
+            }
+            return Ok(Judgement::Allowed {
+                customer: Some(customer),
+            });
+        }
+        if salesperson && let Err(why) = permissions::salesperson_may_write_other(&change.kind) {
+            return Ok(refused(why));
+        }
+        Ok(Judgement::Allowed { customer: None })
+    }
+
+    /// Stores one change: appended to the log, folded into `state` with the merge rule, and
+    /// into `scope` (the record's customer, set when a child's `customer_id` wins).
+    async fn store(
+        &mut self,
+        conn: &mut Conn,
+        change: &'a Change,
+        customer: Option<&str>,
+    ) -> StoreResult<()> {
+        self.ensure(conn, &change.kind, &change.id).await?;
+        self.stored_ops.insert(change.op.clone());
+        let index = self.log.len();
+        self.log.push((change, json_text(&change.value)));
+        // The merge rule: a field only takes a write with a greater clock.
+        let field = (
+            change.kind.as_str(),
+            change.id.as_str(),
+            change.field.as_str(),
+        );
+        match self.winners.get(&field) {
+            Some(&winner) if self.log[winner].0.hlc >= change.hlc => {}
+            _ => {
+                self.winners.insert(field, index);
+            }
+        }
+        let key = (change.kind.clone(), change.id.clone());
+        let mut won = false;
+        if WATCHED_FIELDS.contains(&change.field.as_str()) {
+            let fields = self.watched.entry(key.clone()).or_default();
+            won = fields
+                .get(&change.field)
+                .is_none_or(|current| change.hlc > current.hlc);
+            if won {
+                fields.insert(
+                    change.field.clone(),
+                    Written {
+                        value: change.value.clone(),
+                        hlc: change.hlc.clone(),
+                    },
+                );
+            }
+        }
+        let row = self.scope.entry(key).or_insert(None);
+        if row.is_none() {
+            *row = Some(ScopeRow {
+                customer_id: customer.map(str::to_owned),
+                creator: self.actor.user_id.clone(),
+            });
+        }
+        if won
+            && change.field == "customer_id"
+            && Kind::is_child_of_customer(&change.kind)
+            && let Some(row) = row
+        {
+            row.customer_id = change.value.as_str().map(str::to_owned);
+        }
+        Ok(())
+    }
+
+    fn refuse(&mut self, op: &'a str, raw: &'a Value, code: RejectCode, message: String) {
+        self.refused.push(Refusal {
+            op,
+            raw,
+            code,
+            message,
+        });
+    }
+
+    /// Writes the log, `state`, `scope` and quarantine rows of this push.
+    async fn write(self, conn: &mut Conn, device: &DeviceId, at: &str) -> StoreResult<()> {
+        let actor = self.actor;
+        for chunk in self.log.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO changes (org_id, device, received_at, op, kind, record_id, field, value, hlc, author)
+                 VALUES {}",
+                placeholders(chunk.len(), 7, 4, "$1, $2, $3, ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&actor.org_id)
+                .bind(device.as_str())
+                .bind(at);
+            for (change, value) in chunk {
+                query = query
+                    .bind(&change.op)
+                    .bind(&change.kind)
+                    .bind(&change.id)
+                    .bind(&change.field)
+                    .bind(value)
+                    .bind(&change.hlc)
+                    .bind(&change.author);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        let mut winners: Vec<usize> = self.winners.into_values().collect();
+        winners.sort_unstable();
+        for chunk in winners.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO state (org_id, kind, record_id, field, value, hlc, op, author)
+                 VALUES {}
+                 ON CONFLICT (org_id, kind, record_id, field) DO UPDATE
+                 SET value = excluded.value, hlc = excluded.hlc, op = excluded.op, author = excluded.author
+                 WHERE excluded.hlc > state.hlc",
+                placeholders(chunk.len(), 7, 2, "$1, ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
+            for &index in chunk {
+                let (change, value) = &self.log[index];
+                query = query
+                    .bind(&change.kind)
+                    .bind(&change.id)
+                    .bind(&change.field)
+                    .bind(value)
+                    .bind(&change.hlc)
+                    .bind(&change.op)
+                    .bind(&change.author);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        let mut scope: Vec<(RecordKey, ScopeRow)> = self
+            .scope
+            .into_iter()
+            .filter_map(|(key, row)| {
+                let row = row?;
+                let before = self.scope_before.get(&key).cloned().flatten();
+                (before.as_ref() != Some(&row)).then_some((key, row))
+            })
+            .collect();
+        scope.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for chunk in scope.chunks(ROWS_PER_INSERT) {
+            // A new row, or an existing one whose customer changed (its creator stays).
+            let sql = format!(
+                "INSERT INTO scope (org_id, kind, record_id, customer_id, creator) VALUES {}
+                 ON CONFLICT (org_id, kind, record_id) DO UPDATE SET customer_id = excluded.customer_id",
+                placeholders(chunk.len(), 4, 2, "$1, ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
+            for ((kind, id), row) in chunk {
+                query = query
+                    .bind(kind)
+                    .bind(id)
+                    .bind(&row.customer_id)
+                    .bind(&row.creator);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        for chunk in self.refused.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO quarantine (org_id, user_id, device, at, op, change, code, message) VALUES {}",
+                placeholders(chunk.len(), 4, 5, "$1, $2, $3, $4, ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&actor.org_id)
+                .bind(&actor.user_id)
+                .bind(device.as_str())
+                .bind(at);
+            for refusal in chunk {
+                query = query
+                    .bind(refusal.op)
+                    .bind(json_text(refusal.raw))
+                    .bind(refusal.code.as_str())
+                    .bind(&refusal.message);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Where a change may go: its scope customer, or why it is refused.
 enum Judgement {
     Allowed { customer: Option<String> },
     Refused { code: RejectCode, message: String },
-}
-
-async fn judge(
-    conn: &mut Conn,
-    actor: &Actor,
-    change: &Change,
-    parents: &HashMap<(String, String), String>,
-) -> StoreResult<Judgement> {
-    let salesperson = !actor.role.sees_everything();
-    let refused = |message: String| Judgement::Refused {
-        code: RejectCode::Forbidden,
-        message,
-    };
-    if change.kind == Kind::CUSTOMER {
-        if salesperson {
-            let facts = customer_facts(conn, &actor.org_id, &change.id).await?;
-            if let Err(why) =
-                permissions::salesperson_may_write_customer(&actor.user_id, &facts, change)
-            {
-                return Ok(refused(why));
-            }
-        }
-        return Ok(Judgement::Allowed {
-            customer: Some(change.id.clone()),
-        });
-    }
-    if Kind::is_child_of_customer(&change.kind) {
-        let known: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT customer_id FROM scope WHERE org_id = $1 AND kind = $2 AND record_id = $3",
-        )
-        .bind(&actor.org_id)
-        .bind(&change.kind)
-        .bind(&change.id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let current = known.flatten();
-        let named = (change.field == "customer_id")
-            .then(|| change.value.as_str().map(str::to_owned))
-            .flatten();
-        let from_batch = parents
-            .get(&(change.kind.clone(), change.id.clone()))
-            .cloned();
-        let Some(customer) = current.clone().or(named.clone()).or(from_batch) else {
-            return Ok(Judgement::Refused {
-                code: RejectCode::Invalid,
-                message: format!("{}.customer_id must be set first", change.kind),
-            });
-        };
-        if salesperson {
-            for id in [current.as_ref(), named.as_ref()].into_iter().flatten() {
-                let facts = customer_facts(conn, &actor.org_id, id).await?;
-                if facts.exists && !facts.visible_to(&actor.user_id) {
-                    return Ok(refused(format!("customer {id} is not yours")));
-                }
-            }
-            if current.is_none() && named.is_none() {
-                let facts = customer_facts(conn, &actor.org_id, &customer).await?;
-                if facts.exists && !facts.visible_to(&actor.user_id) {
-                    return Ok(refused(format!("customer {customer} is not yours")));
-                }
-            }
-        }
-        return Ok(Judgement::Allowed {
-            customer: Some(customer),
-        });
-    }
-    if salesperson && let Err(why) = permissions::salesperson_may_write_other(&change.kind) {
-        return Ok(refused(why));
-    }
-    Ok(Judgement::Allowed { customer: None })
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn quarantine(
-    conn: &mut Conn,
-    actor: &Actor,
-    device: &DeviceId,
-    op: &str,
-    raw: &Value,
-    code: RejectCode,
-    message: &str,
-    at: &str,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO quarantine (org_id, user_id, device, op, change, code, message, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&actor.org_id)
-    .bind(&actor.user_id)
-    .bind(device.as_str())
-    .bind(op)
-    .bind(json_text(raw))
-    .bind(code.as_str())
-    .bind(message)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Appends one change to the log and folds it into `state` and `scope`.
-async fn store_change(
-    conn: &mut Conn,
-    actor: &Actor,
-    device: &DeviceId,
-    change: &Change,
-    customer: Option<&str>,
-    at: &str,
-) -> StoreResult<()> {
-    let value = json_text(&change.value);
-    sqlx::query(
-        "INSERT INTO changes (org_id, op, kind, record_id, field, value, hlc, author, device, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&actor.org_id)
-    .bind(&change.op)
-    .bind(&change.kind)
-    .bind(&change.id)
-    .bind(&change.field)
-    .bind(&value)
-    .bind(&change.hlc)
-    .bind(&change.author)
-    .bind(device.as_str())
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    // The merge rule: a field only takes a write with a greater clock.
-    let won = sqlx::query(
-        "INSERT INTO state (org_id, kind, record_id, field, value, hlc, op, author)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (org_id, kind, record_id, field) DO UPDATE
-         SET value = excluded.value, hlc = excluded.hlc, op = excluded.op, author = excluded.author
-         WHERE excluded.hlc > state.hlc",
-    )
-    .bind(&actor.org_id)
-    .bind(&change.kind)
-    .bind(&change.id)
-    .bind(&change.field)
-    .bind(&value)
-    .bind(&change.hlc)
-    .bind(&change.op)
-    .bind(&change.author)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        > 0;
-    sqlx::query(
-        "INSERT INTO scope (org_id, kind, record_id, customer_id, creator) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (org_id, kind, record_id) DO NOTHING",
-    )
-    .bind(&actor.org_id)
-    .bind(&change.kind)
-    .bind(&change.id)
-    .bind(customer)
-    .bind(&actor.user_id)
-    .execute(&mut *conn)
-    .await?;
-    if won && change.field == "customer_id" && Kind::is_child_of_customer(&change.kind) {
-        sqlx::query(
-            "UPDATE scope SET customer_id = $4 WHERE org_id = $1 AND kind = $2 AND record_id = $3",
-        )
-        .bind(&actor.org_id)
-        .bind(&change.kind)
-        .bind(&change.id)
-        .bind(change.value.as_str())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 impl BackendStore {
@@ -463,54 +725,36 @@ impl Store for BackendStore {
         let mut stored_any = false;
         // One writer at a time: seq order is commit order.
         let mut tx = begin_write(&self.pool).await?;
+        let mut batch = Batch::load(&mut tx, actor, incoming, parents).await?;
         for item in incoming {
             match item {
                 Incoming::Invalid { op, raw, message } => {
-                    quarantine(
-                        &mut tx,
-                        actor,
-                        device,
-                        op,
-                        raw,
-                        RejectCode::Invalid,
-                        message,
-                        &at,
-                    )
-                    .await?;
+                    batch.refuse(op, raw, RejectCode::Invalid, message.clone());
                     verdicts.push(Verdict::Rejected {
                         code: RejectCode::Invalid,
                         message: message.clone(),
                     });
                 }
                 Incoming::Valid { change, raw } => {
-                    let stored: Option<i64> =
-                        sqlx::query_scalar("SELECT seq FROM changes WHERE org_id = $1 AND op = $2")
-                            .bind(&actor.org_id)
-                            .bind(&change.op)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if stored.is_some() {
+                    if batch.stored_ops.contains(&change.op) {
                         verdicts.push(Verdict::Accepted);
                         continue;
                     }
-                    match judge(&mut tx, actor, change, parents).await? {
+                    match batch.judge(&mut tx, change, parents).await? {
                         Judgement::Allowed { customer } => {
-                            store_change(&mut tx, actor, device, change, customer.as_deref(), &at)
-                                .await?;
+                            batch.store(&mut tx, change, customer.as_deref()).await?;
                             stored_any = true;
                             verdicts.push(Verdict::Accepted);
                         }
                         Judgement::Refused { code, message } => {
-                            quarantine(
-                                &mut tx, actor, device, &change.op, raw, code, &message, &at,
-                            )
-                            .await?;
+                            batch.refuse(&change.op, raw, code, message.clone());
                             verdicts.push(Verdict::Rejected { code, message });
                         }
                     }
                 }
             }
         }
+        batch.write(&mut tx, device, &at).await?;
         let latest_seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = $1")
                 .bind(&actor.org_id)
