@@ -1,0 +1,175 @@
+//! Benchmarks in headless Chromium (wasm, release-like optimisation is NOT applied: debug wasm
+//! unless run with `--release`). They print figures and assert nothing about time.
+//! Run: `scripts/bench-wasm` (= `cargo test -p huitou-app --target wasm32-unknown-unknown --release
+//! --test bench -- --include-ignored --nocapture`).
+
+#![cfg(target_arch = "wasm32")]
+
+use huitou_app::replica::Records;
+use huitou_app::storage::Storage;
+use huitou_shared::customer::Filter;
+use huitou_shared::merge::Change;
+use huitou_shared::model::new_id;
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const GIVEN: &str = "小明伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红娥鹏飞斌宇浩然子涵欣怡梓轩思雨一诺佳琪雨桐";
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+struct Dice(u64);
+impl Dice {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn stamp(n: u64) -> String {
+    format!("{:015}:{:05}:bench-dev", 1_764_000_000_000 + n / 10, n % 10)
+}
+
+/// Customers as change sets: name, phone, tag, company.
+fn customers(count: usize) -> (Vec<String>, Vec<Change>) {
+    let surnames: Vec<char> = SURNAMES.chars().collect();
+    let given: Vec<char> = GIVEN.chars().collect();
+    let mut dice = Dice(7);
+    let mut ids = Vec::new();
+    let mut changes = Vec::new();
+    let mut n = 0u64;
+    for i in 0..count {
+        let id = new_id();
+        let name: String = [
+            surnames[dice.next(surnames.len())],
+            given[dice.next(given.len())],
+            given[dice.next(given.len())],
+        ]
+        .iter()
+        .collect();
+        for (field, value) in [
+            ("name", json!(name)),
+            ("phone", json!(format!("13{:09}", i * 7919 % 1_000_000_000))),
+            ("company", json!(format!("公司{}", i % 500))),
+            (if i % 3 == 0 { "tag:VIP" } else { "tag:朋友" }, json!(true)),
+        ] {
+            n += 1;
+            changes.push(Change::new("customer", &id, field, value, &stamp(n)));
+        }
+        ids.push(id);
+    }
+    (ids, changes)
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn search_latency_over_10000_customers() {
+    let (_, changes) = customers(10_000);
+    let mut records = Records::default();
+    let mut built = huitou_shared::merge::State::default();
+    for change in &changes {
+        built.apply(change);
+    }
+    let _ = built;
+    let mut tracked: std::collections::HashMap<String, huitou_shared::TrackedRecord> =
+        Default::default();
+    for change in &changes {
+        tracked
+            .entry(change.id.clone())
+            .or_insert_with(|| huitou_shared::TrackedRecord::new(&change.kind, &change.id))
+            .apply(change);
+    }
+    for record in tracked.into_values() {
+        records.put(record);
+    }
+    let start = now();
+    let index = records.customer_index();
+    let build_ms = now() - start;
+    // What a salesperson types, keystroke by keystroke.
+    let keystrokes = [
+        "w", "wx", "wxm", "王", "王小", "1", "13", "138", "1380", "13800", "l", "ln", "李", "李娜",
+        "公司1", "VIP", "z", "zw",
+    ];
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        for query in keystrokes {
+            let start = now();
+            let found = index.search(query, &Filter::default(), 100);
+            times.push(now() - start);
+            assert!(found.len() <= 100);
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let p99 = times[times.len() * 99 / 100];
+    console_log!(
+        "search over 10,000 customers (wasm, headless Chromium): index build {build_ms:.1} ms; per keystroke mean {mean:.2} ms, p99 {p99:.2} ms, max {:.2} ms ({} queries)",
+        times[times.len() - 1],
+        times.len()
+    );
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn indexeddb_start_with_10000_customers_and_100000_visits() {
+    let name = "bench-start";
+    Storage::delete(name).await.unwrap();
+    let storage = Storage::open(name).await.unwrap();
+    let (ids, customer_changes) = customers(10_000);
+    let mut dice = Dice(11);
+    let mut n = 1_000_000u64;
+    let mut visit_changes = Vec::new();
+    for _ in 0..100_000 {
+        let id = new_id();
+        let customer = &ids[dice.next(ids.len())];
+        for (field, value) in [
+            ("customer_id", json!(customer)),
+            ("at", json!("2026-10-01T19:00:00+08:00")),
+            ("amount", json!(100 + dice.next(3000))),
+            ("party_size", json!(1 + dice.next(10))),
+            ("items", json!(["清蒸鲈鱼", "东坡肉"])),
+        ] {
+            n += 1;
+            visit_changes.push(Change::new("visit", &id, field, value, &stamp(n)));
+        }
+    }
+    let start = now();
+    let all: Vec<Change> = customer_changes.into_iter().chain(visit_changes).collect();
+    for (page, chunk) in all.chunks(5_000).enumerate() {
+        storage
+            .apply_page(chunk, &[], &format!("s{page}"))
+            .await
+            .unwrap();
+    }
+    let write_ms = now() - start;
+    storage.close();
+
+    // What the app does at start: open, read every record, build the replica and the search index.
+    let start = now();
+    let storage = Storage::open(name).await.unwrap();
+    let loaded = storage.load_records().await.unwrap();
+    let read_ms = now() - start;
+    let count = loaded.len();
+    let mut records = Records::default();
+    for record in loaded {
+        records.put(record);
+    }
+    let index = records.customer_index();
+    let total_ms = now() - start;
+    assert_eq!(count, 110_000);
+    assert_eq!(index.len(), 10_000);
+    console_log!(
+        "IndexedDB start (wasm, headless Chromium): {count} records read in {read_ms:.0} ms; replica + search index ready in {total_ms:.0} ms (writing them as 110 pulled pages took {write_ms:.0} ms)"
+    );
+    Storage::delete(name).await.unwrap();
+}
