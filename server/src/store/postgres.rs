@@ -38,4 +38,9 @@ async fn begin_write(pool: &PgPool) -> StoreResult<sqlx::Transaction<'static, Po
     Ok(tx)
 }
 
+/// The `n`th argument of a statement built by `sql.rs`.
+fn placeholder(n: usize) -> String {
+    format!("${n}")
+}
+
 include!("sql.rs");

@@ -13,7 +13,6 @@ use huitou_shared::{Change, DeviceId, Kind, Role};
 use serde_json::Value;
 use sqlx::Row;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt::Write as _;
 
 /// Snapshots of visible customers kept per user; older ones are pruned.
 const SNAPSHOTS_KEPT: i64 = 100;
@@ -68,16 +67,16 @@ const KEYS_PER_LOOKUP: usize = 500;
 /// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and `shared`.
 const WATCHED_FIELDS: [&str; 3] = ["customer_id", "owner", "shared"];
 
-/// `rows` tuples `(leading, $first, $first+1, ...)` of `columns` numbered placeholders each,
-/// `leading` being placeholders every row shares (e.g. `"$1, "`).
-fn placeholders(rows: usize, columns: usize, first: usize, leading: &str) -> String {
+/// `rows` tuples of `columns` placeholders each, numbered from `first` (see `placeholder`).
+fn placeholders(rows: usize, columns: usize, first: usize) -> String {
     let mut text = String::new();
     for row in 0..rows {
         text.push_str(if row == 0 { "(" } else { ", (" });
-        text.push_str(leading);
         for column in 0..columns {
-            let separator = if column == 0 { "" } else { ", " };
-            let _ = write!(text, "{separator}${}", first + row * columns + column);
+            if column > 0 {
+                text.push_str(", ");
+            }
+            text.push_str(&placeholder(first + row * columns + column));
         }
         text.push(')');
     }
@@ -175,8 +174,9 @@ impl<'a> Batch<'a> {
         ops.dedup();
         for chunk in ops.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
-                "SELECT op FROM changes WHERE org_id = $1 AND op IN {}",
-                placeholders(1, chunk.len(), 2, "")
+                "SELECT op FROM changes WHERE org_id = {} AND op IN {}",
+                placeholder(1),
+                placeholders(1, chunk.len(), 2)
             );
             let mut query =
                 sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
@@ -199,8 +199,10 @@ impl<'a> Batch<'a> {
         let org = &self.actor.org_id;
         let sql = format!(
             "SELECT record_id, customer_id, creator FROM scope
-             WHERE org_id = $1 AND kind = $2 AND record_id IN {}",
-            placeholders(1, ids.len(), 3, "")
+             WHERE org_id = {} AND kind = {} AND record_id IN {}",
+            placeholder(1),
+            placeholder(2),
+            placeholders(1, ids.len(), 3)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
         for id in ids {
@@ -218,9 +220,11 @@ impl<'a> Batch<'a> {
         }
         let sql = format!(
             "SELECT record_id, field, value, hlc FROM state
-             WHERE org_id = $1 AND kind = $2 AND record_id IN {}
+             WHERE org_id = {} AND kind = {} AND record_id IN {}
              AND field IN ('customer_id', 'owner', 'shared')",
-            placeholders(1, ids.len(), 3, "")
+            placeholder(1),
+            placeholder(2),
+            placeholders(1, ids.len(), 3)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
         for id in ids {
@@ -431,28 +435,30 @@ impl<'a> Batch<'a> {
     /// Writes the log, `state`, `scope` and quarantine rows of this push.
     async fn write(self, conn: &mut Conn, device: &DeviceId, at: &str) -> StoreResult<()> {
         let actor = self.actor;
+        let org = actor.org_id.as_str();
         for chunk in self.log.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "INSERT INTO changes (org_id, device, received_at, op, kind, record_id, field, value, hlc, author)
+                "INSERT INTO changes (org_id, op, kind, record_id, field, value, hlc, author, device, received_at)
                  VALUES {}",
-                placeholders(chunk.len(), 7, 4, "$1, $2, $3, ")
+                placeholders(chunk.len(), 10, 1)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(&actor.org_id)
-                .bind(device.as_str())
-                .bind(at);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (change, value) in chunk {
                 query = query
+                    .bind(org)
                     .bind(&change.op)
                     .bind(&change.kind)
                     .bind(&change.id)
                     .bind(&change.field)
                     .bind(value)
                     .bind(&change.hlc)
-                    .bind(&change.author);
+                    .bind(&change.author)
+                    .bind(device.as_str())
+                    .bind(at);
             }
             query.execute(&mut *conn).await?;
         }
+        // The merge rule: a field only takes a write with a greater clock.
         let mut winners: Vec<usize> = self.winners.into_values().collect();
         winners.sort_unstable();
         for chunk in winners.chunks(ROWS_PER_INSERT) {
@@ -462,12 +468,13 @@ impl<'a> Batch<'a> {
                  ON CONFLICT (org_id, kind, record_id, field) DO UPDATE
                  SET value = excluded.value, hlc = excluded.hlc, op = excluded.op, author = excluded.author
                  WHERE excluded.hlc > state.hlc",
-                placeholders(chunk.len(), 7, 2, "$1, ")
+                placeholders(chunk.len(), 8, 1)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for &index in chunk {
                 let (change, value) = &self.log[index];
                 query = query
+                    .bind(org)
                     .bind(&change.kind)
                     .bind(&change.id)
                     .bind(&change.field)
@@ -493,11 +500,12 @@ impl<'a> Batch<'a> {
             let sql = format!(
                 "INSERT INTO scope (org_id, kind, record_id, customer_id, creator) VALUES {}
                  ON CONFLICT (org_id, kind, record_id) DO UPDATE SET customer_id = excluded.customer_id",
-                placeholders(chunk.len(), 4, 2, "$1, ")
+                placeholders(chunk.len(), 5, 1)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for ((kind, id), row) in chunk {
                 query = query
+                    .bind(org)
                     .bind(kind)
                     .bind(id)
                     .bind(&row.customer_id)
@@ -507,20 +515,20 @@ impl<'a> Batch<'a> {
         }
         for chunk in self.refused.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "INSERT INTO quarantine (org_id, user_id, device, at, op, change, code, message) VALUES {}",
-                placeholders(chunk.len(), 4, 5, "$1, $2, $3, $4, ")
+                "INSERT INTO quarantine (org_id, user_id, device, op, change, code, message, at) VALUES {}",
+                placeholders(chunk.len(), 8, 1)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(&actor.org_id)
-                .bind(&actor.user_id)
-                .bind(device.as_str())
-                .bind(at);
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for refusal in chunk {
                 query = query
+                    .bind(org)
+                    .bind(&actor.user_id)
+                    .bind(device.as_str())
                     .bind(refusal.op)
                     .bind(json_text(refusal.raw))
                     .bind(refusal.code.as_str())
-                    .bind(&refusal.message);
+                    .bind(&refusal.message)
+                    .bind(at);
             }
             query.execute(&mut *conn).await?;
         }
