@@ -48,6 +48,8 @@ const OCCASIONS: [&str; 4] = ["business", "friends", "family", "other"];
 /// Makes sure the demo organisation and users exist; fills an empty log with samples.
 pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     let org_id = store.ensure_org(ORG).await?;
+    // Asked before the users are published (that writes `user` records into the log).
+    let empty = !store.has_changes().await?;
     let mut ids = HashMap::new();
     for (username, name, role) in USERS {
         let user = match store.find_user(ORG, username).await? {
@@ -56,14 +58,16 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
                 let hash = auth::hash_password(PASSWORD.into())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                store
+                let user = store
                     .create_user(&org_id, username, name, role, &hash)
-                    .await?
+                    .await?;
+                crate::directory::publish_user(store, &user).await?;
+                user
             }
         };
         ids.insert(username, user.id);
     }
-    if store.has_changes().await? {
+    if !empty {
         return Ok(());
     }
     let owners = [ids["sales1"].clone(), ids["sales2"].clone()];

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod permissions;
 pub mod routes;

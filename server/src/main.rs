@@ -112,6 +112,7 @@ async fn main() -> anyhow::Result<()> {
             let user = store
                 .create_user(&org_id, &username, &name, role, &hash)
                 .await?;
+            huitou_server::directory::publish_user(store.as_ref(), &user).await?;
             println!(
                 "added user {} ({}) to {org}: {}",
                 user.username,

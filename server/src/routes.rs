@@ -1,6 +1,7 @@
 //! The single route table: every endpoint, the layers around them, and the fallbacks.
 
 pub mod auth;
+pub mod customers;
 pub mod health;
 pub mod sync;
 
@@ -30,6 +31,7 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         )
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/sync/live", get(sync::live))
+        .route("/api/v1/customers/{id}/summary", get(customers::summary))
         .route("/healthz", get(health::show))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))

@@ -5,9 +5,9 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use huitou_shared::api::RejectCode;
-use huitou_shared::{Change, DeviceId, Role};
+use huitou_shared::{Change, DeviceId, Record, Role};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +126,23 @@ pub struct Quarantined {
     pub message: String,
 }
 
+/// A customer's record and its child records (visits, referrals, ...), folded from `state`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CustomerRecords {
+    pub customer: Record,
+    /// `(kind, id)` → record, for every record whose scope is the customer.
+    pub children: BTreeMap<(String, String), Record>,
+}
+
+impl CustomerRecords {
+    /// Children as `(kind, record)`, e.g. for `retention::History::from_children`.
+    pub fn children_by_kind(&self) -> impl Iterator<Item = (&str, &Record)> {
+        self.children
+            .iter()
+            .map(|((kind, _), record)| (kind.as_str(), record))
+    }
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// `SELECT 1`: is the database reachable?
@@ -167,6 +184,15 @@ pub trait Store: Send + Sync {
     async fn pull(&self, actor: &Actor, from: &Position, limit: usize) -> StoreResult<Page>;
 
     async fn latest_seq(&self, org_id: &str) -> StoreResult<i64>;
+
+    /// A customer and its child records as the server's state holds them; `None` when the
+    /// customer is unknown in the actor's organisation or not visible to the actor (SYNC §4,
+    /// the same visibility as pulls).
+    async fn customer_records(
+        &self,
+        actor: &Actor,
+        customer_id: &str,
+    ) -> StoreResult<Option<CustomerRecords>>;
 
     async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>>;
 

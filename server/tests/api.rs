@@ -701,6 +701,11 @@ async fn demo_seeding_creates_users_and_samples_once() {
     );
     assert_eq!(state.records("customer").count(), 6);
     assert_eq!(state.records("visit").count(), 15);
+    // Every user of the organisation reaches devices as a `user` record, so names can be shown.
+    assert_eq!(state.records("user").count(), 4);
+    let me = body["user"]["id"].as_str().unwrap();
+    assert_eq!(state.value("user", me, "name"), Some(&json!("李销售")));
+    assert_eq!(state.value("user", me, "role"), Some(&json!("salesperson")));
     // Seeding again does not duplicate.
     huitou_server::demo::seed(app.server.store.as_ref())
         .await
@@ -709,6 +714,7 @@ async fn demo_seeding_creates_users_and_samples_once() {
     let org = store.ensure_org("demo").await.unwrap();
     assert_eq!(
         store.latest_seq(&org).await.unwrap(),
-        (12 * 7 + 30 * 6) as i64
+        (4 * 3 + 12 * 7 + 30 * 6) as i64,
+        "4 users × 3 fields, 12 customers × 7 fields, 30 visits × 6 fields, once"
     );
 }

@@ -468,6 +468,14 @@ fn VisitList(visits: Memo<Vec<TrackedRecord>>) -> impl IntoView {
                         }</span>
                         <span class="list-sub">{visit.record.value("items").map(|v| show_value("items", v, i18n)).unwrap_or_default()}</span>
                         <span class="list-sub">{visit.record.text("note").unwrap_or_default().to_owned()}</span>
+                        <span class="list-sub">{
+                            // Companions are customer ids where known (who brings whom), names otherwise.
+                            let names: Vec<String> = visit.record.value("companions").and_then(Value::as_array).into_iter().flatten()
+                                .filter_map(Value::as_str)
+                                .map(|c| replica.records.with_untracked(|r| r.get(Kind::CUSTOMER, c).and_then(|c| c.record.text("name")).map(str::to_owned)).unwrap_or_else(|| c.to_owned()))
+                                .collect();
+                            (!names.is_empty()).then(|| format!("{}: {}", i18n.t(Key::Companions), names.join("、")))
+                        }</span>
                         <button type="button" class="button" aria-label=move || format!("{} {}", i18n.t(Key::Delete), visit.record.text("at").unwrap_or_default())
                             on:click={
                                 let id = visit.id.clone();

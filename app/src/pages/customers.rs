@@ -34,6 +34,26 @@ pub fn CustomerList() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let manager = replica
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    // The organisation's users (synced `user` records), for the owner filter.
+    let users = Memo::new(move |_| {
+        replica.records.with(|r| {
+            let mut users: Vec<(String, String)> = r
+                .of_kind("user")
+                .map(|u| {
+                    (
+                        u.id.clone(),
+                        u.record.text("name").unwrap_or(&u.id).to_owned(),
+                    )
+                })
+                .collect();
+            users.sort_by(|a, b| a.1.cmp(&b.1));
+            users
+        })
+    });
     let all_tags = Memo::new(move |_| {
         replica.records.with(|r| {
             r.of_kind(Kind::CUSTOMER)
@@ -51,6 +71,7 @@ pub fn CustomerList() -> impl IntoView {
         let filter = Filter {
             tag: Some(tag.get()).filter(|t| !t.is_empty()),
             stage: Some(stage.get()).filter(|s| !s.is_empty()),
+            owner: Some(owner.get()).filter(|o| !o.is_empty()),
             ..Filter::default()
         };
         find_customers(&query.get(), &filter, SHOWN)
@@ -85,6 +106,17 @@ pub fn CustomerList() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                {manager.then(|| view! {
+                    <label class="field field-inline">
+                        <span>{move || i18n.t(Key::FilterOwner)}</span>
+                        <select name="filter_owner" on:change=move |ev| owner.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.t(Key::All)}</option>
+                            {move || users.get().into_iter().map(|(id, name)| view! {
+                                <option value=id.clone() selected={let id = id.clone(); move || owner.get() == id}>{name}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
             </div>
             <Show when=move || !matches.with(Vec::is_empty) fallback=move || view! {
                 <p class="empty">{move || if query.with(String::is_empty) && tag.with(String::is_empty) && stage.with(String::is_empty) { i18n.t(Key::NoCustomers) } else { i18n.t(Key::NoMatches) }}</p>

@@ -3,7 +3,7 @@
 // Every push holds the backend's single write lock, so log positions are handed out in commit order.
 
 use super::{
-    Actor, Incoming, Page, Position, PushOutcome, Quarantined, Store, StoreError, StoreResult,
+    Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Store, StoreError, StoreResult,
     UserRow, Verdict,
 };
 use crate::permissions::{self, CustomerFacts};
@@ -843,6 +843,50 @@ impl Store for BackendStore {
             page.changes.push(change_from_row(row)?);
         }
         Ok(page)
+    }
+
+    async fn customer_records(
+        &self,
+        actor: &Actor,
+        customer_id: &str,
+    ) -> StoreResult<Option<CustomerRecords>> {
+        let visible: Option<i32> = if actor.role.sees_everything() {
+            sqlx::query_scalar(
+                "SELECT 1 FROM scope s WHERE s.org_id = $1 AND s.kind = 'customer' AND s.record_id = $2",
+            )
+            .bind(&actor.org_id)
+            .bind(customer_id)
+            .fetch_optional(&self.pool)
+            .await?
+        } else {
+            let sql = format!(
+                "SELECT 1 FROM scope s WHERE s.org_id = $1 AND s.kind = 'customer'
+                 AND s.record_id = $4 AND s.customer_id = s.record_id AND {VISIBLE_CUSTOMER}"
+            );
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(&actor.org_id)
+                .bind(json_text(&Value::String(actor.user_id.clone())))
+                .bind(&actor.user_id)
+                .bind(customer_id)
+                .fetch_optional(&self.pool)
+                .await?
+        };
+        if visible.is_none() {
+            return Ok(None);
+        }
+        let mut records = CustomerRecords::default();
+        for change in self.customer_state(&actor.org_id, customer_id).await? {
+            if change.kind == Kind::CUSTOMER && change.id == customer_id {
+                records.customer.apply(&change);
+            } else {
+                records
+                    .children
+                    .entry((change.kind.clone(), change.id.clone()))
+                    .or_default()
+                    .apply(&change);
+            }
+        }
+        Ok(Some(records))
     }
 
     async fn latest_seq(&self, org_id: &str) -> StoreResult<i64> {

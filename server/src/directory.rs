@@ -1,0 +1,42 @@
+//! Publishes each user as a synced `user` record (name, username, role), so every device of the
+//! organisation can say who changed a field and list owners — without a separate users API.
+
+use crate::store::{Actor, Incoming, Store, UserRow};
+use huitou_shared::{Change, Clock, DeviceId, Role};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Writes (or rewrites) the `user` record of `user` into its organisation's log.
+pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<()> {
+    let device = DeviceId::parse("huitou-server").map_err(anyhow::Error::msg)?;
+    let mut clock = Clock::new(device.clone());
+    let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+    let actor = Actor {
+        user_id: user.id.clone(),
+        org_id: user.org_id.clone(),
+        role: Role::Admin,
+    };
+    let incoming: Vec<Incoming> = [
+        ("name", json!(user.name)),
+        ("username", json!(user.username)),
+        ("role", json!(user.role.as_str())),
+    ]
+    .into_iter()
+    .map(|(field, value)| {
+        let mut change = Change::new(
+            "user",
+            &user.id,
+            field,
+            value,
+            &clock.tick(now_ms).to_string(),
+        );
+        change.author = user.id.clone();
+        let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
+        Incoming::Valid { change, raw }
+    })
+    .collect();
+    store
+        .push(&actor, &device, &incoming, &HashMap::new())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! `GET /api/v1/customers/{id}/summary`: a customer's tier, lifetime value and visit rhythm
+//! (PRODUCT §5, §6, §9), computed by `huitou_shared::retention` from the server's state.
+
+use crate::AppState;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
+use huitou_shared::model::is_uuid_text;
+use huitou_shared::retention::{self, History, RuleSet, Summary};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+pub struct SummaryParams {
+    /// `YYYY-MM-DD`: count only records dated on or before that day (default: today).
+    at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryResponse {
+    pub customer_id: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// The summary as of `?at=` (default today, in the server's time zone). Unknown customers and
+/// customers the user may not read are both 404, so ids of other people's customers leak nothing.
+pub async fn summary(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(customer_id): Path<String>,
+    query: Result<Query<SummaryParams>, QueryRejection>,
+) -> Result<Json<SummaryResponse>, ApiError> {
+    let Query(params) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let day = match params.at.as_deref() {
+        None => chrono::Local::now().date_naive(),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| ApiError::BadRequest(format!("at {text:?} must be a date YYYY-MM-DD")))?,
+    };
+    if !is_uuid_text(&customer_id) {
+        return Err(ApiError::NotFound);
+    }
+    let records = state
+        .store
+        .customer_records(&user.actor(), &customer_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let history = History::from_children(records.children_by_kind());
+    // The organisation's own rule sets (synced `rule_set` records) are not read yet.
+    let summary = retention::summarize(
+        &records.customer,
+        &history,
+        day,
+        &RuleSet::restaurant_default(),
+    );
+    Ok(Json(SummaryResponse {
+        customer_id,
+        summary,
+    }))
+}
