@@ -8,6 +8,7 @@ pub mod customer;
 pub mod hlc;
 pub mod merge;
 pub mod model;
+pub mod retention;
 pub mod validate;
 pub mod visits;
 

@@ -1,0 +1,288 @@
+//! Rule-driven tasks (PRODUCT §6), planned the same way on every device.
+//!
+//! Rules (thresholds in [`TaskRules`]):
+//! - **follow_up**: a visit of at least `follow_up_min_amount` (default 2000) → a call due
+//!   `follow_up_within_days` (7) after the visit day.
+//! - **birthday**: the customer's and their family members' (`family` records) next birthday
+//!   → a task due `birthday_days_before` (3) days before it; everyone celebrating on the same
+//!   day shares one task.
+//! - **win_back**: a dormant customer ([`super::dormancy`]) → a task due the day they became
+//!   dormant (the same day until they visit again, so it is planned once per absence).
+//! - **thank_referrer**: a referral the customer made → thanks due the referral day.
+//! - **call_referred**: the same referral → a call to the referred customer, due
+//!   `call_referred_within_days` (7) after it (its `customer_id` is the referred customer).
+//!
+//! Tasks due before `today − lookback_days` are no longer planned (too late to act on), nor
+//! tasks due after `today + horizon_days`; win-backs are always planned while dormant.
+//!
+//! Invariants:
+//! - **Deterministic ids**: a task's id is a UUID v5 of (customer id, kind, due date), in
+//!   SYNC's lower-case hyphenated form, so two devices planning offline create the same record
+//!   and sync merges them into one (no task twice).
+//! - **Order-free**: the same records in any order plan the same tasks (property-tested).
+//! - [`PlannedTask::fields`] leaves `status` out: planning again never reopens a task that was
+//!   done on another device (a task without `status` is open).
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use huitou_shared::{Change, Record};
+//! use huitou_shared::retention::{generate_tasks, TaskKind, TaskRules};
+//! let mut visit = Record::default();
+//! visit.apply(&Change::new("visit", "v", "at", "2026-03-01T19:00:00+08:00".into(), "001764072000001:00000:deviceAA"));
+//! visit.apply(&Change::new("visit", "v", "amount", 2600.into(), "001764072000002:00000:deviceAA"));
+//! let customer_id = "0193a3c1-0000-7000-8000-000000000001";
+//! let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+//! let tasks = generate_tasks(customer_id, &Record::default(), &[&visit], &[], &[], today, &TaskRules::default());
+//! assert_eq!(tasks.len(), 1);
+//! assert_eq!(tasks[0].kind, TaskKind::FollowUp);
+//! assert_eq!(tasks[0].due, NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
+//! assert!(huitou_shared::model::is_uuid_text(&tasks[0].id));
+//! ```
+
+use super::day_of;
+use super::dormancy::{DormancyRule, dormancy};
+use super::tiering::plain_number;
+use crate::customer::Birthday;
+use crate::merge::Record;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The namespace of task ids (a fixed random UUID: changing it would duplicate every task).
+const TASK_NAMESPACE: Uuid = Uuid::from_u128(0x5c2e_8a1f_3b7d_4e0a_9f61_2d4c_8b3a_7e15);
+
+/// What a planned task is for. Serialised as `follow_up`, `birthday`, `win_back`,
+/// `thank_referrer`, `call_referred` (the task record's `kind` field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    FollowUp,
+    Birthday,
+    WinBack,
+    ThankReferrer,
+    CallReferred,
+}
+
+impl TaskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::FollowUp => "follow_up",
+            TaskKind::Birthday => "birthday",
+            TaskKind::WinBack => "win_back",
+            TaskKind::ThankReferrer => "thank_referrer",
+            TaskKind::CallReferred => "call_referred",
+        }
+    }
+}
+
+/// Thresholds of the task rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskRules {
+    pub follow_up_min_amount: f64,
+    pub follow_up_within_days: u64,
+    pub birthday_days_before: u64,
+    pub call_referred_within_days: u64,
+    /// Tasks due longer ago than this are not planned.
+    pub lookback_days: u64,
+    /// Tasks due further ahead than this are not planned yet.
+    pub horizon_days: u64,
+    pub dormancy: DormancyRule,
+}
+
+impl Default for TaskRules {
+    fn default() -> Self {
+        Self {
+            follow_up_min_amount: 2000.0,
+            follow_up_within_days: 7,
+            birthday_days_before: 3,
+            call_referred_within_days: 7,
+            lookback_days: 7,
+            horizon_days: 30,
+            dormancy: DormancyRule::default(),
+        }
+    }
+}
+
+/// A task to create as a `task` record with id `id` (SYNC §1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlannedTask {
+    pub id: String,
+    pub customer_id: String,
+    pub due: NaiveDate,
+    pub kind: TaskKind,
+    pub reason: String,
+}
+
+impl PlannedTask {
+    fn new(customer_id: &str, kind: TaskKind, due: NaiveDate, reason: String) -> Self {
+        let name = format!("{customer_id}\n{}\n{due}", kind.as_str());
+        Self {
+            id: Uuid::new_v5(&TASK_NAMESPACE, name.as_bytes()).to_string(),
+            customer_id: customer_id.to_owned(),
+            due,
+            kind,
+            reason,
+        }
+    }
+
+    /// The fields to write for the task record; no `status`, see the module docs.
+    pub fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("customer_id", Value::from(self.customer_id.as_str())),
+            ("due", Value::from(self.due.to_string())),
+            ("kind", Value::from(self.kind.as_str())),
+            ("reason", Value::from(self.reason.as_str())),
+        ]
+    }
+}
+
+/// The tasks the rules plan for one customer on `today`, sorted by due date, kind and id.
+///
+/// `visits`, `referrals` (those the customer made) and `family` are the customer's child
+/// records; records in the trash and events after `today` are ignored. A customer in the
+/// trash gets no tasks.
+pub fn generate_tasks(
+    customer_id: &str,
+    customer: &Record,
+    visits: &[&Record],
+    referrals: &[&Record],
+    family: &[&Record],
+    today: NaiveDate,
+    rules: &TaskRules,
+) -> Vec<PlannedTask> {
+    if customer.is_deleted() {
+        return Vec::new();
+    }
+    let earliest = today.checked_sub_days(Days::new(rules.lookback_days));
+    let latest = today.checked_add_days(Days::new(rules.horizon_days));
+    let plannable =
+        |due: NaiveDate| earliest.is_none_or(|e| e <= due) && latest.is_none_or(|l| due <= l);
+    let dated =
+        |record: &Record| day_of(record, "at").filter(|&at| !record.is_deleted() && at <= today);
+    let mut tasks: BTreeMap<String, PlannedTask> = BTreeMap::new();
+    let mut plan = |task: PlannedTask| {
+        // Two triggers of one task (two big visits on one day): keep the smaller reason, so
+        // the choice does not depend on input order.
+        match tasks.get(&task.id) {
+            Some(kept) if kept.reason <= task.reason => {}
+            _ => {
+                tasks.insert(task.id.clone(), task);
+            }
+        }
+    };
+
+    for visit in visits {
+        let amount = visit.value("amount").and_then(Value::as_f64).unwrap_or(0.0);
+        if let Some(at) = dated(visit)
+            && amount >= rules.follow_up_min_amount
+            && let Some(due) = at.checked_add_days(Days::new(rules.follow_up_within_days))
+            && plannable(due)
+        {
+            let reason = format!(
+                "follow-up call after a visit of ¥{} on {at}",
+                plain_number(amount)
+            );
+            plan(PlannedTask::new(
+                customer_id,
+                TaskKind::FollowUp,
+                due,
+                reason,
+            ));
+        }
+    }
+
+    // Birthdays celebrated on the same day share one task: celebration → names.
+    let mut birthdays: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
+    let people = std::iter::once((customer, "customer")).chain(
+        family
+            .iter()
+            .filter(|m| !m.is_deleted())
+            .map(|m| (*m, "family member")),
+    );
+    for (person, role) in people {
+        let celebration = person
+            .value("birthday")
+            .and_then(Birthday::from_value)
+            .and_then(|birthday| birthday.next_on_or_after(today));
+        if let Some(celebration) = celebration {
+            let name = person
+                .text("name")
+                .filter(|n| !n.is_empty())
+                .unwrap_or(role);
+            birthdays
+                .entry(celebration)
+                .or_default()
+                .push(name.to_owned());
+        }
+    }
+    for (celebration, mut names) in birthdays {
+        if let Some(due) = celebration.checked_sub_days(Days::new(rules.birthday_days_before))
+            && plannable(due)
+        {
+            names.sort_unstable();
+            let reason = format!("birthday of {} on {celebration}", names.join(", "));
+            plan(PlannedTask::new(
+                customer_id,
+                TaskKind::Birthday,
+                due,
+                reason,
+            ));
+        }
+    }
+
+    let rhythm = dormancy(visits, today, &rules.dormancy);
+    if rhythm.dormant
+        && let (Some(due), Some(since)) = (rhythm.dormant_from, rhythm.days_since_last_visit)
+    {
+        let usual = rhythm
+            .usual_interval_days
+            .map_or_else(String::new, |usual| {
+                format!(" (usually every {} days)", plain_number(usual))
+            });
+        let reason = format!("no visit for {since} days{usual}: win back");
+        plan(PlannedTask::new(
+            customer_id,
+            TaskKind::WinBack,
+            due,
+            reason,
+        ));
+    }
+
+    for referral in referrals {
+        let Some(at) = dated(referral) else { continue };
+        let referred = referral
+            .text("referred_customer_id")
+            .filter(|id| crate::model::is_uuid_text(id));
+        if plannable(at) {
+            let reason = format!("thank for the referral of {at}");
+            plan(PlannedTask::new(
+                customer_id,
+                TaskKind::ThankReferrer,
+                at,
+                reason,
+            ));
+        }
+        if let Some(referred) = referred
+            && let Some(due) = at.checked_add_days(Days::new(rules.call_referred_within_days))
+            && plannable(due)
+        {
+            let by = customer
+                .text("name")
+                .filter(|n| !n.is_empty())
+                .unwrap_or(customer_id);
+            let reason = format!("call the customer referred by {by} on {at}");
+            plan(PlannedTask::new(
+                referred,
+                TaskKind::CallReferred,
+                due,
+                reason,
+            ));
+        }
+    }
+
+    let mut planned: Vec<PlannedTask> = tasks.into_values().collect();
+    planned.sort_by(|a, b| (a.due, a.kind, &a.id).cmp(&(b.due, b.kind, &b.id)));
+    planned
+}
