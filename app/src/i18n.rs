@@ -294,6 +294,7 @@ strings! {
     RecentFirst => "最近的在前", "最近的在前", "Most recent first";
     FilterTag => "按标签筛选", "按標籤篩選", "Filter by tag";
     FilterStage => "按阶段筛选", "按階段篩選", "Filter by stage";
+    Owner => "负责人", "負責人", "Owner";
     FilterOwner => "按负责人筛选", "按負責人篩選", "Filter by owner";
     All => "全部", "全部", "All";
     Today => "今天", "今天", "Today";

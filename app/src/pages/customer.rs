@@ -425,6 +425,7 @@ fn ProfileFacts(record: huitou_shared::Record) -> impl IntoView {
             .collect_view();
         view! { <section class="card"><h2>{i18n.t(title)}</h2><dl class="facts">{rows}</dl></section> }
     };
+    let owner = record.text("owner").map(|id| author_text(id, i18n));
     let basic = [
         ("phone", Key::Phone),
         ("gender", Key::Gender),
@@ -436,9 +437,10 @@ fn ProfileFacts(record: huitou_shared::Record) -> impl IntoView {
         let value = record.value(field).filter(|v| !v.is_null())?;
         Some(row(i18n.t(key).to_owned(), show_value(field, value, i18n)))
     })
+    .chain(owner.map(|owner| row(i18n.t(Key::Owner).to_owned(), owner)))
     .collect_view();
     view! {
-        <section class="card"><h2>{i18n.t(Key::HardData)}</h2><dl class="facts">{basic}</dl></section>
+        <section class="card"><h2>{i18n.t(Key::Profile)}</h2><dl class="facts">{basic}</dl></section>
         {section(Key::HardData, profile_fields::HARD, &record)}
         {section(Key::SoftData, profile_fields::SOFT, &record)}
         {section(Key::Relationship, profile_fields::RELATIONSHIP, &record)}
