@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod planner;
 pub mod profile_fields;
 pub mod replica;
 pub mod session;

@@ -6,5 +6,6 @@ pub mod customer_form;
 pub mod customers;
 pub mod login;
 pub mod settings;
+pub mod today;
 pub mod trash;
 pub mod visit_form;

@@ -340,3 +340,58 @@ async fn manager_merges_a_duplicate_customer() -> Result<()> {
     drop(server);
     Ok(())
 }
+
+/// A salesperson's morning: a ¥2,600 visit plans a follow-up call on Today (with the polite-time
+/// hint); completing it records a contact, which syncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn today_plans_a_follow_up_and_completing_it_logs_a_contact() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = Server::start(&dir.path().join("huitou.db"), "127.0.0.1:0".parse()?, true)?;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let tablet = driver.browser(&dir.path().join("profile")).await?;
+    with_browsers(vec![tablet.clone()], |_| async {
+        let t = &tablet;
+        sign_in(t, &base, "sales1").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
+        open_customer(t, "王小明").await?;
+        click(t, "Log visit").await?;
+        fill(t, "Amount", "2600").await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "¥2,600", SYNC).await?;
+
+        click(t, "Today").await?;
+        wait_for_text(t, "Follow-up call after a visit · 王小明", SYNC).await?;
+        let text = page_text(t).await?;
+        ensure!(
+            text.contains("Good time to call now") || text.contains("Not a good time to call"),
+            "Today says whether now is a polite time to call: {text}"
+        );
+        ensure!(text.contains("Coming holidays"), "{text}");
+        screenshot(t, &screenshots().join("today-1024.png")).await?;
+        assert_accessible(t, "today").await?;
+        click(t, "Done Follow-up call after a visit · 王小明").await?;
+        eventually(SYNC, || async {
+            let text = page_text(t).await?;
+            ensure!(
+                !text.contains("Follow-up call after a visit · 王小明"),
+                "task still open"
+            );
+            Ok(())
+        })
+        .await?;
+        click(t, "Customers").await?;
+        open_customer(t, "王小明").await?;
+        wait_for_text(t, "follow_up", SYNC).await?;
+        eventually(SYNC, || async {
+            let badge = sync_badge(t).await?;
+            ensure!(badge == "Synced", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    })
+    .await?;
+    drop(server);
+    Ok(())
+}

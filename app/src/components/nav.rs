@@ -13,6 +13,10 @@ pub fn Nav() -> impl IntoView {
                 <span class="nav-icon" aria-hidden="true">"☰"</span>
                 <span>{move || i18n.t(Key::Customers)}</span>
             </A>
+            <A href="/today" attr:aria-label=move || i18n.t(Key::Today)>
+                <span class="nav-icon" aria-hidden="true">"◎"</span>
+                <span>{move || i18n.t(Key::Today)}</span>
+            </A>
             <A href="/visit" attr:class="nav-primary" attr:aria-label=move || i18n.t(Key::LogVisit)>
                 <span class="nav-icon" aria-hidden="true">"+"</span>
                 <span>{move || i18n.t(Key::LogVisit)}</span>

@@ -6,6 +6,7 @@ use crate::profile_fields::{self, FieldSpec};
 use crate::replica::use_replica;
 use huitou_shared::customer::{Birthday, Calendar, completeness};
 use huitou_shared::merge::{FieldState, TrackedRecord};
+use huitou_shared::retention::tiering::Tier;
 use huitou_shared::{Hlc, Kind};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -289,6 +290,35 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
         <section class="page profile">
             <header class="profile-header card">
                 <h1>{name.clone()}</h1>
+                {
+                    // Tier, usual rhythm and dormancy from the shared retention rules (PRODUCT §5–§6).
+                    let summary = replica.records.with_untracked(|r| {
+                        let children: Vec<(&str, &huitou_shared::Record)> = Kind::CHILDREN_OF_CUSTOMER
+                            .iter()
+                            .flat_map(|kind| r.children_of(kind, &id).map(|c| (c.kind.as_str(), &c.record)).collect::<Vec<_>>())
+                            .collect();
+                        let history = huitou_shared::retention::History::from_children(children);
+                        huitou_shared::retention::summarize(&record, &history, chrono::Local::now().date_naive(),
+                            &huitou_shared::retention::tiering::RuleSet::restaurant_default())
+                    });
+                    let tier_key = match summary.tier {
+                        Tier::A => Key::TierA,
+                        Tier::B => Key::TierB,
+                        Tier::C => Key::TierC,
+                        Tier::Potential => Key::TierPotential,
+                        Tier::Regular => Key::TierRegular,
+                        Tier::New => Key::TierNew,
+                    };
+                    view! {
+                        <div class="tier-line">
+                            <span class="tier-badge" aria-label=move || format!("{} {}", i18n.t(Key::Tier), i18n.t(tier_key))>{move || i18n.t(tier_key)}</span>
+                            <span class="list-sub">{move || format!("{} {} · {} {:.1}", i18n.t(Key::AvgMonthlySpend), money(summary.avg_monthly_spend, i18n.locale.get()), i18n.t(Key::VisitsPerMonth), summary.visits_per_month)}</span>
+                            {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{move || i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
+                            {summary.dormant.then(|| view! { <span class="tag">{move || i18n.t(Key::DormantNotice)}</span> })}
+                        </div>
+                    }
+                }
+                <crate::pages::today::CallTiming/>
                 <div class="tags">{tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</div>
                 {deleted.then(|| view! { <p class="banner banner-warn">{move || i18n.t(Key::InTrashNotice)}</p> })}
                 <div class="actions">
