@@ -5,6 +5,7 @@ pub mod customer;
 pub mod customer_form;
 pub mod customers;
 pub mod login;
+pub mod message;
 pub mod settings;
 pub mod today;
 pub mod trash;

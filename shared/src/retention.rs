@@ -31,6 +31,7 @@ pub mod dormancy;
 pub mod holidays;
 pub mod lifetime;
 pub mod tasks;
+pub mod templates;
 pub mod tiering;
 
 pub use call_windows::{CallWindows, TimeRange, is_allowed, next_good_time};

@@ -382,7 +382,23 @@ async fn today_plans_a_follow_up_and_completing_it_logs_a_contact() -> Result<()
         .await?;
         click(t, "Customers").await?;
         open_customer(t, "王小明").await?;
-        wait_for_text(t, "follow_up", SYNC).await?;
+        wait_for_text(t, "Contacts · Call", SYNC).await?;
+        wait_for_text(t, "Follow-up call after a visit", SYNC).await?;
+
+        // A message from the template library, filled in and logged as a contact.
+        click(t, "Message").await?;
+        wait_for_text(t, "Happy birthday, 王小明!", SYNC).await?;
+        let text = page_text(t).await?;
+        ensure!(
+            text.contains("No consent to offers") && !text.contains("special offer"),
+            "no promotion without consent: {text}"
+        );
+        assert_accessible(t, "message templates").await?;
+        click(t, "Copy for WeChat Birthday").await?;
+        wait_for_text(t, "Copied and logged", SYNC).await?;
+        click(t, "Customers").await?;
+        open_customer(t, "王小明").await?;
+        wait_for_text(t, "Contacts · WeChat", SYNC).await?;
         eventually(SYNC, || async {
             let badge = sync_badge(t).await?;
             ensure!(badge == "Synced", "badge says {badge:?}");

@@ -222,12 +222,16 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                         i18n.t(Key::Contacts),
                         channel_label(r.text("channel").unwrap_or(""), i18n)
                     ),
-                    detail: ["purpose", "outcome", "next_step"]
-                        .iter()
-                        .filter_map(|f| r.text(f))
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" · "),
+                    detail: [
+                        r.text("purpose").map(|p| purpose_text(p, i18n)),
+                        r.text("outcome").map(str::to_owned),
+                        r.text("next_step").map(str::to_owned),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 });
             }
             for (field, state) in customer.record.fields.iter() {
@@ -324,7 +328,7 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                 <div class="actions">
                     {(!phone.is_empty()).then(|| view! {
                         <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{move || i18n.t(Key::Call)}</a>
-                        <a class="button" href=format!("sms:{phone}") on:click=move |_| offer_log.set(Some("sms"))>{move || i18n.t(Key::Message)}</a>
+                        <A href=format!("/customers/{id}/message") attr:class="button">{move || i18n.t(Key::Message)}</A>
                     })}
                     <A href=format!("/visit/{id}") attr:class="button button-primary">{move || i18n.t(Key::LogVisit)}</A>
                     <A href=contact_link("call") attr:class="button">{move || i18n.t(Key::LogContact)}</A>
@@ -412,7 +416,7 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                         <ul class="list" aria-label=move || i18n.t(Key::Contacts)>
                             {move || contacts.get().into_iter().map(|c| view! {
                                 <li class="list-item">
-                                    <span class="list-title">{channel_label(c.record.text("channel").unwrap_or(""), i18n)} " · " {c.record.text("purpose").unwrap_or_default().to_owned()}</span>
+                                    <span class="list-title">{channel_label(c.record.text("channel").unwrap_or(""), i18n)} " · " {purpose_text(c.record.text("purpose").unwrap_or_default(), i18n)}</span>
                                     <span class="list-sub">{date_time(c.record.text("at").unwrap_or_default(), i18n.locale.get())}</span>
                                     <span class="list-sub">{c.record.text("outcome").unwrap_or_default().to_owned()}</span>
                                 </li>
@@ -423,6 +427,20 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                 Tab::History => view! { <FieldHistory customer=customer.clone()/> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// A contact's purpose as the user reads it: planned tasks and templates by their label, typed text as typed.
+fn purpose_text(purpose: &str, i18n: I18n) -> String {
+    use huitou_shared::retention::templates::TemplateKind;
+    if let Some(kind) = TemplateKind::ALL.iter().find(|k| k.as_str() == purpose) {
+        return crate::pages::message::kind_label(*kind, i18n).to_owned();
+    }
+    match purpose {
+        "follow_up" | "birthday" | "win_back" | "thank_referrer" | "call_referred" => {
+            crate::pages::today::task_label(purpose, i18n).to_owned()
+        }
+        other => other.to_owned(),
     }
 }
 
