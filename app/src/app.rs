@@ -89,6 +89,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
                         <Route path=path!("/trash") view=pages::trash::Trash/>
                         <Route path=path!("/today") view=pages::today::Today/>
+                        <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
                         <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
                         <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
                         <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>

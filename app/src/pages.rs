@@ -1,5 +1,6 @@
 //! One component per route.
 
+pub mod brief;
 pub mod contact_form;
 pub mod customer;
 pub mod customer_form;

@@ -258,6 +258,17 @@ async fn customer_book_on_a_tablet() -> Result<()> {
         click(t, "Field history").await?;
         assert_accessible(t, "field history").await?;
 
+        // The visit brief brings up the soft profile and the family before a visit.
+        click(t, "Visit brief").await?;
+        wait_for_text(t, "Two minutes of business, eight minutes of life", SYNC).await?;
+        let brief = page_text(t).await?;
+        ensure!(
+            brief.contains("湖南长沙") && brief.contains("羽毛球") && brief.contains("欧阳小宝"),
+            "{brief}"
+        );
+        assert_accessible(t, "visit brief").await?;
+        t.back().await?;
+
         // Trash and restore: out of the list, history kept, back in one tap.
         click(t, "Move to trash").await?;
         wait_for_text(t, "in the trash", SYNC).await?;

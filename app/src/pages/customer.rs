@@ -332,6 +332,7 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                     })}
                     <A href=format!("/visit/{id}") attr:class="button button-primary">{move || i18n.t(Key::LogVisit)}</A>
                     <A href=contact_link("call") attr:class="button">{move || i18n.t(Key::LogContact)}</A>
+                    <A href=format!("/customers/{id}/brief") attr:class="button">{move || i18n.t(Key::VisitBrief)}</A>
                     <A href=format!("/customers/{id}/edit") attr:class="button">{move || i18n.t(Key::EditCustomer)}</A>
                     {if deleted {
                         let set_deleted = set_deleted.clone();

@@ -1,0 +1,152 @@
+//! Visit brief (PRODUCT §8): one page to read before a client visit — talking points from the
+//! soft profile and family ("two minutes of business, eight of life"), recent visits and favourite
+//! items, open tasks, and the tier with what its playbook says now.
+
+use crate::i18n::{Key, date_time, money, use_i18n};
+use crate::profile_fields;
+use crate::replica::use_replica;
+use huitou_shared::Kind;
+use huitou_shared::retention::tiering::{RuleSet, Tier};
+use huitou_shared::retention::{History, summarize};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde_json::Value;
+
+/// Soft-profile fields worth a conversation, in the order to bring them up.
+const TALKING: [&str; 7] = [
+    "hometown",
+    "hobbies",
+    "work",
+    "personality",
+    "values",
+    "favourites",
+    "notes",
+];
+
+#[component]
+pub fn VisitBrief() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let Some(customer) = replica
+        .records
+        .with_untracked(|r| r.get(Kind::CUSTOMER, &id).cloned())
+    else {
+        return view! { <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p> }.into_any();
+    };
+    let record = customer.record;
+    let (summary, visits, family, tasks) = replica.records.with_untracked(|r| {
+        let children: Vec<(&str, &huitou_shared::Record)> = Kind::CHILDREN_OF_CUSTOMER
+            .iter()
+            .flat_map(|kind| {
+                r.children_of(kind, &id)
+                    .map(|c| (c.kind.as_str(), &c.record))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let history = History::from_children(children);
+        let summary = summarize(
+            &record,
+            &history,
+            chrono::Local::now().date_naive(),
+            &RuleSet::restaurant_default(),
+        );
+        let mut visits: Vec<huitou_shared::Record> = r
+            .children_of(Kind::VISIT, &id)
+            .filter(|v| !v.record.is_deleted())
+            .map(|v| v.record.clone())
+            .collect();
+        visits.sort_by(|a, b| b.text("at").cmp(&a.text("at")));
+        let family: Vec<huitou_shared::Record> = r
+            .children_of(Kind::FAMILY, &id)
+            .map(|f| f.record.clone())
+            .collect();
+        let tasks: Vec<(String, String)> = r
+            .children_of(Kind::TASK, &id)
+            .filter(|t| !matches!(t.record.text("status"), Some("done" | "skipped")))
+            .map(|t| {
+                (
+                    t.record.text("kind").unwrap_or_default().to_owned(),
+                    t.record.text("due").unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        (summary, visits, family, tasks)
+    });
+    let totals = huitou_shared::visits::totals(visits.iter());
+    let points: Vec<(String, String)> = TALKING
+        .iter()
+        .filter_map(|field| {
+            let text = record.text(field).filter(|t| !t.trim().is_empty())?;
+            let label = profile_fields::all().find(|s| s.field == *field)?.label;
+            Some((i18n.t(label).to_owned(), text.to_owned()))
+        })
+        .chain(family.iter().filter_map(|member| {
+            let name = member.text("name")?;
+            let school = member
+                .text("school")
+                .map(|s| format!(" · {s}"))
+                .unwrap_or_default();
+            Some((
+                i18n.t(Key::FamilyMembers).to_owned(),
+                format!("{name}{school}"),
+            ))
+        }))
+        .collect();
+    let playbook = match summary.tier {
+        Tier::A => Key::PlaybookA,
+        Tier::B => Key::PlaybookB,
+        Tier::C => Key::PlaybookC,
+        Tier::Potential => Key::PlaybookPotential,
+        Tier::Regular | Tier::New => Key::PlaybookOther,
+    };
+    let tier = match summary.tier {
+        Tier::A => Key::TierA,
+        Tier::B => Key::TierB,
+        Tier::C => Key::TierC,
+        Tier::Potential => Key::TierPotential,
+        Tier::Regular => Key::TierRegular,
+        Tier::New => Key::TierNew,
+    };
+    let name = record.text("name").unwrap_or_default().to_owned();
+    view! {
+        <section class="page brief">
+            <h1>{move || i18n.t(Key::VisitBrief)} " · " {name.clone()}</h1>
+            <p class="muted">{move || i18n.t(Key::TwoAndEight)}</p>
+            <section class="card">
+                <h2>{move || i18n.t(Key::TalkingPoints)}</h2>
+                {if points.is_empty() {
+                    view! { <p class="muted">{move || i18n.t(Key::NoTalkingPoints)}</p> }.into_any()
+                } else {
+                    view! { <dl class="facts">{points.into_iter().map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> }).collect_view()}</dl> }.into_any()
+                }}
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::RecentVisits)}</h2>
+                <ul class="list">
+                    {visits.into_iter().take(3).map(|v| {
+                        let amount = v.value("amount").and_then(Value::as_f64).unwrap_or(0.0);
+                        let at = v.text("at").unwrap_or_default().to_owned();
+                        view! { <li class="list-item"><span class="list-title">{move || money(amount, i18n.locale.get())}</span><span class="list-sub">{move || date_time(&at, i18n.locale.get())}</span></li> }
+                    }).collect_view()}
+                </ul>
+                {(!totals.favourite_items.is_empty()).then(|| view! {
+                    <p class="muted">{move || i18n.t(Key::FavouriteItems)} ": " {totals.favourite_items.iter().take(5).map(|(i, n)| format!("{i} ×{n}")).collect::<Vec<_>>().join("、")}</p>
+                })}
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::OpenTasks)}</h2>
+                <ul class="list">
+                    {tasks.into_iter().map(|(kind, due)| view! {
+                        <li class="list-item"><span class="list-title">{crate::pages::today::task_label(&kind, i18n)}</span><span class="list-sub">{due}</span></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section class="card">
+                <h2>{move || i18n.t(Key::PlaybookNow)} " · " {move || i18n.t(tier)}</h2>
+                <p>{move || i18n.t(playbook)}</p>
+            </section>
+        </section>
+    }
+    .into_any()
+}
