@@ -147,6 +147,7 @@ strings! {
     VisitSaved => "消费已记录", "消費已記錄", "Visit logged";
     Synced => "已同步", "已同步", "Synced";
     Waiting => "待同步", "待同步", "waiting";
+    WaitingToSync => "待同步的修改", "待同步的修改", "Changes waiting to sync";
     Offline => "离线", "離線", "Offline";
     Syncing => "同步中…", "同步中…", "Syncing…";
     Rejected => "被拒绝", "被拒絕", "rejected";

@@ -64,7 +64,7 @@ pub fn Settings() -> impl IntoView {
                 <dl class="facts">
                     <dt>{move || i18n.t(Key::SignedInAs)}</dt><dd>{user}</dd>
                     <dt>{move || i18n.t(Key::ThisDevice)}</dt><dd>{move || replica.with_clock(|c| c.device().to_string())}</dd>
-                    <dt>{move || i18n.t(Key::Waiting)}</dt><dd data-testid="pending-count">{move || replica.pending()}</dd>
+                    <dt>{move || i18n.t(Key::WaitingToSync)}</dt><dd data-testid="pending-count">{move || replica.pending()}</dd>
                 </dl>
                 <button type="button" class="button" on:click=move |_| replica.kick()>{move || i18n.t(Key::SyncNow)}</button>
             </section>
