@@ -1,4 +1,5 @@
 //! Reusable views.
 
+pub mod form_actions;
 pub mod nav;
 pub mod sync_badge;

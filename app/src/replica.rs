@@ -67,6 +67,14 @@ impl Records {
         self.kinds.get(kind).into_iter().flat_map(HashMap::values)
     }
 
+    /// A customer's name, or "" when the customer is not on this device.
+    pub fn customer_name(&self, id: &str) -> String {
+        self.get(Kind::CUSTOMER, id)
+            .and_then(|c| c.record.text("name"))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Child records (visits, contacts, ...) of one customer.
     pub fn children_of<'a>(
         &'a self,

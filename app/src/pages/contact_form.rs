@@ -1,5 +1,6 @@
 //! Log a contact (PRODUCT §4): call, SMS, WeChat, visit, gift or event — purpose, outcome, next step.
 
+use crate::components::form_actions::FormActions;
 use crate::i18n::{Key, use_i18n};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
@@ -25,13 +26,7 @@ pub fn LogContact() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let customer_id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let customer_name = move || {
-        replica.records.with(|r| {
-            r.get(Kind::CUSTOMER, &customer_id())
-                .and_then(|c| c.record.text("name").map(str::to_owned))
-                .unwrap_or_default()
-        })
-    };
+    let customer_name = move || replica.records.with(|r| r.customer_name(&customer_id()));
     let channel = RwSignal::new(
         query
             .with_untracked(|q| q.get("channel"))
@@ -109,12 +104,7 @@ pub fn LogContact() -> impl IntoView {
                     <span>{move || i18n.t(Key::Note)}</span>
                     <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>
-                <div class="actions">
-                    <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
-                    <button type="button" class="button" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t(Key::Cancel)}
-                    </button>
-                </div>
+                <FormActions/>
             </form>
         </section>
     }

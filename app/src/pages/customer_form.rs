@@ -1,6 +1,7 @@
 //! New and edit customer: hard data, soft data and the relationship, in clear sections.
 //! An edit sends only the fields that changed, so edits of different fields on two devices both stay.
 
+use crate::components::form_actions::FormActions;
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::profile_fields::{self, FieldSpec, Input};
 use crate::replica::use_replica;
@@ -417,12 +418,7 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                         </ul>
                     </section>
                 </Show>
-                <div class="actions sticky-actions">
-                    <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
-                    <button type="button" class="button" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t(Key::Cancel)}
-                    </button>
-                </div>
+                <FormActions class="sticky-actions"/>
             </form>
         </section>
     }

@@ -33,13 +33,7 @@ pub fn Trash() -> impl IntoView {
             }
         });
     };
-    let customer_name = move |id: &str| {
-        replica.records.with(|r| {
-            r.get(Kind::CUSTOMER, id)
-                .and_then(|c| c.record.text("name").map(str::to_owned))
-                .unwrap_or_default()
-        })
-    };
+    let customer_name = move |id: &str| replica.records.with(|r| r.customer_name(id));
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::Trash)}</h1>

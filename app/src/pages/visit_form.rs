@@ -1,5 +1,6 @@
 //! Log a visit: pick the customer (recent first), then amount, party size, occasion, dishes, note.
 
+use crate::components::form_actions::FormActions;
 use crate::i18n::{Key, use_i18n};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
@@ -51,13 +52,7 @@ pub fn LogVisit() -> impl IntoView {
     let params = use_params_map();
     let navigate = use_navigate();
     let customer_id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let customer_name = move || {
-        replica.records.with(|r| {
-            r.get(Kind::CUSTOMER, &customer_id())
-                .and_then(|c| c.record.text("name").map(str::to_owned))
-                .unwrap_or_default()
-        })
-    };
+    let customer_name = move || replica.records.with(|r| r.customer_name(&customer_id()));
     let amount = RwSignal::new(String::new());
     let party_size = RwSignal::new(String::new());
     let occasion = RwSignal::new(String::new());
@@ -300,12 +295,7 @@ pub fn LogVisit() -> impl IntoView {
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
                 </Show>
-                <div class="actions">
-                    <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
-                    <button type="button" class="button" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t(Key::Cancel)}
-                    </button>
-                </div>
+                <FormActions/>
             </form>
         </section>
     }
