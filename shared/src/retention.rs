@@ -30,6 +30,7 @@ pub mod call_windows;
 pub mod dormancy;
 pub mod holidays;
 pub mod lifetime;
+pub mod playbooks;
 pub mod tasks;
 pub mod templates;
 pub mod tiering;
@@ -39,7 +40,10 @@ pub use dormancy::{Dormancy, DormancyRule, dormancy};
 pub use holidays::{Holiday, holidays_between};
 pub use lifetime::lifetime_spend;
 pub use tasks::{PlannedTask, TaskKind, TaskRules, generate_tasks};
-pub use tiering::{Combinator, Metrics, RuleSet, Tier, TierResult, TierRule, tier};
+pub use tiering::{
+    Combinator, Metrics, RuleSet, Tier, TierChange, TierResult, TierRule, TierShift,
+    active_rule_set, preview, tier, tier_history,
+};
 
 use crate::merge::Record;
 use crate::model::Kind;

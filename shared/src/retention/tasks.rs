@@ -11,6 +11,10 @@
 //! - **thank_referrer**: a referral the customer made → thanks due the referral day.
 //! - **call_referred**: the same referral → a call to the referred customer, due
 //!   `call_referred_within_days` (7) after it (its `customer_id` is the referred customer).
+//! - **thank_you**: lifetime spend crosses one of `thank_you_thresholds` (¥10,000, ¥50,000,
+//!   ¥100,000) → a thank-you letter or SMS due the day it was crossed. Visits are summed per day,
+//!   so the crossing day does not depend on the order records arrive in.
+//! - **holiday**: planned by the tier's playbook ([`super::playbooks::playbook_tasks`]).
 //!
 //! Tasks due before `today − lookback_days` are no longer planned (too late to act on), nor
 //! tasks due after `today + horizon_days`; win-backs are always planned while dormant.
@@ -41,6 +45,7 @@
 
 use super::day_of;
 use super::dormancy::{DormancyRule, dormancy};
+use super::holidays::Holiday;
 use super::tiering::plain_number;
 use crate::customer::Birthday;
 use crate::merge::Record;
@@ -63,6 +68,8 @@ pub enum TaskKind {
     WinBack,
     ThankReferrer,
     CallReferred,
+    ThankYou,
+    Holiday,
 }
 
 impl TaskKind {
@@ -73,6 +80,8 @@ impl TaskKind {
             TaskKind::WinBack => "win_back",
             TaskKind::ThankReferrer => "thank_referrer",
             TaskKind::CallReferred => "call_referred",
+            TaskKind::ThankYou => "thank_you",
+            TaskKind::Holiday => "holiday",
         }
     }
 }
@@ -89,6 +98,9 @@ pub struct TaskRules {
     /// Tasks due further ahead than this are not planned yet.
     pub horizon_days: u64,
     pub dormancy: DormancyRule,
+    /// Lifetime spend thresholds that earn a thank-you.
+    #[serde(default)]
+    pub thank_you_thresholds: Vec<f64>,
 }
 
 impl Default for TaskRules {
@@ -101,6 +113,7 @@ impl Default for TaskRules {
             lookback_days: 7,
             horizon_days: 30,
             dormancy: DormancyRule::default(),
+            thank_you_thresholds: vec![10_000.0, 50_000.0, 100_000.0],
         }
     }
 }
@@ -113,10 +126,14 @@ pub struct PlannedTask {
     pub due: NaiveDate,
     pub kind: TaskKind,
     pub reason: String,
+    /// Playbook tasks: the [`super::playbooks::Action`] (`holiday_greeting`, ...).
+    pub action: Option<String>,
+    /// Holiday tasks: the holiday.
+    pub holiday: Option<Holiday>,
 }
 
 impl PlannedTask {
-    fn new(customer_id: &str, kind: TaskKind, due: NaiveDate, reason: String) -> Self {
+    pub(crate) fn new(customer_id: &str, kind: TaskKind, due: NaiveDate, reason: String) -> Self {
         let name = format!("{customer_id}\n{}\n{due}", kind.as_str());
         Self {
             id: Uuid::new_v5(&TASK_NAMESPACE, name.as_bytes()).to_string(),
@@ -124,17 +141,35 @@ impl PlannedTask {
             due,
             kind,
             reason,
+            action: None,
+            holiday: None,
         }
+    }
+
+    pub(crate) fn with_detail(mut self, action: &str, holiday: Holiday) -> Self {
+        self.action = Some(action.to_owned());
+        self.holiday = Some(holiday);
+        self
     }
 
     /// The fields to write for the task record; no `status`, see the module docs.
     pub fn fields(&self) -> Vec<(&'static str, Value)> {
-        vec![
+        let mut fields = vec![
             ("customer_id", Value::from(self.customer_id.as_str())),
             ("due", Value::from(self.due.to_string())),
             ("kind", Value::from(self.kind.as_str())),
             ("reason", Value::from(self.reason.as_str())),
-        ]
+        ];
+        if let Some(action) = &self.action {
+            fields.push(("action", Value::from(action.as_str())));
+        }
+        if let Some(holiday) = self.holiday {
+            fields.push((
+                "holiday",
+                serde_json::to_value(holiday).unwrap_or(Value::Null),
+            ));
+        }
+        fields
     }
 }
 
@@ -227,6 +262,45 @@ pub fn generate_tasks(
                 customer_id,
                 TaskKind::Birthday,
                 due,
+                reason,
+            ));
+        }
+    }
+
+    // Lifetime spend per day, in date order: the day a threshold is first reached.
+    let mut per_day: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    for visit in visits {
+        if let Some(at) = dated(visit) {
+            *per_day.entry(at).or_default() += visit
+                .value("amount")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0)
+                .max(0.0);
+        }
+    }
+    let mut total = 0.0;
+    for (day, spent) in per_day {
+        let before = total;
+        total += spent;
+        let crossed = rules
+            .thank_you_thresholds
+            .iter()
+            .copied()
+            .filter(|&threshold| before < threshold && threshold <= total)
+            .fold(None, |max: Option<f64>, t| {
+                Some(max.map_or(t, |m| m.max(t)))
+            });
+        if let Some(threshold) = crossed
+            && plannable(day)
+        {
+            let reason = format!(
+                "lifetime spend passed ¥{}: thank you",
+                plain_number(threshold)
+            );
+            plan(PlannedTask::new(
+                customer_id,
+                TaskKind::ThankYou,
+                day,
                 reason,
             ));
         }

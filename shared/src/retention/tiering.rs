@@ -168,6 +168,259 @@ impl RuleSet {
     }
 }
 
+impl RuleSet {
+    /// A shop selling goods (clothes, tea, wine): fewer, larger purchases, so a 180-day window
+    /// and a 60-day observation period. A: ¥3,000 a month or 5 referrals; B: ¥1,500, 4 visits or
+    /// 2 referrals; C: ¥500, 2 visits or 1 referral.
+    pub fn retail() -> Self {
+        let rule = |tier, spend, visits: Option<f64>, referrals| TierRule {
+            min_monthly_spend: Some(spend),
+            min_visits_per_month: visits,
+            min_referrals_per_month: Some(referrals),
+            ..TierRule::new(tier)
+        };
+        Self {
+            name: "retail".into(),
+            window_days: 180,
+            observation_days: 60,
+            combinator: Combinator::Any,
+            tiers: vec![
+                rule(Tier::A, 3000.0, None, 5.0),
+                rule(Tier::B, 1500.0, Some(4.0), 2.0),
+                rule(Tier::C, 500.0, Some(2.0), 1.0),
+            ],
+        }
+    }
+
+    /// Business clients (B2B): monthly order value over a 90-day window, 90-day observation.
+    /// A: ¥100,000 a month or 2 referrals; B: ¥30,000 or 1 referral; C: ¥10,000.
+    pub fn b2b() -> Self {
+        let rule = |tier, spend, referrals: Option<f64>| TierRule {
+            min_monthly_spend: Some(spend),
+            min_referrals_per_month: referrals,
+            ..TierRule::new(tier)
+        };
+        Self {
+            name: "B2B".into(),
+            window_days: 90,
+            observation_days: 90,
+            combinator: Combinator::Any,
+            tiers: vec![
+                rule(Tier::A, 100_000.0, Some(2.0)),
+                rule(Tier::B, 30_000.0, Some(1.0)),
+                rule(Tier::C, 10_000.0, None),
+            ],
+        }
+    }
+
+    /// The presets a manager starts from: restaurant (the default), retail and B2B.
+    pub fn presets() -> Vec<Self> {
+        vec![Self::restaurant_default(), Self::retail(), Self::b2b()]
+    }
+
+    /// Checks the limits a manager's edit must keep: a name, a window of 1–730 days, an
+    /// observation period of 0–365 days and thresholds that are finite and not negative.
+    pub fn check(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("a rule set needs a name".into());
+        }
+        if !(1..=730).contains(&self.window_days) {
+            return Err(format!("window_days {} must be 1–730", self.window_days));
+        }
+        if self.observation_days > 365 {
+            return Err(format!(
+                "observation_days {} must be 0–365",
+                self.observation_days
+            ));
+        }
+        for rule in &self.tiers {
+            let thresholds = [
+                rule.min_monthly_spend,
+                rule.min_visits_per_month,
+                rule.min_referrals_per_month,
+                rule.min_suggestions_per_month,
+            ];
+            if thresholds
+                .into_iter()
+                .flatten()
+                .any(|t| !t.is_finite() || t < 0.0)
+            {
+                return Err(format!(
+                    "tier {} has a threshold below 0",
+                    rule.tier.as_str()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a synced `rule_set` record (fields `name`, `window_days`, `observation_days`,
+    /// `combinator`, `tiers`); `None` when it is in the trash or does not make a valid set.
+    pub fn from_record(record: &Record) -> Option<Self> {
+        if record.is_deleted() {
+            return None;
+        }
+        let number = |field| {
+            record
+                .value(field)
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        let set = Self {
+            name: record.text("name")?.to_owned(),
+            window_days: number("window_days")?,
+            observation_days: number("observation_days")?,
+            combinator: record
+                .value("combinator")
+                .and_then(|c| serde_json::from_value(c.clone()).ok())
+                .unwrap_or_default(),
+            tiers: serde_json::from_value(record.value("tiers")?.clone()).ok()?,
+        };
+        set.check().ok().map(|()| set)
+    }
+
+    /// The fields to write for a `rule_set` record holding this set.
+    pub fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("name", Value::from(self.name.as_str())),
+            ("window_days", Value::from(self.window_days)),
+            ("observation_days", Value::from(self.observation_days)),
+            (
+                "combinator",
+                serde_json::to_value(self.combinator).unwrap_or(Value::Null),
+            ),
+            (
+                "tiers",
+                serde_json::to_value(&self.tiers).unwrap_or(Value::Null),
+            ),
+        ]
+    }
+}
+
+/// The organisation's active rule set among its `rule_set` records: the valid one with the
+/// latest `activated_at` (RFC 3339 or epoch milliseconds, compared as written), ties broken by
+/// the greater id, so every device and the server pick the same one. `None` when no record is
+/// active, and the caller uses [`RuleSet::restaurant_default`].
+///
+/// Activating a set is one field write, so two managers activating different sets offline
+/// converge on the later activation instead of ending with two active sets.
+///
+/// ```
+/// use huitou_shared::{Change, Record};
+/// use huitou_shared::retention::{active_rule_set, RuleSet};
+/// let record = |set: RuleSet, activated: &str| {
+///     let mut record = Record::default();
+///     for (field, value) in set.fields() {
+///         record.apply(&Change::new("rule_set", "r", field, value, "001764072000000:00000:deviceAA"));
+///     }
+///     record.apply(&Change::new("rule_set", "r", "activated_at", activated.into(), "001764072000000:00000:deviceAA"));
+///     record
+/// };
+/// let retail = record(RuleSet::retail(), "2026-11-02T09:00:00Z");
+/// let b2b = record(RuleSet::b2b(), "2026-11-01T09:00:00Z");
+/// let (id, set) = active_rule_set([("r1", &retail), ("r2", &b2b)]).unwrap();
+/// assert_eq!((id, set.name.as_str()), ("r1", "retail"));
+/// assert!(active_rule_set(std::iter::empty()).is_none());
+/// ```
+pub fn active_rule_set<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+) -> Option<(&'a str, RuleSet)> {
+    records
+        .into_iter()
+        .filter_map(|(id, record)| {
+            let activated = record.value("activated_at").filter(|v| !v.is_null())?;
+            let key = match activated {
+                Value::Number(n) => format!("{:020}", n.as_u64()?),
+                Value::String(text) => chrono::DateTime::parse_from_rfc3339(text)
+                    .ok()
+                    .and_then(|at| u64::try_from(at.timestamp_millis()).ok())
+                    .map(|ms| format!("{ms:020}"))?,
+                _ => return None,
+            };
+            Some((key, id, record))
+        })
+        .filter_map(|(key, id, record)| Some((key, id, RuleSet::from_record(record)?)))
+        .max_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)))
+        .map(|(_, id, set)| (id, set))
+}
+
+/// One change of a customer's tier over time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TierChange {
+    /// The first day the customer was in `tier`.
+    pub from: NaiveDate,
+    pub tier: Tier,
+    pub reason: String,
+}
+
+/// The customer's tier history from `start` to `end`, evaluated every `step_days` and on `end`:
+/// the first entry is the tier on `start`, then one entry each time the tier changes, with the
+/// reason it was given. Computed from the records, so every device shows the same history and
+/// a rule-set change re-tells it consistently.
+pub fn tier_history(
+    customer: &Record,
+    history: &History<'_>,
+    start: NaiveDate,
+    end: NaiveDate,
+    step_days: u64,
+    rules: &RuleSet,
+) -> Vec<TierChange> {
+    let mut changes: Vec<TierChange> = Vec::new();
+    let mut day = start;
+    loop {
+        let day_history = history.as_of(day);
+        let result = tier(customer, &day_history, day, rules);
+        if changes.last().is_none_or(|last| last.tier != result.tier) {
+            changes.push(TierChange {
+                from: day,
+                tier: result.tier,
+                reason: result.reason,
+            });
+        }
+        if day >= end {
+            break;
+        }
+        day = day
+            .checked_add_days(chrono::Days::new(step_days.max(1)))
+            .map_or(end, |next| next.min(end));
+    }
+    changes
+}
+
+/// How many customers a rule-set edit would move: the preview a manager sees before saving.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TierShift {
+    /// Customers whose tier would change.
+    pub changed: usize,
+    /// Customers per tier under the current set, then under the proposed one.
+    pub before: std::collections::BTreeMap<Tier, usize>,
+    pub after: std::collections::BTreeMap<Tier, usize>,
+}
+
+/// Compares the tiers of `population` (customer, their history) on `day` under `current` and
+/// `proposed`.
+pub fn preview<'a>(
+    population: impl IntoIterator<Item = (&'a Record, History<'a>)>,
+    day: NaiveDate,
+    current: &RuleSet,
+    proposed: &RuleSet,
+) -> TierShift {
+    let mut shift = TierShift::default();
+    for (customer, history) in population {
+        if customer.is_deleted() {
+            continue;
+        }
+        let before = tier(customer, &history, day, current).tier;
+        let after = tier(customer, &history, day, proposed).tier;
+        *shift.before.entry(before).or_default() += 1;
+        *shift.after.entry(after).or_default() += 1;
+        if before != after {
+            shift.changed += 1;
+        }
+    }
+    shift
+}
+
 /// Monthly averages over the rule set's window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
