@@ -194,6 +194,10 @@ pub trait Store: Send + Sync {
         customer_id: &str,
     ) -> StoreResult<Option<CustomerRecords>>;
 
+    /// Every record of one organisation-wide `kind` (e.g. `rule_set`, `playbook`) as the
+    /// server's state holds them, by id. Only for kinds every member of the organisation reads.
+    async fn org_records(&self, org_id: &str, kind: &str) -> StoreResult<BTreeMap<String, Record>>;
+
     async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>>;
 
     /// True when the log holds at least one change (of any organisation).

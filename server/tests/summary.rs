@@ -228,3 +228,66 @@ async fn a_bad_day_is_400_json_and_no_token_401() {
         .expect("request");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The summary uses the organisation's active rule set (a synced `rule_set` record that a
+/// manager activated), as the devices do; another organisation's rule set changes nothing.
+#[tokio::test]
+async fn the_active_rule_set_of_the_organisation_decides_the_tier() {
+    let app = spawn_app().await;
+    let sales1 = app.user("acme", "sales1", Role::Salesperson).await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let stranger = app.user("other", "manager", Role::Manager).await;
+    // ¥6,000 over 90 days: ¥2,000 a month, Regular under the restaurant rules.
+    let customer = customer_with_visits(
+        &app,
+        &sales1,
+        "2025-01-01T10:00:00+08:00",
+        &[("2026-05-20T19:00:00+08:00".into(), 6000)],
+    )
+    .await;
+    let (_, body) = app.summary(&sales1, &customer, "?at=2026-06-01").await;
+    assert_eq!(body["tier"], json!("regular"), "{body}");
+
+    // A rule set in which A starts at ¥1,500 a month, written as a manager's device writes it.
+    let rules = || {
+        let set = new_id();
+        let mut rules = huitou_shared::retention::RuleSet::restaurant_default();
+        rules.name = "generous".into();
+        rules.tiers[0].min_monthly_spend = Some(1500.0);
+        let mut changes: Vec<Value> = rules
+            .fields()
+            .into_iter()
+            .enumerate()
+            .map(|(n, (field, value))| change("rule_set", &set, field, value, 100 + n as u32))
+            .collect();
+        changes.push(change(
+            "rule_set",
+            &set,
+            "activated_at",
+            json!("2026-06-01T08:00:00Z"),
+            120,
+        ));
+        changes
+    };
+    // A salesperson may not write rule sets.
+    let refused = app.push(&sales1, &rules()).await;
+    assert_eq!(
+        refused["rejected"][0]["code"],
+        json!("forbidden"),
+        "{refused}"
+    );
+    // Another organisation's rule set does not count here.
+    let body = app.push(&stranger, &rules()).await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let (_, body) = app.summary(&sales1, &customer, "?at=2026-06-01").await;
+    assert_eq!(body["tier"], json!("regular"), "{body}");
+    // Once the manager activates it, the salesperson's summary follows it.
+    let body = app.push(&manager, &rules()).await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let (_, body) = app.summary(&sales1, &customer, "?at=2026-06-01").await;
+    assert_eq!(body["tier"], json!("A"), "{body}");
+    assert_eq!(
+        body["tier_reason"],
+        json!("avg monthly spend ¥2,000 ≥ ¥1,500")
+    );
+}

@@ -19,6 +19,14 @@ impl Kind {
     pub const POINTS: &'static str = "points";
     /// A family member of a customer (spouse, child, parent) with their own birthday.
     pub const FAMILY: &'static str = "family";
+    /// A tier rule set (PRODUCT §5); the active one has the latest `activated_at`.
+    pub const RULE_SET: &'static str = "rule_set";
+    /// A tier's playbook (PRODUCT §6), one record per tier.
+    pub const PLAYBOOK: &'static str = "playbook";
+    /// A message template (PRODUCT §8).
+    pub const TEMPLATE: &'static str = "template";
+    /// Organisation settings (call windows, task thresholds): one record.
+    pub const SETTINGS: &'static str = "settings";
 
     /// Kinds whose records belong to one customer through their `customer_id` field.
     pub const CHILDREN_OF_CUSTOMER: [&'static str; 8] = [
@@ -33,7 +41,13 @@ impl Kind {
     ];
 
     /// Kinds only managers and admins may write (organisation-wide configuration).
-    pub const MANAGED: [&'static str; 4] = ["rule_set", "playbook", "template", "user"];
+    pub const MANAGED: [&'static str; 5] = [
+        Self::RULE_SET,
+        Self::PLAYBOOK,
+        Self::TEMPLATE,
+        Self::SETTINGS,
+        "user",
+    ];
 
     /// Parses `^[a-z][a-z0-9_]{0,31}$`.
     ///

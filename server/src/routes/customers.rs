@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
+use huitou_shared::Kind;
 use huitou_shared::model::is_uuid_text;
 use huitou_shared::retention::{self, History, RuleSet, Summary};
 use serde::{Deserialize, Serialize};
@@ -48,13 +49,14 @@ pub async fn summary(
         .await?
         .ok_or(ApiError::NotFound)?;
     let history = History::from_children(records.children_by_kind());
-    // The organisation's own rule sets (synced `rule_set` records) are not read yet.
-    let summary = retention::summarize(
-        &records.customer,
-        &history,
-        day,
-        &RuleSet::restaurant_default(),
-    );
+    // The organisation's active rule set, chosen exactly as the devices choose it.
+    let rule_sets = state
+        .store
+        .org_records(&user.org_id, Kind::RULE_SET)
+        .await?;
+    let rules = retention::active_rule_set(rule_sets.iter().map(|(id, r)| (id.as_str(), r)))
+        .map_or_else(RuleSet::restaurant_default, |(_, set)| set);
+    let summary = retention::summarize(&records.customer, &history, day, &rules);
     Ok(Json(SummaryResponse {
         customer_id,
         summary,

@@ -9,10 +9,10 @@ use super::{
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
 use huitou_shared::api::RejectCode;
-use huitou_shared::{Change, DeviceId, Kind, Role};
+use huitou_shared::{Change, DeviceId, Kind, Record, Role};
 use serde_json::Value;
 use sqlx::Row;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Snapshots of visible customers kept per user; older ones are pruned.
 const SNAPSHOTS_KEPT: i64 = 100;
@@ -896,6 +896,23 @@ impl Store for BackendStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn org_records(&self, org_id: &str, kind: &str) -> StoreResult<BTreeMap<String, Record>> {
+        let rows = sqlx::query(
+            "SELECT op, kind, record_id, field, value, hlc, author FROM state
+             WHERE org_id = $1 AND kind = $2",
+        )
+        .bind(org_id)
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut records: BTreeMap<String, Record> = BTreeMap::new();
+        for row in &rows {
+            let change = change_from_row(row)?;
+            records.entry(change.id.clone()).or_default().apply(&change);
+        }
+        Ok(records)
     }
 
     async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>> {
