@@ -31,6 +31,7 @@ pub mod dormancy;
 pub mod holidays;
 pub mod lifetime;
 pub mod playbooks;
+pub mod settings;
 pub mod tasks;
 pub mod templates;
 pub mod tiering;

@@ -4,7 +4,13 @@
 //! Rules from the seeds, kept here: holiday and season messages carry wishes and care only, never
 //! selling; promotion templates are never offered for a customer without consent.
 
+use crate::merge::Record;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The namespace of the default templates' record ids (fixed: changing it would fork edits).
+const TEMPLATE_NAMESPACE: Uuid = Uuid::from_u128(0x2b7e_91c4_0d5a_4a3f_b86e_47d1_9c02_e5f8);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -173,4 +179,90 @@ pub fn offered(library: &[Template], language: Language, consent: bool) -> Vec<&
         .iter()
         .filter(|t| t.language == language && (consent || !t.kind.needs_consent()))
         .collect()
+}
+
+impl Template {
+    /// The id of the record that edits the default template of `kind` in `language`: the same
+    /// on every device, so a manager's edit replaces the default everywhere.
+    pub fn default_id(kind: TemplateKind, language: Language) -> String {
+        let language = match language {
+            Language::Zh => "zh",
+            Language::En => "en",
+        };
+        Uuid::new_v5(
+            &TEMPLATE_NAMESPACE,
+            format!("{}\n{language}", kind.as_str()).as_bytes(),
+        )
+        .to_string()
+    }
+
+    /// Reads a synced `template` record (`kind`, `language`, `text`); `None` when incomplete.
+    pub fn from_record(record: &Record) -> Option<Self> {
+        let value = |name| record.value(name).cloned();
+        Some(Self {
+            kind: serde_json::from_value(value("kind")?).ok()?,
+            language: serde_json::from_value(value("language")?).ok()?,
+            text: record
+                .text("text")
+                .filter(|t| !t.trim().is_empty())?
+                .to_owned(),
+        })
+    }
+
+    /// The fields to write for this template's record.
+    pub fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            (
+                "kind",
+                serde_json::to_value(self.kind).unwrap_or(Value::Null),
+            ),
+            (
+                "language",
+                serde_json::to_value(self.language).unwrap_or(Value::Null),
+            ),
+            ("text", Value::from(self.text.as_str())),
+        ]
+    }
+}
+
+/// The organisation's library: the defaults, replaced by records with their
+/// [`Template::default_id`], plus the organisation's own templates; a record in the trash
+/// removes its template (a default included). Sorted by kind, language and id.
+///
+/// ```
+/// use huitou_shared::{Change, Record};
+/// use huitou_shared::retention::templates::{library, Language, Template, TemplateKind};
+/// let id = Template::default_id(TemplateKind::Holiday, Language::Zh);
+/// let mut edited = Record::default();
+/// edited.apply(&Change::new("template", &id, "kind", "holiday".into(), "001764072000000:00000:deviceAA"));
+/// edited.apply(&Change::new("template", &id, "language", "zh".into(), "001764072000001:00000:deviceAA"));
+/// edited.apply(&Change::new("template", &id, "text", "{name}，节日快乐！".into(), "001764072000002:00000:deviceAA"));
+/// let all = library([(id.as_str(), &edited)]);
+/// assert_eq!(all.len(), 12);
+/// assert!(all.iter().any(|(i, t)| i == &id && t.text == "{name}，节日快乐！"));
+/// ```
+pub fn library<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+) -> Vec<(String, Template)> {
+    let mut found: std::collections::BTreeMap<String, Template> = defaults()
+        .into_iter()
+        .map(|t| (Template::default_id(t.kind, t.language), t))
+        .collect();
+    for (id, record) in records {
+        if record.is_deleted() {
+            found.remove(id);
+        } else if let Some(template) = Template::from_record(record) {
+            found.insert(id.to_owned(), template);
+        }
+    }
+    let order = |kind: TemplateKind| TemplateKind::ALL.iter().position(|k| *k == kind);
+    let mut all: Vec<(String, Template)> = found.into_iter().collect();
+    all.sort_by(|a, b| {
+        (order(a.1.kind), a.1.language as u8, &a.0).cmp(&(
+            order(b.1.kind),
+            b.1.language as u8,
+            &b.0,
+        ))
+    });
+    all
 }
