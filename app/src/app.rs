@@ -82,18 +82,22 @@ fn Shell() -> impl IntoView {
             <main class="content">
                 <Show when=move || replica.loaded.get() fallback=move || view! { <p class="muted">{i18n.t(Key::Loading)}</p> }>
                     <Routes fallback=move || view! { <p>{i18n.t(Key::NotFound)}</p> }>
-                        <Route path=path!("/") view=pages::customers::CustomerList/>
+                        <Route path=path!("/") view=pages::today::Today/>
+                        <Route path=path!("/customers") view=pages::customers::CustomerList/>
                         <Route path=path!("/customers/new") view=pages::customer_form::NewCustomer/>
                         <Route path=path!("/customers/:id") view=pages::customer::CustomerPage/>
                         <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
                         <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
                         <Route path=path!("/trash") view=pages::trash::Trash/>
-                        <Route path=path!("/today") view=pages::today::Today/>
                         <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
                         <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
                         <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
                         <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
                         <Route path=path!("/settings") view=pages::settings::Settings/>
+                        <Route path=path!("/settings/rules") view=pages::rules::TierRules/>
+                        <Route path=path!("/settings/playbooks") view=pages::playbooks::Playbooks/>
+                        <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
+                        <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
                     </Routes>
                 </Show>
             </main>

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod i18n;
+pub mod org;
 pub mod pages;
 pub mod planner;
 pub mod profile_fields;

@@ -1,41 +1,55 @@
-//! Plans follow-up tasks on this device with the shared rules and writes the missing ones as
-//! task records. Task ids are derived from customer, rule and due date, so two offline devices
-//! planning the same task write the same record, never a second task.
+//! Plans tasks on this device with the shared rules and writes the missing ones as task
+//! records: the rule-driven tasks for everyone (follow-up, birthday, win-back, referral,
+//! cumulative-spend thanks) and the holiday tasks of each customer's tier playbook, all under
+//! the organisation's synced configuration ([`crate::org::Org`]). Task ids are derived from
+//! customer, rule and due date, so two offline devices planning the same task write the same
+//! record, never a second task.
 
+use crate::org::{self, Org};
 use crate::replica::Replica;
 use chrono::NaiveDate;
 use huitou_shared::Kind;
-use huitou_shared::merge::Record;
-use huitou_shared::retention::tasks::{PlannedTask, TaskRules, generate_tasks};
+use huitou_shared::retention::playbooks::playbook_tasks;
+use huitou_shared::retention::tasks::{PlannedTask, generate_tasks};
+use huitou_shared::retention::{History, tier};
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// Tasks the rules plan today for every customer on this device.
-pub fn planned(replica: Replica, today: NaiveDate) -> Vec<(PlannedTask, Option<String>)> {
-    let rules = TaskRules::default();
+/// Tasks the rules plan today for every customer on this device, with the customer's owner.
+pub fn planned(
+    replica: Replica,
+    org: &Org,
+    today: NaiveDate,
+) -> Vec<(PlannedTask, Option<String>)> {
+    let rules = &org.settings.task_rules;
     replica.records.with_untracked(|records| {
+        let histories = org::histories(records);
         records
             .of_kind(Kind::CUSTOMER)
             .filter(|c| !c.record.is_deleted())
             .flat_map(|customer| {
-                let children = |kind: &'static str| -> Vec<&Record> {
-                    records
-                        .children_of(kind, &customer.id)
-                        .map(|r| &r.record)
-                        .collect()
-                };
+                let empty = History::default();
+                let all = histories.get(customer.id.as_str()).unwrap_or(&empty);
                 let owner = customer.record.text("owner").map(str::to_owned);
-                generate_tasks(
+                let tier = tier(&customer.record, &all.as_of(today), today, &org.rules).tier;
+                let mut tasks = generate_tasks(
                     &customer.id,
                     &customer.record,
-                    &children(Kind::VISIT),
-                    &children(Kind::REFERRAL),
-                    &children(Kind::FAMILY),
+                    &all.visits,
+                    &all.referrals,
+                    &all.family,
                     today,
-                    &rules,
-                )
-                .into_iter()
-                .map(move |task| (task, owner.clone()))
+                    rules,
+                );
+                tasks.extend(playbook_tasks(
+                    &customer.id,
+                    &customer.record,
+                    tier,
+                    &org.playbook(tier),
+                    today,
+                    rules,
+                ));
+                tasks.into_iter().map(move |task| (task, owner.clone()))
             })
             .collect()
     })
@@ -43,12 +57,15 @@ pub fn planned(replica: Replica, today: NaiveDate) -> Vec<(PlannedTask, Option<S
 
 /// Writes the planned tasks this device does not hold yet. Status is not written: a task
 /// without one is open, and planning again never reopens a task someone finished.
-pub async fn plan(replica: Replica, today: NaiveDate) {
-    for (task, owner) in planned(replica, today) {
-        let exists = replica
-            .records
-            .with_untracked(|r| r.get(Kind::TASK, &task.id).is_some());
-        if exists {
+pub async fn plan(replica: Replica, org: Org, today: NaiveDate) {
+    for (task, owner) in planned(replica, &org, today) {
+        // Already planned (here or on another device), or for a customer this device does not
+        // hold (a referred customer who belongs to someone else): nothing to write.
+        let skip = replica.records.with_untracked(|r| {
+            r.get(Kind::TASK, &task.id).is_some()
+                || r.get(Kind::CUSTOMER, &task.customer_id).is_none()
+        });
+        if skip {
             continue;
         }
         let mut fields: Vec<(String, Value)> = task

@@ -63,6 +63,11 @@ impl Records {
         }))
     }
 
+    /// How many records of `kind` this device holds (trash included).
+    pub fn count(&self, kind: &str) -> usize {
+        self.kinds.get(kind).map_or(0, HashMap::len)
+    }
+
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &TrackedRecord> {
         self.kinds.get(kind).into_iter().flat_map(HashMap::values)
     }

@@ -350,3 +350,106 @@ pub async fn assert_accessible(client: &Client, page: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// A signed-in API client, for what another device or an integration does meanwhile.
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    /// Signs `username` of the demo organisation in.
+    pub async fn sign_in(base: &str, username: &str) -> Result<Self> {
+        let http = reqwest::Client::new();
+        let login: serde_json::Value = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"org": "demo", "username": username, "password": "huitou-demo"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let token = login["token"]
+            .as_str()
+            .with_context(|| format!("no token in {login}"))?
+            .to_owned();
+        Ok(Self {
+            base: base.to_owned(),
+            token,
+            http,
+        })
+    }
+
+    /// Every change the user may read (one page of up to 5000).
+    pub async fn pull_all(&self) -> Result<Vec<serde_json::Value>> {
+        let pulled: serde_json::Value = self
+            .http
+            .get(format!("{}/api/v1/sync/pull?limit=5000", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(pulled["changes"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// The id of the first record of `kind` whose `field` is `value`.
+    pub async fn find(&self, kind: &str, field: &str, value: &str) -> Result<String> {
+        let changes = self.pull_all().await?;
+        changes
+            .iter()
+            .find(|c| c["kind"] == kind && c["field"] == field && c["value"] == value)
+            .and_then(|c| c["id"].as_str().map(str::to_owned))
+            .with_context(|| format!("no {kind} with {field} = {value}"))
+    }
+
+    /// Pushes `(kind, id, field, value)` edits stamped now by `device`; fails unless all are
+    /// accepted.
+    pub async fn push(
+        &self,
+        device: &str,
+        edits: &[(&str, &str, &str, serde_json::Value)],
+    ) -> Result<serde_json::Value> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis();
+        let changes: Vec<serde_json::Value> = edits
+            .iter()
+            .enumerate()
+            .map(|(n, (kind, id, field, value))| {
+                serde_json::json!({
+                    "op": uuid::Uuid::now_v7().to_string(), "kind": kind, "id": id,
+                    "field": field, "value": value, "hlc": format!("{now:015}:{n:05}:{device}")
+                })
+            })
+            .collect();
+        let answer: serde_json::Value = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.base))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({"device": device, "changes": changes}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        if answer["rejected"].as_array().is_none_or(|r| !r.is_empty()) {
+            bail!("push refused: {answer}");
+        }
+        Ok(answer)
+    }
+
+    /// The integration summary of a customer (`GET /api/v1/customers/{id}/summary`).
+    pub async fn summary(&self, customer_id: &str) -> Result<serde_json::Value> {
+        Ok(self
+            .http
+            .get(format!(
+                "{}/api/v1/customers/{customer_id}/summary",
+                self.base
+            ))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+}

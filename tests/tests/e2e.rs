@@ -28,6 +28,7 @@ async fn offline_customer_and_visit_reach_another_device() -> Result<()> {
     with_browsers(vec![device_a.clone(), device_b.clone()], |_| async {
         let a = &device_a;
         sign_in(a, &base, "sales1").await?;
+        click(a, "Customers").await?;
         // The demo data arrives by the first pull: sales1's own customers only.
         wait_for_text(a, "王小明", SYNC).await?;
         wait_for_text(a, "Synced", SYNC).await?;
@@ -95,6 +96,7 @@ async fn offline_customer_and_visit_reach_another_device() -> Result<()> {
         // Another device, another user: the manager sees what sales1 typed offline.
         let b = &device_b;
         sign_in(b, &base, "manager").await?;
+        click(b, "Customers").await?;
         wait_for_text(b, "离线客户", SYNC).await?;
         open_customer(b, "离线客户").await?;
         wait_for_text(b, "清蒸鲈鱼", SYNC).await?;
@@ -138,7 +140,9 @@ async fn concurrent_offline_edits_converge_and_the_loser_can_be_restored() -> Re
     with_browsers(vec![device_a.clone(), device_b.clone()], |_| async {
         let (a, b) = (&device_a, &device_b);
         sign_in(a, &base, "sales1").await?;
+        click(a, "Customers").await?;
         sign_in(b, &base, "manager").await?;
+        click(b, "Customers").await?;
         wait_for_text(a, "王小明", SYNC).await?;
         wait_for_text(b, "王小明", SYNC).await?;
         if let Some(server) = server.take() {
@@ -199,6 +203,7 @@ async fn customer_book_on_a_tablet() -> Result<()> {
     with_browsers(vec![tablet.clone()], |_| async {
         let t = &tablet;
         sign_in(t, &base, "sales1").await?;
+        click(t, "Customers").await?;
         wait_for_text(t, "王小明", SYNC).await?;
         assert_accessible(t, "customer list").await?;
 
@@ -317,6 +322,7 @@ async fn manager_merges_a_duplicate_customer() -> Result<()> {
     with_browsers(vec![laptop.clone()], |_| async {
         let m = &laptop;
         sign_in(m, &base, "manager").await?;
+        click(m, "Customers").await?;
         wait_for_text(m, "王小明", SYNC).await?;
         click(m, "New customer").await?;
         fill(m, "Name", "王小明（重复）").await?;
@@ -364,6 +370,7 @@ async fn today_plans_a_follow_up_and_completing_it_logs_a_contact() -> Result<()
     with_browsers(vec![tablet.clone()], |_| async {
         let t = &tablet;
         sign_in(t, &base, "sales1").await?;
+        click(t, "Customers").await?;
         wait_for_text(t, "王小明", SYNC).await?;
         open_customer(t, "王小明").await?;
         click(t, "Log visit").await?;
@@ -438,6 +445,7 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
     with_browsers(vec![tablet.clone()], |_| async {
         let t = &tablet;
         sign_in(t, &base, "sales1").await?;
+        click(t, "Customers").await?;
         wait_for_text(t, "王小明", SYNC).await?;
         wait_for_text(t, "Synced", SYNC).await?;
         if let Some(server) = server.take() {

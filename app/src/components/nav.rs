@@ -9,13 +9,13 @@ pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="nav" aria-label=move || i18n.t(Key::AppName)>
-            <A href="/" exact=true attr:aria-label=move || i18n.t(Key::Customers)>
-                <span class="nav-icon" aria-hidden="true">"☰"</span>
-                <span>{move || i18n.t(Key::Customers)}</span>
-            </A>
-            <A href="/today" attr:aria-label=move || i18n.t(Key::Today)>
+            <A href="/" exact=true attr:aria-label=move || i18n.t(Key::Today)>
                 <span class="nav-icon" aria-hidden="true">"◎"</span>
                 <span>{move || i18n.t(Key::Today)}</span>
+            </A>
+            <A href="/customers" exact=true attr:aria-label=move || i18n.t(Key::Customers)>
+                <span class="nav-icon" aria-hidden="true">"☰"</span>
+                <span>{move || i18n.t(Key::Customers)}</span>
             </A>
             <A href="/visit" attr:class="nav-primary" attr:aria-label=move || i18n.t(Key::LogVisit)>
                 <span class="nav-icon" aria-hidden="true">"+"</span>

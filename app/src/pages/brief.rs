@@ -6,7 +6,6 @@ use crate::i18n::{Key, date_time, money, use_i18n};
 use crate::profile_fields;
 use crate::replica::use_replica;
 use huitou_shared::Kind;
-use huitou_shared::retention::tiering::{RuleSet, Tier};
 use huitou_shared::retention::{History, summarize};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -27,6 +26,7 @@ const TALKING: [&str; 7] = [
 pub fn VisitBrief() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
+    let org = crate::org::use_org();
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let Some(customer) = replica
         .records
@@ -45,12 +45,14 @@ pub fn VisitBrief() -> impl IntoView {
             })
             .collect();
         let history = History::from_children(children);
-        let summary = summarize(
-            &record,
-            &history,
-            chrono::Local::now().date_naive(),
-            &RuleSet::restaurant_default(),
-        );
+        let summary = org.with_untracked(|org| {
+            summarize(
+                &record,
+                &history,
+                chrono::Local::now().date_naive(),
+                &org.rules,
+            )
+        });
         let mut visits: Vec<huitou_shared::Record> = r
             .children_of(Kind::VISIT, &id)
             .filter(|v| !v.record.is_deleted())
@@ -93,21 +95,10 @@ pub fn VisitBrief() -> impl IntoView {
             ))
         }))
         .collect();
-    let playbook = match summary.tier {
-        Tier::A => Key::PlaybookA,
-        Tier::B => Key::PlaybookB,
-        Tier::C => Key::PlaybookC,
-        Tier::Potential => Key::PlaybookPotential,
-        Tier::Regular | Tier::New => Key::PlaybookOther,
-    };
-    let tier = match summary.tier {
-        Tier::A => Key::TierA,
-        Tier::B => Key::TierB,
-        Tier::C => Key::TierC,
-        Tier::Potential => Key::TierPotential,
-        Tier::Regular => Key::TierRegular,
-        Tier::New => Key::TierNew,
-    };
+    // What the tier's playbook (the organisation's, or seed 004's default) says to do; follows
+    // a manager's edit as it syncs in.
+    let customer_tier = summary.tier;
+    let tier = crate::org::tier_key(summary.tier);
     let name = record.text("name").unwrap_or_default().to_owned();
     view! {
         <section class="page brief">
@@ -144,7 +135,16 @@ pub fn VisitBrief() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || i18n.t(Key::PlaybookNow)} " · " {move || i18n.t(tier)}</h2>
-                <p>{move || i18n.t(playbook)}</p>
+                {move || { let steps = org.with(|org| org.playbook(customer_tier).steps); if steps.is_empty() {
+                    view! { <p>{move || i18n.t(Key::PlaybookOther)}</p> }.into_any()
+                } else {
+                    view! { <ul class="list playbook-steps">{steps.into_iter().map(|step| view! {
+                        <li class="list-item">
+                            <span class="list-title">{move || i18n.t(crate::org::action_key(step.action))}</span>
+                            {(!step.note.is_empty()).then(|| view! { <span class="list-sub">{step.note.clone()}</span> })}
+                        </li>
+                    }).collect_view()}</ul> }.into_any()
+                }}}
             </section>
         </section>
     }

@@ -6,7 +6,6 @@ use crate::profile_fields::{self, FieldSpec};
 use crate::replica::use_replica;
 use huitou_shared::customer::{Birthday, Calendar, completeness};
 use huitou_shared::merge::{FieldState, TrackedRecord};
-use huitou_shared::retention::tiering::Tier;
 use huitou_shared::{Hlc, Kind};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -135,6 +134,8 @@ enum Tab {
     Family,
     Visits,
     Contacts,
+    Tasks,
+    Tier,
     History,
 }
 
@@ -295,32 +296,25 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
             <header class="profile-header card">
                 <h1>{name.clone()}</h1>
                 {
-                    // Tier, usual rhythm and dormancy from the shared retention rules (PRODUCT §5–§6).
-                    let summary = replica.records.with_untracked(|r| {
-                        let children: Vec<(&str, &huitou_shared::Record)> = Kind::CHILDREN_OF_CUSTOMER
-                            .iter()
-                            .flat_map(|kind| r.children_of(kind, &id).map(|c| (c.kind.as_str(), &c.record)).collect::<Vec<_>>())
-                            .collect();
-                        let history = huitou_shared::retention::History::from_children(children);
-                        huitou_shared::retention::summarize(&record, &history, chrono::Local::now().date_naive(),
-                            &huitou_shared::retention::tiering::RuleSet::restaurant_default())
-                    });
-                    let tier_key = match summary.tier {
-                        Tier::A => Key::TierA,
-                        Tier::B => Key::TierB,
-                        Tier::C => Key::TierC,
-                        Tier::Potential => Key::TierPotential,
-                        Tier::Regular => Key::TierRegular,
-                        Tier::New => Key::TierNew,
-                    };
+                    // Tier, usual rhythm and dormancy from the shared retention rules (PRODUCT §5–§6),
+                    // under the organisation's active rule set.
+                    let org = crate::org::use_org();
+                    let summary = replica.records.with_untracked(|r| org.with_untracked(|org| {
+                        crate::org::summary(r, &id, chrono::Local::now().date_naive(), org)
+                    }));
+                    summary.map(|summary| {
+                    let tier_key = crate::org::tier_key(summary.tier);
+                    let reason = summary.tier_reason.clone();
                     view! {
                         <div class="tier-line">
                             <span class="tier-badge" aria-label=move || format!("{} {}", i18n.t(Key::Tier), i18n.t(tier_key))>{move || i18n.t(tier_key)}</span>
+                            <span class="list-sub tier-reason">{move || crate::org::tier_reason(&reason, i18n)}</span>
                             <span class="list-sub">{move || format!("{} {} · {} {:.1}", i18n.t(Key::AvgMonthlySpend), money(summary.avg_monthly_spend, i18n.locale.get()), i18n.t(Key::VisitsPerMonth), summary.visits_per_month)}</span>
                             {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{move || i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
                             {summary.dormant.then(|| view! { <span class="tag">{move || i18n.t(Key::DormantNotice)}</span> })}
                         </div>
                     }
+                    })
                 }
                 <crate::pages::today::CallTiming/>
                 <div class="tags">{tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</div>
@@ -395,6 +389,8 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                 {tab_button(Tab::Family, Key::FamilyMembers)}
                 {tab_button(Tab::Visits, Key::Visits)}
                 {tab_button(Tab::Contacts, Key::Contacts)}
+                {tab_button(Tab::Tasks, Key::Tasks)}
+                {tab_button(Tab::Tier, Key::Tier)}
                 {tab_button(Tab::History, Key::FieldHistory)}
             </div>
             {move || match tab.get() {
@@ -425,6 +421,8 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
                         </ul>
                     </Show>
                 }.into_any(),
+                Tab::Tasks => view! { <crate::pages::customer_tier::TasksTab customer_id=id.clone()/> }.into_any(),
+                Tab::Tier => view! { <crate::pages::customer_tier::TierTab customer_id=id.clone()/> }.into_any(),
                 Tab::History => view! { <FieldHistory customer=customer.clone()/> }.into_any(),
             }}
         </section>

@@ -6,9 +6,7 @@ use crate::i18n::{I18n, Key, Locale, use_i18n};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
 use huitou_shared::Kind;
-use huitou_shared::retention::templates::{
-    Language, Placeholders, TemplateKind, defaults, fill, offered,
-};
+use huitou_shared::retention::templates::{Language, Placeholders, TemplateKind, fill, offered};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::Value;
@@ -92,7 +90,12 @@ pub fn SendMessage() -> impl IntoView {
                     _ => (name.clone(), String::new()),
                 };
                 let values = Placeholders { name: greeting, title, favourite_dish: favourite.clone(), store: store.clone() };
-                let library = defaults();
+                // The organisation's library: its own and edited templates over the defaults.
+                let library: Vec<huitou_shared::retention::templates::Template> = replica.records.with(|r| {
+                    huitou_shared::retention::templates::library(
+                        r.of_kind(Kind::TEMPLATE).map(|t| (t.id.as_str(), &t.record)).collect::<Vec<_>>(),
+                    )
+                }).into_iter().map(|(_, t)| t).collect();
                 offered(&library, language, consent).into_iter().map(|template| {
                     let text = fill(&template.text, &values);
                     let kind = template.kind;

@@ -89,6 +89,15 @@ pub fn Settings() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+            <section class="card">
+                <h2>{move || i18n.t(Key::Retention)}</h2>
+                <nav class="actions" aria-label=move || i18n.t(Key::Retention)>
+                    <leptos_router::components::A href="/settings/rules" attr:class="button">{move || i18n.t(Key::TierRules)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/playbooks" attr:class="button">{move || i18n.t(Key::Playbooks)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/templates" attr:class="button">{move || i18n.t(Key::Templates)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/calls" attr:class="button">{move || i18n.t(Key::CallWindows)}</leptos_router::components::A>
+                </nav>
+            </section>
             <leptos_router::components::A href="/trash" attr:class="button">{move || i18n.t(Key::Trash)}</leptos_router::components::A>
             <button type="button" class="button button-danger" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
         </section>

@@ -1,16 +1,20 @@
-//! Today (PRODUCT §8): tasks due and overdue, birthdays in the next 7 days (solar and lunar,
-//! family too), coming holidays, and whether now is a polite time to call — each with one-tap
-//! actions. Completing a task records a contact.
+//! Today (PRODUCT §8), the home screen: tasks due and overdue, birthdays in the next 7 days
+//! (solar and lunar, family too), the coming holidays with the customers whose playbook says to
+//! greet them, and whether now is a polite time to call — each with one-tap actions. Completing
+//! a task records a contact. Calls are only proposed inside the organisation's call windows.
 
 use crate::i18n::{I18n, Key, use_i18n};
+use crate::org::{self, action_key, holiday_key, use_org};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
-use chrono::{Datelike, Days, Local, NaiveDate};
+use chrono::{Datelike, Days, Local, NaiveDate, NaiveDateTime};
 use huitou_shared::Kind;
 use huitou_shared::customer::Birthday;
 use huitou_shared::merge::TrackedRecord;
 use huitou_shared::retention::call_windows::{CallWindows, is_allowed, next_good_time};
 use huitou_shared::retention::holidays::{Holiday, holidays_between};
+use huitou_shared::retention::playbooks::{Trigger, is_major};
+use huitou_shared::retention::tier;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde_json::Value;
@@ -22,55 +26,112 @@ pub fn task_label(kind: &str, i18n: I18n) -> &'static str {
         "win_back" => Key::TaskWinBack,
         "thank_referrer" => Key::TaskThankReferrer,
         "call_referred" => Key::TaskCallReferred,
+        "thank_you" => Key::TaskThankYou,
+        "holiday" => Key::TaskHoliday,
         _ => Key::OtherOccasion,
     })
 }
 
-fn holiday_label(holiday: Holiday, i18n: I18n) -> &'static str {
-    i18n.t(match holiday {
-        Holiday::NewYear => Key::NewYear,
-        Holiday::SpringFestival => Key::SpringFestival,
-        Holiday::Lantern => Key::Lantern,
-        Holiday::Qingming => Key::Qingming,
-        Holiday::LabourDay => Key::LabourDay,
-        Holiday::DragonBoat => Key::DragonBoat,
-        Holiday::Qixi => Key::Qixi,
-        Holiday::MidAutumn => Key::MidAutumn,
-        Holiday::NationalDay => Key::NationalDay,
-        Holiday::DoubleNinth => Key::DoubleNinth,
-    })
+/// What a task is, in words: the rule's name, or for a playbook task its action and holiday
+/// ("Holiday SMS and card · Mid-Autumn Festival").
+pub fn task_title(task: &TrackedRecord, i18n: I18n) -> String {
+    let kind = task.record.text("kind").unwrap_or_default();
+    let action = task
+        .record
+        .value("action")
+        .and_then(|a| serde_json::from_value(a.clone()).ok());
+    let holiday: Option<Holiday> = task
+        .record
+        .value("holiday")
+        .and_then(|h| serde_json::from_value(h.clone()).ok());
+    match (action, holiday) {
+        (Some(action), Some(holiday)) => format!(
+            "{} · {}",
+            i18n.t(action_key(action)),
+            i18n.t(holiday_key(holiday))
+        ),
+        (Some(action), None) => i18n.t(action_key(action)).to_owned(),
+        _ => task_label(kind, i18n).to_owned(),
+    }
 }
 
-/// "Good time to call now", or when the next good time is (PRODUCT §8, 三不打 / 三必打).
+/// Whether the task is done by message rather than by phone.
+fn by_message(task: &TrackedRecord) -> bool {
+    matches!(
+        task.record.text("kind"),
+        Some("thank_you" | "thank_referrer")
+    ) || task.record.text("action") == Some("holiday_greeting")
+}
+
+/// "Good time to call now", or when the next good time is (PRODUCT §8, 三不打 / 三必打), under
+/// the organisation's call windows.
 #[component]
 pub fn CallTiming() -> impl IntoView {
     let i18n = use_i18n();
-    let now = Local::now().naive_local();
-    let windows = CallWindows::default();
-    let allowed = is_allowed(now, &windows);
-    let next = next_good_time(now, &windows);
+    let org = use_org();
+    let state = move || {
+        let now = Local::now().naive_local();
+        org.with(|org| call_state(now, &org.settings.call_windows))
+    };
     view! {
-        <p class=if allowed { "call-timing call-ok" } else { "call-timing call-wait" } role="status">
-            {move || if allowed {
-                i18n.t(Key::GoodTimeToCall).to_owned()
-            } else {
-                format!("{} {}", i18n.t(Key::NotNowToCall), next.format("%H:%M"))
+        <p class=move || if state().0 { "call-timing call-ok" } else { "call-timing call-wait" } role="status">
+            {move || match state() {
+                (true, _) => i18n.t(Key::GoodTimeToCall).to_owned(),
+                (false, next) => format!("{} {}", i18n.t(Key::NotNowToCall), next.format("%H:%M")),
             }}
         </p>
     }
+}
+
+/// Whether a call is allowed at `now`, and the next good time.
+fn call_state(now: NaiveDateTime, windows: &CallWindows) -> (bool, NaiveDateTime) {
+    (is_allowed(now, windows), next_good_time(now, windows))
+}
+
+/// How many customers to greet are named under a holiday; the rest are counted.
+const GREET_SHOWN: usize = 24;
+
+#[derive(Clone, PartialEq)]
+struct DueTask {
+    task: TrackedRecord,
+    customer_id: String,
+    name: String,
+    phone: Option<String>,
+    due: NaiveDate,
 }
 
 #[component]
 pub fn Today() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
+    let org = use_org();
     let today = Local::now().date_naive();
-    leptos::task::spawn_local(crate::planner::plan(replica, today));
     let week = today.checked_add_days(Days::new(7)).unwrap_or(today);
+
+    // Plan once the device's records are loaded, and again when the organisation's rules or
+    // the number of customers, visits, referrals or family members change.
+    let planning = StoredValue::new(false);
+    let inputs = Memo::new(move |_| {
+        let counts = replica.records.with(|r| {
+            [Kind::CUSTOMER, Kind::VISIT, Kind::REFERRAL, Kind::FAMILY].map(|k| r.count(k))
+        });
+        (replica.loaded.get(), counts)
+    });
+    Effect::new(move |_| {
+        let (loaded, _) = inputs.get();
+        let org = org.get();
+        if loaded && !planning.get_value() {
+            planning.set_value(true);
+            leptos::task::spawn_local(async move {
+                crate::planner::plan(replica, org, today).await;
+                planning.set_value(false);
+            });
+        }
+    });
 
     let tasks = Memo::new(move |_| {
         replica.records.with(|r| {
-            let mut open: Vec<(TrackedRecord, String, NaiveDate)> = r
+            let mut open: Vec<DueTask> = r
                 .of_kind(Kind::TASK)
                 .filter(|t| !t.record.is_deleted())
                 .filter(|t| !matches!(t.record.text("status"), Some("done" | "skipped")))
@@ -81,17 +142,22 @@ pub fn Today() -> impl IntoView {
                         .text("snoozed_until")
                         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                         .is_some_and(|until| until > today);
-                    let customer = r.get(Kind::CUSTOMER, t.record.text("customer_id")?)?;
-                    (due <= week && !snoozed && !customer.record.is_deleted()).then(|| {
-                        (
-                            t.clone(),
-                            customer.record.text("name").unwrap_or_default().to_owned(),
-                            due,
-                        )
+                    let customer_id = t.record.text("customer_id")?;
+                    let customer = r.get(Kind::CUSTOMER, customer_id)?;
+                    (due <= week && !snoozed && !customer.record.is_deleted()).then(|| DueTask {
+                        task: t.clone(),
+                        customer_id: customer_id.to_owned(),
+                        name: customer.record.text("name").unwrap_or_default().to_owned(),
+                        phone: customer
+                            .record
+                            .text("phone")
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_owned),
+                        due,
                     })
                 })
                 .collect();
-            open.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.1.cmp(&b.1)));
+            open.sort_by(|a, b| (a.due, &a.name, &a.task.id).cmp(&(b.due, &b.name, &b.task.id)));
             open
         })
     });
@@ -128,52 +194,98 @@ pub fn Today() -> impl IntoView {
             found
         })
     });
-    let holidays = holidays_between(
-        today,
-        today.checked_add_days(Days::new(14)).unwrap_or(today),
-    );
 
-    let set_status =
-        move |id: String, customer_id: String, status: &'static str, reason: Option<String>| {
-            leptos::task::spawn_local(async move {
-                let mut fields = vec![("status".to_owned(), Value::String(status.to_owned()))];
-                if let Some(reason) = reason {
-                    fields.push(("skip_reason".to_owned(), Value::String(reason)));
-                }
-                if let Err(e) = replica.edit(Kind::TASK, &id, fields).await {
-                    replica.storage_error.set(Some(e.to_string()));
-                    return;
-                }
-                if status == "done" {
-                    // A finished task is a contact with the customer (PRODUCT §6).
-                    let kind = replica
-                        .records
-                        .with_untracked(|r| {
-                            r.get(Kind::TASK, &id)
-                                .and_then(|t| t.record.text("kind").map(str::to_owned))
+    // The holidays of the next 30 days and, to plan ahead, always the next major one, each with
+    // the customers whose tier's playbook acts on it (greeting, call, visit).
+    let holidays = {
+        let ahead = |days| today.checked_add_days(Days::new(days)).unwrap_or(today);
+        let mut shown = holidays_between(today, ahead(30));
+        if let Some(next_major) = holidays_between(today, ahead(400))
+            .into_iter()
+            .find(|(_, holiday)| is_major(*holiday))
+            && !shown.contains(&next_major)
+        {
+            shown.push(next_major);
+        }
+        shown
+    };
+    let shown_holidays = holidays.clone();
+    let to_greet = Memo::new(move |_| {
+        replica.records.with(|records| {
+            org.with(|org| {
+                let mut people: Vec<(String, String, Vec<Holiday>)> = Vec::new();
+                let histories = org::histories(records);
+                let empty = huitou_shared::retention::History::default();
+                for customer in records
+                    .of_kind(Kind::CUSTOMER)
+                    .filter(|c| !c.record.is_deleted())
+                {
+                    let history = histories
+                        .get(customer.id.as_str())
+                        .unwrap_or(&empty)
+                        .as_of(today);
+                    let tier = tier(&customer.record, &history, today, &org.rules).tier;
+                    let playbook = org.playbook(tier);
+                    let acts_on: Vec<Holiday> = shown_holidays
+                        .iter()
+                        .map(|(_, holiday)| *holiday)
+                        .filter(|holiday| {
+                            playbook.steps_for(Trigger::Holiday).any(|step| {
+                                step.holiday
+                                    .map_or(is_major(*holiday), |only| only == *holiday)
+                            })
                         })
-                        .unwrap_or_default();
-                    let staff = replica
-                        .session
-                        .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
-                        .unwrap_or_default();
-                    let contact = vec![
-                        ("customer_id".to_owned(), Value::String(customer_id)),
-                        ("at".to_owned(), Value::String(now_rfc3339())),
-                        ("channel".to_owned(), Value::String("call".to_owned())),
-                        ("purpose".to_owned(), Value::String(kind)),
-                        ("task_id".to_owned(), Value::String(id)),
-                        ("staff".to_owned(), Value::String(staff)),
-                    ];
-                    if let Err(e) = replica
-                        .edit(Kind::CONTACT, &huitou_shared::model::new_id(), contact)
-                        .await
-                    {
-                        replica.storage_error.set(Some(e.to_string()));
+                        .collect();
+                    if !acts_on.is_empty() {
+                        let name = customer.record.text("name").unwrap_or_default().to_owned();
+                        people.push((name, customer.id.clone(), acts_on));
                     }
                 }
-            });
-        };
+                people.sort();
+                people
+            })
+        })
+    });
+
+    let set_status = move |task: TrackedRecord,
+                           customer_id: String,
+                           status: &'static str,
+                           reason: Option<String>| {
+        leptos::task::spawn_local(async move {
+            let id = task.id.clone();
+            let mut fields = vec![("status".to_owned(), Value::String(status.to_owned()))];
+            if let Some(reason) = reason {
+                fields.push(("skip_reason".to_owned(), Value::String(reason)));
+            }
+            if let Err(e) = replica.edit(Kind::TASK, &id, fields).await {
+                replica.storage_error.set(Some(e.to_string()));
+                return;
+            }
+            if status == "done" {
+                // A finished task is a contact with the customer (PRODUCT §6).
+                let kind = task.record.text("kind").unwrap_or_default().to_owned();
+                let channel = if by_message(&task) { "sms" } else { "call" };
+                let staff = replica
+                    .session
+                    .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()))
+                    .unwrap_or_default();
+                let contact = vec![
+                    ("customer_id".to_owned(), Value::String(customer_id)),
+                    ("at".to_owned(), Value::String(now_rfc3339())),
+                    ("channel".to_owned(), Value::String(channel.to_owned())),
+                    ("purpose".to_owned(), Value::String(kind)),
+                    ("task_id".to_owned(), Value::String(id)),
+                    ("staff".to_owned(), Value::String(staff)),
+                ];
+                if let Err(e) = replica
+                    .edit(Kind::CONTACT, &huitou_shared::model::new_id(), contact)
+                    .await
+                {
+                    replica.storage_error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     let snooze = move |id: String| {
         let tomorrow = today
             .checked_add_days(Days::new(1))
@@ -201,33 +313,44 @@ pub fn Today() -> impl IntoView {
                 <h2>{move || i18n.t(Key::TodayTasks)}</h2>
                 <Show when=move || !tasks.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
                     <ul class="list" aria-label=move || i18n.t(Key::TodayTasks)>
-                        {move || tasks.get().into_iter().map(|(task, name, due)| {
-                            let kind = task.record.text("kind").unwrap_or_default().to_owned();
-                            let customer_id = task.record.text("customer_id").unwrap_or_default().to_owned();
-                            let phone = replica.records.with_untracked(|r| r.get(Kind::CUSTOMER, &customer_id).and_then(|c| c.record.text("phone").map(str::to_owned)));
+                        {move || tasks.get().into_iter().map(|due_task| {
+                            let DueTask { task, customer_id, name, phone, due } = due_task;
                             let overdue = due < today;
-                            let label = format!("{} · {name}", task_label(&kind, i18n));
-                            let label_text = label.clone();
+                            let label = format!("{} · {name}", task_title(&task, i18n));
+                            let title = label.clone();
+                            let message = by_message(&task) || matches!(task.record.text("kind"), Some("birthday" | "win_back"));
                             let skip_reason = RwSignal::new(String::new());
-                            let (id1, id2, id3) = (task.id.clone(), task.id.clone(), task.id.clone());
+                            let (t1, t2) = (task.clone(), task.clone());
+                            let id = task.id.clone();
                             let (c1, c2) = (customer_id.clone(), customer_id.clone());
+                            let call = phone.map(|phone| {
+                                let now = Local::now().naive_local();
+                                let (allowed, next) = org.with_untracked(|o| call_state(now, &o.settings.call_windows));
+                                if allowed {
+                                    view! { <a class="button" href=format!("tel:{phone}")>{i18n.t(Key::Call)}</a> }.into_any()
+                                } else {
+                                    // Outside the call windows the app never proposes a call.
+                                    view! { <span class="muted call-later">{format!("{} {}", i18n.t(Key::CallFrom), next.format("%H:%M"))}</span> }.into_any()
+                                }
+                            });
                             view! {
                                 <li class="list-item task" class:overdue=overdue>
-                                    <A href=format!("/customers/{customer_id}") attr:class="list-title">{label_text}</A>
+                                    <A href=format!("/customers/{customer_id}") attr:class="list-title">{title}</A>
                                     <span class="list-sub">{if overdue { i18n.t(Key::Overdue) } else { i18n.t(Key::Due) }} " " {due.to_string()}</span>
                                     <div class="actions task-actions">
-                                        {phone.map(|phone| view! { <a class="button" href=format!("tel:{phone}")>{i18n.t(Key::Call)}</a> })}
+                                        {call}
+                                        {message.then(|| view! { <A href=format!("/customers/{customer_id}/message") attr:class="button">{i18n.t(Key::Message)}</A> })}
                                         <button type="button" class="button button-primary" aria-label=format!("{} {label}", i18n.t(Key::MarkDone))
-                                            on:click=move |_| set_status(id1.clone(), c1.clone(), "done", None)>{i18n.t(Key::MarkDone)}</button>
+                                            on:click=move |_| set_status(t1.clone(), c1.clone(), "done", None)>{i18n.t(Key::MarkDone)}</button>
                                         <button type="button" class="button" aria-label=format!("{} {label}", i18n.t(Key::Snooze))
-                                            on:click=move |_| snooze(id2.clone())>{i18n.t(Key::Snooze)}</button>
+                                            on:click=move |_| snooze(id.clone())>{i18n.t(Key::Snooze)}</button>
                                         <label class="field field-inline skip">
                                             <span class="visually-hidden">{i18n.t(Key::SkipReason)}</span>
                                             <input type="text" name="skip_reason" placeholder=i18n.t(Key::SkipReason) aria-label=i18n.t(Key::SkipReason)
                                                 prop:value=move || skip_reason.get() on:input=move |ev| skip_reason.set(event_target_value(&ev))/>
                                         </label>
                                         <button type="button" class="button" aria-label=format!("{} {label}", i18n.t(Key::Skip))
-                                            on:click=move |_| set_status(id3.clone(), c2.clone(), "skipped", Some(skip_reason.get_untracked()).filter(|r| !r.trim().is_empty()))>{i18n.t(Key::Skip)}</button>
+                                            on:click=move |_| set_status(t2.clone(), c2.clone(), "skipped", Some(skip_reason.get_untracked()).filter(|r| !r.trim().is_empty()))>{i18n.t(Key::Skip)}</button>
                                     </div>
                                 </li>
                             }
@@ -237,20 +360,44 @@ pub fn Today() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || i18n.t(Key::UpcomingBirthdays)}</h2>
-                <ul class="list" aria-label=move || i18n.t(Key::UpcomingBirthdays)>
-                    {move || birthdays.get().into_iter().map(|(date, who, customer_id)| view! {
-                        <li><A href=format!("/customers/{customer_id}") attr:class="list-item">
-                            <span class="list-title">{who}</span>
-                            <span class="list-sub">{format!("{}-{:02}-{:02}", date.year(), date.month(), date.day())}</span>
-                        </A></li>
-                    }).collect_view()}
-                </ul>
+                <Show when=move || !birthdays.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoBirthdays)}</p> }>
+                    <ul class="list" aria-label=move || i18n.t(Key::UpcomingBirthdays)>
+                        {move || birthdays.get().into_iter().map(|(date, who, customer_id)| view! {
+                            <li><A href=format!("/customers/{customer_id}") attr:class="list-item">
+                                <span class="list-title">{who}</span>
+                                <span class="list-sub">{format!("{}-{:02}-{:02}", date.year(), date.month(), date.day())}</span>
+                            </A></li>
+                        }).collect_view()}
+                    </ul>
+                </Show>
             </section>
             <section class="card">
                 <h2>{move || i18n.t(Key::UpcomingHolidays)}</h2>
-                <ul class="list">
-                    {holidays.into_iter().map(|(date, holiday)| view! {
-                        <li class="list-item"><span class="list-title">{move || holiday_label(holiday, i18n)}</span><span class="list-sub">{date.to_string()}</span></li>
+                <ul class="list" aria-label=move || i18n.t(Key::UpcomingHolidays)>
+                    {holidays.into_iter().map(|(date, holiday)| {
+                        let days = (date - today).num_days();
+                        view! {
+                            <li class="list-item holiday">
+                                <span class="list-title">{move || i18n.t(holiday_key(holiday))}</span>
+                                <span class="list-sub">{date.to_string()} " · " {move || i18n.t(Key::InDays).replace("{n}", &days.to_string())}</span>
+                                <div class="chips" role="group" aria-label=move || format!("{} {}", i18n.t(Key::SendGreetings), i18n.t(holiday_key(holiday)))>
+                                    {move || {
+                                        let people: Vec<(String, String)> = to_greet.get().into_iter()
+                                            .filter(|(_, _, on)| on.contains(&holiday))
+                                            .map(|(name, id, _)| (name, id))
+                                            .collect();
+                                        let more = people.len().saturating_sub(GREET_SHOWN);
+                                        view! {
+                                            {people.into_iter().take(GREET_SHOWN).map(|(name, id)| {
+                                                let aria = format!("{} {name}", i18n.t(Key::SendGreetings));
+                                                view! { <A href=format!("/customers/{id}/message") attr:class="chip-link" attr:aria-label=aria>{name}</A> }
+                                            }).collect_view()}
+                                            {(more > 0).then(|| view! { <span class="muted">{format!("+{more}")}</span> })}
+                                        }
+                                    }}
+                                </div>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>
