@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     provide_context(theme);
     let replica = Replica::new(Session::load());
     provide_context(replica);
+    crate::org::provide_org(replica);
 
     // Keep <html lang> and the theme attribute in step with the settings.
     Effect::new(move |_| {

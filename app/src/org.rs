@@ -4,7 +4,7 @@
 //! task is the same on every device and in the summary endpoint.
 
 use crate::i18n::{I18n, Key, money};
-use crate::replica::{Records, use_replica};
+use crate::replica::Records;
 use chrono::NaiveDate;
 use huitou_shared::Kind;
 use huitou_shared::merge::Record;
@@ -55,17 +55,15 @@ impl Org {
     }
 }
 
-/// The organisation's configuration, recomputed only when its records change.
+/// The organisation's configuration, recomputed only when its records change. Created once at
+/// the root (by [`provide_org`]), so every page shares one memo.
 pub fn use_org() -> Memo<Org> {
-    match use_context::<Memo<Org>>() {
-        Some(org) => org,
-        None => {
-            let replica = use_replica();
-            let org = Memo::new(move |_| replica.records.with(Org::from_records));
-            provide_context(org);
-            org
-        }
-    }
+    expect_context::<Memo<Org>>()
+}
+
+/// Provides [`use_org`]'s memo; called once by the root component.
+pub fn provide_org(replica: crate::replica::Replica) {
+    provide_context(Memo::new(move |_| replica.records.with(Org::from_records)));
 }
 
 /// A customer's child records sorted for the retention rules.

@@ -6,12 +6,13 @@
 //! record, never a second task.
 
 use crate::org::{self, Org};
-use crate::replica::Replica;
+use crate::replica::{Records, Replica};
 use chrono::NaiveDate;
 use huitou_shared::Kind;
+use huitou_shared::retention::playbooks::Playbook;
 use huitou_shared::retention::playbooks::playbook_tasks;
 use huitou_shared::retention::tasks::{PlannedTask, generate_tasks};
-use huitou_shared::retention::{History, tier};
+use huitou_shared::retention::{History, Tier, tier};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -21,38 +22,52 @@ pub fn planned(
     org: &Org,
     today: NaiveDate,
 ) -> Vec<(PlannedTask, Option<String>)> {
+    replica
+        .records
+        .with_untracked(|records| planned_in(records, org, today))
+}
+
+/// [`planned`] over a set of records: every customer's tier under the active rules, the rule
+/// tasks and the tier's playbook tasks.
+pub fn planned_in(
+    records: &Records,
+    org: &Org,
+    today: NaiveDate,
+) -> Vec<(PlannedTask, Option<String>)> {
     let rules = &org.settings.task_rules;
-    replica.records.with_untracked(|records| {
-        let histories = org::histories(records);
-        records
-            .of_kind(Kind::CUSTOMER)
-            .filter(|c| !c.record.is_deleted())
-            .flat_map(|customer| {
-                let empty = History::default();
-                let all = histories.get(customer.id.as_str()).unwrap_or(&empty);
-                let owner = customer.record.text("owner").map(str::to_owned);
-                let tier = tier(&customer.record, &all.as_of(today), today, &org.rules).tier;
-                let mut tasks = generate_tasks(
-                    &customer.id,
-                    &customer.record,
-                    &all.visits,
-                    &all.referrals,
-                    &all.family,
-                    today,
-                    rules,
-                );
-                tasks.extend(playbook_tasks(
-                    &customer.id,
-                    &customer.record,
-                    tier,
-                    &org.playbook(tier),
-                    today,
-                    rules,
-                ));
-                tasks.into_iter().map(move |task| (task, owner.clone()))
-            })
-            .collect()
-    })
+    let histories = org::histories(records);
+    let empty = History::default();
+    let no_playbook = Playbook {
+        tier: Tier::Regular,
+        steps: Vec::new(),
+    };
+    records
+        .of_kind(Kind::CUSTOMER)
+        .filter(|c| !c.record.is_deleted())
+        .flat_map(|customer| {
+            let all = histories.get(customer.id.as_str()).unwrap_or(&empty);
+            let owner = customer.record.text("owner").map(str::to_owned);
+            let tier = tier(&customer.record, &all.as_of(today), today, &org.rules).tier;
+            let mut tasks = generate_tasks(
+                &customer.id,
+                &customer.record,
+                &all.visits,
+                &all.referrals,
+                &all.family,
+                today,
+                rules,
+            );
+            tasks.extend(playbook_tasks(
+                &customer.id,
+                &customer.record,
+                tier,
+                org.playbooks.get(&tier).unwrap_or(&no_playbook),
+                today,
+                rules,
+            ));
+            tasks.into_iter().map(move |task| (task, owner.clone()))
+        })
+        .collect()
 }
 
 /// Writes the planned tasks this device does not hold yet. Status is not written: a task

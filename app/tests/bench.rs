@@ -173,3 +173,69 @@ async fn indexeddb_start_with_10000_customers_and_100000_visits() {
     );
     Storage::delete(name).await.unwrap();
 }
+
+/// What Today does on a salesperson's tablet with a big book: every customer's tier under the
+/// active rules, the rule tasks and the playbook tasks (issue 4's bar: under 1 s in wasm).
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn retention_tiers_and_tasks_for_10000_customers_and_100000_visits() {
+    use huitou_app::org::Org;
+    use huitou_shared::merge::TrackedRecord;
+    let (ids, mut changes) = customers(10_000);
+    let mut dice = Dice(13);
+    let mut n = 2_000_000u64;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let created = today - chrono::Days::new(30 + dice.next(700) as u64);
+        n += 1;
+        changes.push(Change::new(
+            "customer",
+            id,
+            "created_at",
+            json!(format!("{created}T10:00:00+08:00")),
+            &stamp(n),
+        ));
+        n += 1;
+        let birthday = json!({"calendar": if i % 3 == 0 { "lunar" } else { "solar" }, "year": 1980,
+            "month": 1 + dice.next(12), "day": 1 + dice.next(28), "leap": false});
+        changes.push(Change::new("customer", id, "birthday", birthday, &stamp(n)));
+    }
+    for _ in 0..100_000 {
+        let id = new_id();
+        let at = today - chrono::Days::new(dice.next(400) as u64);
+        for (field, value) in [
+            ("customer_id", json!(ids[dice.next(ids.len())])),
+            ("at", json!(format!("{at}T19:00:00+08:00"))),
+            ("amount", json!(dice.next(6000))),
+        ] {
+            n += 1;
+            changes.push(Change::new("visit", &id, field, value, &stamp(n)));
+        }
+    }
+    let mut by_key: std::collections::HashMap<(String, String), TrackedRecord> = Default::default();
+    for change in &changes {
+        by_key
+            .entry((change.kind.clone(), change.id.clone()))
+            .or_insert_with(|| TrackedRecord::new(&change.kind, &change.id))
+            .apply(change);
+    }
+    let mut records = Records::default();
+    for record in by_key.into_values() {
+        records.put(record);
+    }
+    let mut runs = Vec::new();
+    let mut planned = 0;
+    for _ in 0..5 {
+        let start = now();
+        let org = Org::from_records(&records);
+        planned = huitou_app::planner::planned_in(&records, &org, today).len();
+        runs.push(now() - start);
+    }
+    runs.sort_by(f64::total_cmp);
+    let mean = runs.iter().sum::<f64>() / runs.len() as f64;
+    assert!(planned > 0);
+    console_log!(
+        "retention (wasm, headless Chromium): tiers + rule and playbook tasks for 10000 customers, 100000 visits: best {:.0} ms, mean {mean:.0} ms over 5 runs ({planned} tasks planned)",
+        runs[0]
+    );
+}

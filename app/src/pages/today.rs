@@ -18,6 +18,7 @@ use huitou_shared::retention::tier;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn task_label(kind: &str, i18n: I18n) -> &'static str {
     i18n.t(match kind {
@@ -88,6 +89,9 @@ fn call_state(now: NaiveDateTime, windows: &CallWindows) -> (bool, NaiveDateTime
     (is_allowed(now, windows), next_good_time(now, windows))
 }
 
+/// Set while the planner writes tasks.
+static PLANNING: AtomicBool = AtomicBool::new(false);
+
 /// How many customers to greet are named under a holiday; the rest are counted.
 const GREET_SHOWN: usize = 24;
 
@@ -110,7 +114,6 @@ pub fn Today() -> impl IntoView {
 
     // Plan once the device's records are loaded, and again when the organisation's rules or
     // the number of customers, visits, referrals or family members change.
-    let planning = StoredValue::new(false);
     let inputs = Memo::new(move |_| {
         let counts = replica.records.with(|r| {
             [Kind::CUSTOMER, Kind::VISIT, Kind::REFERRAL, Kind::FAMILY].map(|k| r.count(k))
@@ -120,11 +123,11 @@ pub fn Today() -> impl IntoView {
     Effect::new(move |_| {
         let (loaded, _) = inputs.get();
         let org = org.get();
-        if loaded && !planning.get_value() {
-            planning.set_value(true);
+        // One planning run at a time; it may outlive this page, so the flag is not a signal.
+        if loaded && !PLANNING.swap(true, Ordering::AcqRel) {
             leptos::task::spawn_local(async move {
                 crate::planner::plan(replica, org, today).await;
-                planning.set_value(false);
+                PLANNING.store(false, Ordering::Release);
             });
         }
     });

@@ -221,9 +221,32 @@ pub fn LogVisit() -> impl IntoView {
         }
     };
 
+    // What the customer's playbook says to do at each visit (C's small treat, PRODUCT §6).
+    let org = crate::org::use_org();
+    let at_visit = move || {
+        let today = chrono::Local::now().date_naive();
+        replica.records.with(|r| {
+            org.with(|org| {
+                let tier = crate::org::summary(r, &customer_id(), today, org)?.tier;
+                let steps: Vec<(Key, String)> = org
+                    .playbook(tier)
+                    .steps_for(huitou_shared::retention::playbooks::Trigger::Visit)
+                    .map(|step| (crate::org::action_key(step.action), step.note.clone()))
+                    .collect();
+                (!steps.is_empty()).then_some((tier, steps))
+            })
+        })
+    };
+
     view! {
         <section class="page">
             <h1>{move || i18n.t(Key::LogVisit)} " · " {customer_name}</h1>
+            {move || at_visit().map(|(tier, steps)| view! {
+                <p class="banner" role="note">
+                    {i18n.t(crate::org::tier_key(tier))} " · "
+                    {steps.into_iter().map(|(key, note)| if note.is_empty() { i18n.t(key).to_owned() } else { format!("{}: {note}", i18n.t(key)) }).collect::<Vec<_>>().join(i18n.t(Key::ReasonSeparator))}
+                </p>
+            })}
             <form class="card form" on:submit=save novalidate>
                 <label class="field">
                     <span>{move || i18n.t(Key::Amount)}</span>
