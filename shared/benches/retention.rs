@@ -1,8 +1,9 @@
-//! Times tiering and task planning for 10,000 customers with 100,000 visits (bar: under 200 ms).
+//! Times tiering and task planning (rule tasks and the tier's playbook tasks) for 10,000 customers with 100,000 visits (bar: under 200 ms).
 //!
 //! `CARGO_TARGET_DIR=target/h cargo bench -p huitou-shared --bench retention`
 
 use chrono::NaiveDate;
+use huitou_shared::retention::playbooks::{Playbook, playbook_tasks};
 use huitou_shared::retention::{History, RuleSet, TaskRules, generate_tasks, tier};
 use huitou_shared::{Change, Record};
 use serde_json::{Value, json};
@@ -118,7 +119,7 @@ fn main() {
                 family: family.iter().collect(),
             };
             let tiered = Instant::now();
-            black_box(tier(customer, &history, today, &rules));
+            let tier = black_box(tier(customer, &history, today, &rules)).tier;
             let planning_start = Instant::now();
             tiering += planning_start - tiered;
             let tasks = generate_tasks(
@@ -130,8 +131,16 @@ fn main() {
                 today,
                 &task_rules,
             );
+            let holiday = playbook_tasks(
+                id,
+                customer,
+                tier,
+                &Playbook::default_for(tier),
+                today,
+                &task_rules,
+            );
             planning += planning_start.elapsed();
-            planned += black_box(tasks).len();
+            planned += black_box(tasks).len() + black_box(holiday).len();
         }
         totals.push(start.elapsed());
     }

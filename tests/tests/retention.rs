@@ -177,6 +177,7 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         "front-desk-1",
         &[
             ("customer", &customer, "name", json!("钱多多")),
+            ("customer", &customer, "phone", json!("13700002222")),
             ("customer", &customer, "owner", json!(sales1)),
             ("customer", &customer, "created_at", at(200)),
             ("visit", &visit, "customer_id", json!(customer)),
@@ -229,9 +230,18 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         click(m, "Settings").await?;
         click(m, "Playbooks").await?;
         fill(m, "Tier A · Holiday SMS and card Note", "中秋送月饼").await?;
+        // ... and, for this shop, a treat at every visit, which the visit form will show.
+        field(m, "Tier A · A small treat or 10% off at each visit").await?.click().await?;
         click(m, "Save playbook Tier A").await?;
         wait_for_text(m, "Saved", SYNC).await?;
         assert_accessible(m, "playbooks").await?;
+
+        // The English holiday message gets the shop's own words.
+        click(m, "Settings").await?;
+        click(m, "Message templates").await?;
+        fill(m, "Holiday wishes · English", "Happy holidays, {name}! Your table at {store} is waiting.").await?;
+        click(m, "Save Holiday wishes · English").await?;
+        assert_accessible(m, "template library").await?;
 
         // The tablet follows: 钱多多 is tier A by the new rules, with the reason.
         click(t, "Customers").await?;
@@ -252,6 +262,12 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         assert_accessible(t, "tier tab").await?;
         click(t, "Visit brief").await?;
         wait_for_text(t, "中秋送月饼", SYNC).await?;
+        t.back().await?;
+        click(t, "Log visit").await?;
+        wait_for_text(t, "Tier A · A small treat or 10% off at each visit", SYNC).await?;
+        t.back().await?;
+        click(t, "Message").await?;
+        wait_for_text(t, "Happy holidays, 钱多多! Your table at demo is waiting.", SYNC).await?;
 
         // The integration endpoint uses the same active rules.
         let summary = api.summary(&customer).await?;
