@@ -37,7 +37,11 @@ impl Org {
         Self {
             rules,
             rules_id,
-            playbooks: playbooks(records.of_kind(Kind::PLAYBOOK).map(|r| &r.record)),
+            playbooks: playbooks(
+                records
+                    .of_kind(Kind::PLAYBOOK)
+                    .map(|r| (r.id.as_str(), &r.record)),
+            ),
             settings: OrgSettings::from_record(
                 records
                     .get(Kind::SETTINGS, OrgSettings::RECORD_ID)

@@ -172,8 +172,12 @@ fn edited_playbooks_sync_as_records_and_replace_the_default() {
     });
     let record = written("playbook", edited.fields());
     assert_eq!(Playbook::from_record(&record), Some(edited.clone()));
-    let all = playbooks([&record]);
+    let id = Playbook::record_id(Tier::C);
+    let all = playbooks([(id.as_str(), &record)]);
     assert_eq!(all[&Tier::C], edited);
+    // A record under another id does not replace the tier's playbook.
+    let stray = playbooks([("0193a3c1-0000-7000-8000-00000000dead", &record)]);
+    assert_eq!(stray[&Tier::C], Playbook::default_for(Tier::C));
     assert_eq!(all[&Tier::A], Playbook::default_for(Tier::A));
     // Without a holiday step, C customers get no holiday task any more.
     let tasks = playbook_tasks(

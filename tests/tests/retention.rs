@@ -231,7 +231,10 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         click(m, "Playbooks").await?;
         fill(m, "Tier A · Holiday SMS and card Note", "中秋送月饼").await?;
         // ... and, for this shop, a treat at every visit, which the visit form will show.
-        field(m, "Tier A · A small treat or 10% off at each visit").await?.click().await?;
+        field(m, "Tier A · A small treat or 10% off at each visit")
+            .await?
+            .click()
+            .await?;
         click(m, "Save playbook Tier A").await?;
         wait_for_text(m, "Saved", SYNC).await?;
         assert_accessible(m, "playbooks").await?;
@@ -239,7 +242,12 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         // The English holiday message gets the shop's own words.
         click(m, "Settings").await?;
         click(m, "Message templates").await?;
-        fill(m, "Holiday wishes · English", "Happy holidays, {name}! Your table at {store} is waiting.").await?;
+        fill(
+            m,
+            "Holiday wishes · English",
+            "Happy holidays, {name}! Your table at {store} is waiting.",
+        )
+        .await?;
         click(m, "Save Holiday wishes · English").await?;
         assert_accessible(m, "template library").await?;
 
@@ -267,7 +275,12 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         wait_for_text(t, "Tier A · A small treat or 10% off at each visit", SYNC).await?;
         t.back().await?;
         click(t, "Message").await?;
-        wait_for_text(t, "Happy holidays, 钱多多! Your table at demo is waiting.", SYNC).await?;
+        wait_for_text(
+            t,
+            "Happy holidays, 钱多多! Your table at demo is waiting.",
+            SYNC,
+        )
+        .await?;
 
         // The integration endpoint uses the same active rules.
         let summary = api.summary(&customer).await?;

@@ -24,6 +24,9 @@ pub fn Playbooks() -> impl IntoView {
     }
 }
 
+/// A change to one action's step (`None`: the action is off).
+type StepEdit = Box<dyn FnOnce(&mut Option<Step>)>;
+
 #[component]
 fn TierPlaybook(tier: Tier) -> impl IntoView {
     let i18n = use_i18n();
@@ -65,7 +68,7 @@ fn TierPlaybook(tier: Tier) -> impl IntoView {
     };
     let step_of =
         move |action: Action| draft.with(|p| p.steps.iter().find(|s| s.action == action).cloned());
-    let edit = move |action: Action, change: Box<dyn FnOnce(&mut Option<Step>)>| {
+    let edit = move |action: Action, change: StepEdit| {
         touched.set(true);
         saved.set(false);
         draft.update(|p| {

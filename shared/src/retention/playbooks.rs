@@ -269,21 +269,22 @@ impl Playbook {
     }
 }
 
-/// Every tier's playbook: the organisation's synced records where they exist, else the default.
-pub fn playbooks<'a>(records: impl IntoIterator<Item = &'a Record>) -> BTreeMap<Tier, Playbook> {
+/// Every tier's playbook: the organisation's synced record where it exists, else the default.
+/// Only a record stored under its tier's [`Playbook::record_id`] counts, so which record wins
+/// never depends on the order records arrive in.
+pub fn playbooks<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+) -> BTreeMap<Tier, Playbook> {
     let mut found: BTreeMap<Tier, Playbook> = Playbook::TIERS
         .into_iter()
         .map(|tier| (tier, Playbook::default_for(tier)))
         .collect();
-    let mut stored: Vec<Playbook> = records
-        .into_iter()
-        .filter_map(Playbook::from_record)
-        .collect();
-    // Records written with their deterministic ids hold one playbook per tier; should a client
-    // write another id too, the order of records must not decide, so the larger one wins.
-    stored.sort_by(|a, b| (a.tier, a.steps.len()).cmp(&(b.tier, b.steps.len())));
-    for playbook in stored {
-        found.insert(playbook.tier, playbook);
+    for (id, record) in records {
+        if let Some(playbook) = Playbook::from_record(record)
+            && id == Playbook::record_id(playbook.tier)
+        {
+            found.insert(playbook.tier, playbook);
+        }
     }
     found
 }
