@@ -88,6 +88,7 @@ macro_rules! strings {
 
 strings! {
     // Retention configuration (issue 4): tiers, playbooks, templates, call windows.
+    MergedInto => "已合并到", "已合併到", "Merged into";
     ReferralsPerMonth => "月均转介绍", "月均轉介紹", "Referrals per month";
     SuggestionsPerMonth => "月均建议", "月均建議", "Suggestions per month";
     Tag => "标签", "標籤", "Tag";

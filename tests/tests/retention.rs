@@ -289,6 +289,36 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
             summary["tier_reason"] == "avg monthly spend ¥1,000 ≥ ¥900",
             "{summary}"
         );
+
+        // The manager overrides the tier by hand, with a reason; the tablet, its tier history
+        // and the API follow.
+        click(m, "Customers").await?;
+        open_customer(m, "钱多多").await?;
+        click(m, "Tier").await?;
+        m.find(fantoccini::Locator::Css("select[name=tier_override]"))
+            .await?
+            .select_by_value("potential")
+            .await?;
+        fill(m, "Reason", "街道办主任").await?;
+        click(m, "Save tier").await?;
+        wait_for_text(m, "A manager set this tier by hand.", SYNC).await?;
+        eventually(SYNC, || async {
+            click(t, "Customers").await?;
+            open_customer(t, "钱多多").await?;
+            click(t, "Tier").await?;
+            let text = page_text(t).await?;
+            ensure!(
+                text.contains("Tier · Potential") && text.contains("街道办主任"),
+                "{text}"
+            );
+            Ok(())
+        })
+        .await?;
+        let summary = api.summary(&customer).await?;
+        ensure!(
+            summary["tier"] == "potential" && summary["tier_reason"] == "街道办主任",
+            "{summary}"
+        );
         Ok(())
     })
     .await?;

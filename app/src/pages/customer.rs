@@ -18,6 +18,15 @@ pub fn CustomerPage() -> impl IntoView {
     let replica = use_replica();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let tab = RwSignal::new(Tab::Timeline);
+    // Another customer opens on the timeline; an edit of this one keeps the tab.
+    Effect::new(move |previous: Option<String>| {
+        let current = id();
+        if previous.is_some_and(|previous| previous != current) {
+            tab.set(Tab::Timeline);
+        }
+        current
+    });
     let customer = Memo::new(move |_| {
         replica
             .records
@@ -27,7 +36,7 @@ pub fn CustomerPage() -> impl IntoView {
         <Show when=move || customer.with(Option::is_some) fallback=move || view! {
             <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p>
         }>
-            {move || customer.get().map(|c| view! { <Profile customer=c/> })}
+            {move || customer.get().map(|c| view! { <Profile customer=c tab=tab/> })}
         </Show>
     }
 }
@@ -68,6 +77,18 @@ fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
             .map(|k| i18n.t(k).to_owned())
             .unwrap_or_else(|| g.clone()),
         ("birthday", v) => birthday_text(v, i18n),
+        ("tier_override", v) => {
+            let tier = v
+                .get("tier")
+                .and_then(|t| serde_json::from_value(t.clone()).ok())
+                .map(|t| i18n.t(crate::org::tier_key(t)).to_owned())
+                .unwrap_or_default();
+            let reason = v.get("reason").and_then(Value::as_str).unwrap_or_default();
+            format!("{tier} · {reason}")
+        }
+        ("merged_into", Value::String(id)) => use_replica()
+            .records
+            .with_untracked(|r| r.customer_name(id)),
         (_, Value::String(s)) => profile_fields::choice_label(field, s)
             .map(|k| i18n.t(k).to_owned())
             .unwrap_or_else(|| s.clone()),
@@ -91,6 +112,8 @@ fn field_label(field: &str, i18n: I18n) -> String {
         "consent" => Some(Key::Consent),
         "shared" => Some(Key::SharedCustomer),
         "deleted" => Some(Key::Deleted),
+        "tier_override" => Some(Key::OverrideTier),
+        "merged_into" => Some(Key::MergedInto),
         other => profile_fields::all()
             .find(|s| s.field == other)
             .map(|s| s.label),
@@ -149,7 +172,11 @@ struct Entry {
 }
 
 #[component]
-fn Profile(customer: TrackedRecord) -> impl IntoView {
+fn Profile(
+    customer: TrackedRecord,
+    /// The open tab; owned by the page so an edit (which re-renders the profile) keeps it.
+    tab: RwSignal<Tab>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
     let navigate = use_navigate();
@@ -163,7 +190,6 @@ fn Profile(customer: TrackedRecord) -> impl IntoView {
         .map(str::to_owned)
         .collect();
     let deleted = record.is_deleted();
-    let tab = RwSignal::new(Tab::Timeline);
     let offer_log = RwSignal::new(None::<&'static str>);
 
     let children = {
