@@ -88,6 +88,8 @@ macro_rules! strings {
 
 strings! {
     // Retention configuration (issue 4): tiers, playbooks, templates, call windows.
+    AddTier => "添加等级", "新增等級", "Add tier";
+    RemoveTier => "删除此等级", "刪除此等級", "Remove this tier";
     MergedInto => "已合并到", "已合併到", "Merged into";
     ReferralsPerMonth => "月均转介绍", "月均轉介紹", "Referrals per month";
     SuggestionsPerMonth => "月均建议", "月均建議", "Suggestions per month";

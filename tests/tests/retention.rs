@@ -204,6 +204,17 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
         fill(m, "Name", "宽松").await?;
         // A from ¥900 a month: the preview counts 钱多多 (and any demo customer) moving.
         fill(m, "Tier A Avg monthly spend", "900").await?;
+        // Tiers can be taken out and put back (empty: never reached until a criterion is set).
+        click(m, "Remove this tier Tier C").await?;
+        click(m, "Add tier Tier C").await?;
+        let spend = field(m, "Tier C Avg monthly spend")
+            .await?
+            .prop("value")
+            .await?;
+        ensure!(
+            spend.as_deref() == Some(""),
+            "a re-added tier starts empty: {spend:?}"
+        );
         fill(m, "Window (days)", "90").await?;
         eventually(SYNC, || async {
             let preview = m

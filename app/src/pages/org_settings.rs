@@ -131,10 +131,12 @@ pub fn CallSettings() -> impl IntoView {
 fn Ranges(title: Key, ranges: RwSignal<Vec<TimeRange>>) -> impl IntoView {
     let i18n = use_i18n();
     let parse = |text: &str| NaiveTime::parse_from_str(text, "%H:%M").ok();
+    let count = Memo::new(move |_| ranges.with(Vec::len));
     view! {
         <fieldset class="ranges">
             <legend>{move || i18n.t(title)}</legend>
-            {move || (0..ranges.with(Vec::len)).map(|n| {
+            // Rows re-render when one is added or removed, not on every edit of a time.
+            {move || (0..count.get()).map(|n| {
                 let get = move |until: bool| move || ranges.with(|r| r.get(n).map(|r| if until { r.until } else { r.from }).map(|t| t.format("%H:%M").to_string()).unwrap_or_default());
                 let set = move |until: bool| move |ev: leptos::ev::Event| {
                     if let Some(time) = parse(&event_target_value(&ev)) {

@@ -10,9 +10,12 @@ use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
 use chrono::Local;
 use huitou_shared::Kind;
-use huitou_shared::retention::{Combinator, RuleSet, Tier, TierShift, preview};
+use huitou_shared::retention::{Combinator, RuleSet, Tier, TierRule, TierShift, preview};
 use leptos::prelude::*;
 use serde_json::Value;
+
+/// The tiers a rule set can define, highest first (Regular and New are what is left).
+const RANKED: [Tier; 4] = [Tier::A, Tier::B, Tier::C, Tier::Potential];
 
 /// Which set the editor holds: a stored record, or a new one from a preset.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +46,7 @@ pub fn TierRules() -> impl IntoView {
         })
     });
     let draft = RwSignal::new(None::<Draft>);
+    let editing = Memo::new(move |_| draft.with(|d| d.as_ref().map(|d| (d.id.clone(), d.stored))));
     let saved = RwSignal::new(false);
 
     let activate = move |id: String| {
@@ -158,7 +162,9 @@ pub fn TierRules() -> impl IntoView {
                     }
                 })}
             </section>
-            {move || draft.get().map(|d| view! { <Editor draft=draft stored=d.stored shift=shift save=save/> })}
+            // Re-rendered only when another set is opened, not on every edit (which would drop
+            // the focus of the field the user moves to).
+            {move || editing.get().map(|(_, stored)| view! { <Editor draft=draft stored=stored shift=shift save=save/> })}
         </section>
     }
 }
@@ -198,11 +204,28 @@ fn Editor(
         move || draft.with(|d| d.as_ref().map(|d| read(&d.set)).unwrap_or_default())
     };
     let valid = move || draft.with(|d| d.as_ref().is_some_and(|d| d.set.check().is_ok()));
-    let tiers = draft.with_untracked(|d| {
-        d.as_ref()
-            .map(|d| d.set.tiers.iter().map(|t| t.tier).collect::<Vec<Tier>>())
-            .unwrap_or_default()
+    // The tiers the set has, highest first; fields re-render only when one is added or removed.
+    let tiers = Memo::new(move |_| {
+        draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.set.tiers.iter().map(|t| t.tier).collect::<Vec<Tier>>())
+                .unwrap_or_default()
+        })
     });
+    let add_tier = move |tier: Tier| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                let rank = |t: Tier| RANKED.iter().position(|r| *r == t);
+                let at = d
+                    .set
+                    .tiers
+                    .iter()
+                    .position(|r| rank(r.tier) > rank(tier))
+                    .unwrap_or(d.set.tiers.len());
+                d.set.tiers.insert(at, TierRule::new(tier));
+            }
+        });
+    };
     view! {
         <form class="card form" on:submit=move |ev| { ev.prevent_default(); save(false); }>
             <h2>{move || if stored { i18n.t(Key::EditRuleSet) } else { i18n.t(Key::NewRuleSet) }}</h2>
@@ -231,7 +254,14 @@ fn Editor(
                     <option value="all" selected=move || draft.with(|d| d.as_ref().is_some_and(|d| d.set.combinator == Combinator::All))>{move || i18n.t(Key::AllCriteria)}</option>
                 </select>
             </label>
-            {tiers.into_iter().enumerate().map(|(n, tier)| view! { <TierFields draft=draft index=n tier=tier/> }).collect_view()}
+            {move || tiers.get().into_iter().enumerate().map(|(n, tier)| view! { <TierFields draft=draft index=n tier=tier/> }).collect_view()}
+            <div class="actions">
+                {move || RANKED.into_iter().filter(|t| !tiers.with(|list| list.contains(t))).map(|tier| view! {
+                    <button type="button" class="button" on:click=move |_| add_tier(tier)>
+                        {move || format!("{} {}", i18n.t(Key::AddTier), i18n.t(tier_key(tier)))}
+                    </button>
+                }).collect_view()}
+            </div>
             <section class="preview" aria-live="polite" aria-label=move || i18n.t(Key::Preview)>
                 <h3>{move || i18n.t(Key::Preview)}</h3>
                 {move || shift.get().map(|shift| {
@@ -310,6 +340,10 @@ fn TierFields(draft: RwSignal<Option<Draft>>, index: usize, tier: Tier) -> impl 
             {number(Key::VisitsPerMonth, "visits", |r| &mut r.min_visits_per_month)}
             {number(Key::ReferralsPerMonth, "referrals", |r| &mut r.min_referrals_per_month)}
             {number(Key::SuggestionsPerMonth, "suggestions", |r| &mut r.min_suggestions_per_month)}
+            <button type="button" class="button" aria-label=move || format!("{} {}", i18n.t(Key::RemoveTier), i18n.t(tier_key(tier)))
+                on:click=move |_| draft.update(|d| { if let Some(d) = d && index < d.set.tiers.len() { d.set.tiers.remove(index); } })>
+                {move || i18n.t(Key::RemoveTier)}
+            </button>
             <label class="field">
                 <span>{move || i18n.t(Key::TagConditions)}</span>
                 <input type="text" name=format!("{}_tags", tier.as_str())

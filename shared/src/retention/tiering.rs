@@ -89,7 +89,8 @@ pub struct TierRule {
 }
 
 impl TierRule {
-    fn new(tier: Tier) -> Self {
+    /// A rule for `tier` with no criteria yet (never reached until one is set).
+    pub fn new(tier: Tier) -> Self {
         Self {
             tier,
             min_monthly_spend: None,
