@@ -141,6 +141,24 @@ impl Replica {
         }
     }
 
+    /// True when the signed-in user is a manager or admin (sees and configures the whole
+    /// organisation); the server enforces it, the UI only hides what would be refused.
+    pub fn is_manager(&self) -> bool {
+        self.session
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()))
+    }
+
+    /// [`Replica::edit`] from an event handler: runs in the background and shows a storage
+    /// failure in the app's error banner (the edit is never half-written: see `edit`).
+    pub fn spawn_edit(&self, kind: &'static str, id: String, fields: Vec<(String, Value)>) {
+        let replica = *self;
+        leptos::task::spawn_local(async move {
+            if let Err(e) = replica.edit(kind, &id, fields).await {
+                replica.storage_error.set(Some(e.to_string()));
+            }
+        });
+    }
+
     pub fn storage(&self) -> Option<Rc<Storage>> {
         self.storage.get_value()
     }

@@ -24,61 +24,47 @@ fn written(kind: &str, fields: Vec<(&'static str, serde_json::Value)>) -> Record
     record
 }
 
+/// The thank-you tasks planned on March 10th, 2026 for a customer with these visits.
+fn thanks(visits: &[Record]) -> Vec<huitou_shared::retention::PlannedTask> {
+    let tasks = generate_tasks(
+        CUSTOMER,
+        &Record::default(),
+        &refs(visits),
+        &[],
+        &[],
+        day(2026, 3, 10),
+        &TaskRules::default(),
+    );
+    tasks
+        .into_iter()
+        .filter(|t| t.kind == TaskKind::ThankYou)
+        .collect()
+}
+
 #[test]
 fn cumulative_spend_thanks_on_the_day_a_threshold_is_crossed() {
-    let today = day(2026, 3, 10);
-    let visits = [
+    let thanked = thanks(&[
         visit(day(2026, 1, 5), 6000.0),
         visit(day(2026, 3, 4), 3000.0),
         // Two visits on March 6th take the total from 9,000 past 10,000.
         visit(day(2026, 3, 6), 500.0),
         visit(day(2026, 3, 6), 800.0),
-    ];
-    let tasks = generate_tasks(
-        CUSTOMER,
-        &Record::default(),
-        &refs(&visits),
-        &[],
-        &[],
-        today,
-        &TaskRules::default(),
+    ]);
+    assert_eq!(thanked.len(), 1, "{thanked:?}");
+    assert_eq!(thanked[0].due, day(2026, 3, 6));
+    assert_eq!(
+        thanked[0].reason,
+        "lifetime spend passed ¥10,000: thank you"
     );
-    let thanks: Vec<_> = tasks
-        .iter()
-        .filter(|t| t.kind == TaskKind::ThankYou)
-        .collect();
-    assert_eq!(thanks.len(), 1, "{tasks:?}");
-    assert_eq!(thanks[0].due, day(2026, 3, 6));
-    assert_eq!(thanks[0].reason, "lifetime spend passed ¥10,000: thank you");
     // Crossing two thresholds at once thanks for the higher one, once.
-    let big = [visit(day(2026, 3, 9), 60_000.0)];
-    let tasks = generate_tasks(
-        CUSTOMER,
-        &Record::default(),
-        &refs(&big),
-        &[],
-        &[],
-        today,
-        &TaskRules::default(),
+    let thanked = thanks(&[visit(day(2026, 3, 9), 60_000.0)]);
+    assert_eq!(thanked.len(), 1);
+    assert_eq!(
+        thanked[0].reason,
+        "lifetime spend passed ¥50,000: thank you"
     );
-    let thanks: Vec<_> = tasks
-        .iter()
-        .filter(|t| t.kind == TaskKind::ThankYou)
-        .collect();
-    assert_eq!(thanks.len(), 1);
-    assert_eq!(thanks[0].reason, "lifetime spend passed ¥50,000: thank you");
     // Below every threshold: nothing.
-    let small = [visit(day(2026, 3, 9), 9_999.0)];
-    let tasks = generate_tasks(
-        CUSTOMER,
-        &Record::default(),
-        &refs(&small),
-        &[],
-        &[],
-        today,
-        &TaskRules::default(),
-    );
-    assert!(tasks.iter().all(|t| t.kind != TaskKind::ThankYou));
+    assert!(thanks(&[visit(day(2026, 3, 9), 9_999.0)]).is_empty());
 }
 
 #[test]

@@ -289,19 +289,11 @@ fn Profile(
     let set_deleted = {
         let id = id.clone();
         move |value: bool| {
-            let id = id.clone();
-            leptos::task::spawn_local(async move {
-                if let Err(e) = replica
-                    .edit(
-                        Kind::CUSTOMER,
-                        &id,
-                        vec![("deleted".into(), Value::Bool(value))],
-                    )
-                    .await
-                {
-                    replica.storage_error.set(Some(e.to_string()));
-                }
-            });
+            replica.spawn_edit(
+                Kind::CUSTOMER,
+                id.clone(),
+                vec![("deleted".into(), Value::Bool(value))],
+            );
         }
     };
 
@@ -772,9 +764,7 @@ fn FieldHistory(customer: TrackedRecord) -> impl IntoView {
 fn MergeDuplicates(customer: TrackedRecord) -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
-    let manager = replica
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    let manager = replica.is_manager();
     let kept_id = StoredValue::new(customer.id.clone());
     let found = Memo::new(move |_| {
         if !manager || customer.record.is_deleted() {

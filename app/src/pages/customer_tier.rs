@@ -27,9 +27,7 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
     let replica = use_replica();
     let org = use_org();
     let today = Local::now().date_naive();
-    let is_manager = replica
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    let is_manager = replica.is_manager();
 
     let id = customer_id.clone();
     let view_state = Memo::new(move |_| {
@@ -61,19 +59,11 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
     let save = {
         let id = customer_id.clone();
         move |value: Value| {
-            let id = id.clone();
-            leptos::task::spawn_local(async move {
-                if let Err(e) = replica
-                    .edit(
-                        Kind::CUSTOMER,
-                        &id,
-                        vec![("tier_override".to_owned(), value)],
-                    )
-                    .await
-                {
-                    replica.storage_error.set(Some(e.to_string()));
-                }
-            });
+            replica.spawn_edit(
+                Kind::CUSTOMER,
+                id.clone(),
+                vec![("tier_override".to_owned(), value)],
+            );
         }
     };
     let save_override = {

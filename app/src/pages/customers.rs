@@ -35,9 +35,7 @@ pub fn CustomerList() -> impl IntoView {
     let tag = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
-    let manager = replica
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    let manager = replica.is_manager();
     // The organisation's users (synced `user` records), for the owner filter.
     let users = Memo::new(move |_| {
         replica.records.with(|r| {

@@ -14,9 +14,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 fn is_manager() -> bool {
-    use_replica()
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()))
+    use_replica().is_manager()
 }
 
 /// Call windows (PRODUCT §8) and task thresholds (PRODUCT §6).
@@ -177,11 +175,7 @@ pub fn TemplateLibrary() -> impl IntoView {
         })
     });
     let write = move |id: String, fields: Vec<(String, Value)>| {
-        leptos::task::spawn_local(async move {
-            if let Err(e) = replica.edit(Kind::TEMPLATE, &id, fields).await {
-                replica.storage_error.set(Some(e.to_string()));
-            }
-        });
+        replica.spawn_edit(Kind::TEMPLATE, id, fields);
     };
     let template_fields = |template: &Template| -> Vec<(String, Value)> {
         template

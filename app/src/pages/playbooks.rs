@@ -32,9 +32,7 @@ fn TierPlaybook(tier: Tier) -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
     let org = use_org();
-    let is_manager = replica
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    let is_manager = replica.is_manager();
     let draft = RwSignal::new(org.with_untracked(|o| o.playbook(tier)));
     // Another manager's edit arriving by sync replaces the form until this one is touched.
     let touched = RwSignal::new(false);

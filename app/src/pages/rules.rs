@@ -30,9 +30,7 @@ pub fn TierRules() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
     let org = use_org();
-    let is_manager = replica
-        .session
-        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()));
+    let is_manager = replica.is_manager();
 
     // The stored, valid rule sets, by name.
     let stored = Memo::new(move |_| {
@@ -50,12 +48,8 @@ pub fn TierRules() -> impl IntoView {
     let saved = RwSignal::new(false);
 
     let activate = move |id: String| {
-        leptos::task::spawn_local(async move {
-            let fields = vec![("activated_at".to_owned(), Value::String(now_rfc3339()))];
-            if let Err(e) = replica.edit(Kind::RULE_SET, &id, fields).await {
-                replica.storage_error.set(Some(e.to_string()));
-            }
-        });
+        let fields = vec![("activated_at".to_owned(), Value::String(now_rfc3339()))];
+        replica.spawn_edit(Kind::RULE_SET, id, fields);
     };
     let save = move |activate_too: bool| {
         let Some(current) = draft.get_untracked() else {

@@ -294,18 +294,11 @@ pub fn Today() -> impl IntoView {
             .checked_add_days(Days::new(1))
             .unwrap_or(today)
             .to_string();
-        leptos::task::spawn_local(async move {
-            if let Err(e) = replica
-                .edit(
-                    Kind::TASK,
-                    &id,
-                    vec![("snoozed_until".to_owned(), Value::String(tomorrow))],
-                )
-                .await
-            {
-                replica.storage_error.set(Some(e.to_string()));
-            }
-        });
+        replica.spawn_edit(
+            Kind::TASK,
+            id,
+            vec![("snoozed_until".to_owned(), Value::String(tomorrow))],
+        );
     };
 
     view! {
