@@ -2,6 +2,9 @@
 //!
 //! Every key must have all three translations: the `strings!` table does not compile otherwise.
 
+use huitou_shared::retention::Tier;
+use huitou_shared::retention::holidays::Holiday;
+use huitou_shared::retention::playbooks::Action;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +91,9 @@ macro_rules! strings {
 
 strings! {
     // Retention configuration (issue 4): tiers, playbooks, templates, call windows.
+    PresetRestaurant => "餐厅", "餐廳", "restaurant";
+    PresetRetail => "零售", "零售", "retail";
+    PresetB2b => "企业客户", "企業客戶", "B2B";
     AddTier => "添加等级", "新增等級", "Add tier";
     RemoveTier => "删除此等级", "刪除此等級", "Remove this tier";
     MergedInto => "已合并到", "已合併到", "Merged into";
@@ -398,10 +404,6 @@ strings! {
     RecentVisits => "最近消费", "最近消費", "Recent visits";
     OpenTasks => "未完成的待办", "未完成的待辦", "Open tasks";
     PlaybookNow => "该等级的维护方法", "該等級的維護方法", "What the playbook says";
-    PlaybookA => "节日短信加贺卡或店长致电；生日送礼或蛋糕；主动送优惠券；新菜邀请免费品尝；节前致电预订并备好喜爱的菜；关心家人朋友；年终答谢宴与新年礼物。", "節日簡訊加賀卡或店長致電；生日送禮或蛋糕；主動送優惠券；新菜邀請免費品嚐；節前致電預訂並備好喜愛的菜；關心家人朋友；年終答謝宴與新年禮物。", "Holiday SMS and card, or the store head calls; birthday gift or cake; send vouchers proactively; invite to taste new dishes; call before holidays to offer a reservation with their favourite dishes; care for family and friends; a yearly thank-you banquet and New Year gift.";
-    PlaybookB => "节日短信加贺卡；生日送礼并邀请预订；为本人及朋友送优惠券；邀请与朋友品尝新菜；周末问候并分享其行业资讯；奖励建议（代金券 / 贵宾卡）。", "節日簡訊加賀卡；生日送禮並邀請預訂；為本人及朋友送優惠券；邀請與朋友品嚐新菜；週末問候並分享其行業資訊；獎勵建議（代金券 / 貴賓卡）。", "Holiday SMS and card; birthday gift and a reservation offer; vouchers for them and their friends; new-dish invitation with friends; weekend greetings with news of their industry; reward suggestions (voucher / VIP card).";
-    PlaybookC => "节日短信加贺卡；生日致电，店里备好礼物；送优惠券；新菜短信；每次到店送小礼或九折。", "節日簡訊加賀卡；生日致電，店裡備好禮物；送優惠券；新菜簡訊；每次到店送小禮或九折。", "Holiday SMS and card; birthday call with a gift waiting in store; vouchers; new-dish SMS; a small treat or 10% off at each visit.";
-    PlaybookPotential => "重大节日前带着喜爱的菜品登门拜访并预留座位；与周边邻里保持良好关系；邀请当地相关负责人。", "重大節日前帶著喜愛的菜品登門拜訪並預留座位；與周邊鄰里保持良好關係；邀請當地相關負責人。", "Visit in person before major holidays with their favourite dishes and a held seat; keep good relations with neighbours; invite local officials.";
     PlaybookOther => "保持联系：消费后感谢，节日问候，留意下一次到店时间。", "保持聯絡：消費後感謝，節日問候，留意下一次到店時間。", "Keep in touch: thanks after visits, holiday greetings, watch for their next visit.";
     TemplateHoliday => "节日祝福", "節日祝福", "Holiday wishes";
     TemplateBirthday => "生日祝福", "生日祝福", "Birthday";
@@ -507,4 +509,118 @@ pub fn date_time(rfc3339: &str, locale: Locale) -> String {
     date.to_locale_string(locale.tag(), &options)
         .as_string()
         .unwrap_or_else(|| rfc3339.to_owned())
+}
+
+// Labels of the shared retention values (tiers, playbook actions, holidays) and the tier reason
+// written by `huitou_shared::retention::tier`, so those words live here with the rest.
+
+pub fn tier_key(tier: Tier) -> Key {
+    match tier {
+        Tier::A => Key::TierA,
+        Tier::B => Key::TierB,
+        Tier::C => Key::TierC,
+        Tier::Potential => Key::TierPotential,
+        Tier::Regular => Key::TierRegular,
+        Tier::New => Key::TierNew,
+    }
+}
+
+/// A tier reason from `huitou_shared::retention::tier` in the user's language. The shared rules
+/// write reasons in a fixed English grammar (also what integrations read); this puts each known
+/// phrase through the i18n table and formats money for the locale. A manual override's reason is
+/// the manager's own words and is shown as written.
+pub fn tier_reason(reason: &str, i18n: I18n) -> String {
+    let locale = i18n.locale.get();
+    let phrase = |part: &str| -> String {
+        let labelled = [
+            ("avg monthly spend ", Key::AvgMonthlySpend),
+            ("visits per month ", Key::VisitsPerMonth),
+            ("referrals per month ", Key::ReferralsPerMonth),
+            ("suggestions per month ", Key::SuggestionsPerMonth),
+            ("tag ", Key::Tag),
+        ];
+        for (prefix, key) in labelled {
+            if let Some(rest) = part.strip_prefix(prefix) {
+                let rest = rest
+                    .split(' ')
+                    .map(|word| match word.strip_prefix('¥') {
+                        Some(number) => number
+                            .replace(',', "")
+                            .parse::<f64>()
+                            .map_or_else(|_| word.to_owned(), |n| money(n, locale)),
+                        None => word.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return format!("{} {rest}", key.text(locale));
+            }
+        }
+        if let Some((days, observation)) = part
+            .strip_suffix("-day observation period")
+            .and_then(|p| p.split_once(" days of history < "))
+        {
+            return Key::ObservationReason
+                .text(locale)
+                .replace("{days}", days)
+                .replace("{observation}", observation);
+        }
+        match part {
+            "no history yet" => Key::NoHistoryYet.text(locale).to_owned(),
+            "no tier criterion met" => Key::NoCriterionMet.text(locale).to_owned(),
+            "set by hand" => Key::SetByHand.text(locale).to_owned(),
+            other => other.to_owned(),
+        }
+    };
+    reason
+        .split("; ")
+        .map(phrase)
+        .collect::<Vec<_>>()
+        .join(Key::ReasonSeparator.text(locale))
+}
+
+/// The i18n key naming a playbook action.
+pub fn action_key(action: Action) -> Key {
+    match action {
+        Action::HolidayGreeting => Key::ActionHolidayGreeting,
+        Action::HolidayCall => Key::ActionHolidayCall,
+        Action::HolidayVisit => Key::ActionHolidayVisit,
+        Action::YearlyBanquet => Key::ActionYearlyBanquet,
+        Action::BirthdayGift => Key::ActionBirthdayGift,
+        Action::BirthdayCall => Key::ActionBirthdayCall,
+        Action::PromotionVoucher => Key::ActionPromotionVoucher,
+        Action::NewDishInvite => Key::ActionNewDishInvite,
+        Action::VisitTreat => Key::ActionVisitTreat,
+        Action::WeekendGreeting => Key::ActionWeekendGreeting,
+        Action::RewardSuggestions => Key::ActionRewardSuggestions,
+        Action::FamilyCare => Key::ActionFamilyCare,
+        Action::LocalRelations => Key::ActionLocalRelations,
+    }
+}
+
+/// The i18n key naming a holiday.
+pub fn holiday_key(holiday: Holiday) -> Key {
+    match holiday {
+        Holiday::NewYear => Key::NewYear,
+        Holiday::SpringFestival => Key::SpringFestival,
+        Holiday::Lantern => Key::Lantern,
+        Holiday::Qingming => Key::Qingming,
+        Holiday::LabourDay => Key::LabourDay,
+        Holiday::DragonBoat => Key::DragonBoat,
+        Holiday::Qixi => Key::Qixi,
+        Holiday::MidAutumn => Key::MidAutumn,
+        Holiday::NationalDay => Key::NationalDay,
+        Holiday::DoubleNinth => Key::DoubleNinth,
+    }
+}
+
+/// A rule set's name as the user reads it: the presets (`restaurant`, `retail`, `B2B`) in the
+/// user's language, a manager's own name as written.
+pub fn rule_set_name(name: &str, i18n: I18n) -> String {
+    let key = match name {
+        "restaurant" => Some(Key::PresetRestaurant),
+        "retail" => Some(Key::PresetRetail),
+        "B2B" => Some(Key::PresetB2b),
+        _ => None,
+    };
+    key.map_or_else(|| name.to_owned(), |key| i18n.t(key).to_owned())
 }

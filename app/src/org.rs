@@ -3,13 +3,11 @@
 //! synced records with the same `huitou_shared` functions the server uses, so a tier or a
 //! task is the same on every device and in the summary endpoint.
 
-use crate::i18n::{I18n, Key, money};
 use crate::replica::Records;
 use chrono::NaiveDate;
 use huitou_shared::Kind;
 use huitou_shared::merge::Record;
-use huitou_shared::retention::holidays::Holiday;
-use huitou_shared::retention::playbooks::{Action, Playbook, playbooks};
+use huitou_shared::retention::playbooks::{Playbook, playbooks};
 use huitou_shared::retention::settings::OrgSettings;
 use huitou_shared::retention::{History, RuleSet, Summary, Tier, active_rule_set, summarize};
 use leptos::prelude::*;
@@ -108,103 +106,4 @@ pub fn summary(records: &Records, customer_id: &str, day: NaiveDate, org: &Org) 
         day,
         &org.rules,
     ))
-}
-
-pub fn tier_key(tier: Tier) -> Key {
-    match tier {
-        Tier::A => Key::TierA,
-        Tier::B => Key::TierB,
-        Tier::C => Key::TierC,
-        Tier::Potential => Key::TierPotential,
-        Tier::Regular => Key::TierRegular,
-        Tier::New => Key::TierNew,
-    }
-}
-
-/// A tier reason from `huitou_shared::retention::tier` in the user's language. The shared rules
-/// write reasons in a fixed English grammar (also what integrations read); this puts each known
-/// phrase through the i18n table and formats money for the locale. A manual override's reason is
-/// the manager's own words and is shown as written.
-pub fn tier_reason(reason: &str, i18n: I18n) -> String {
-    let locale = i18n.locale.get();
-    let phrase = |part: &str| -> String {
-        let labelled = [
-            ("avg monthly spend ", Key::AvgMonthlySpend),
-            ("visits per month ", Key::VisitsPerMonth),
-            ("referrals per month ", Key::ReferralsPerMonth),
-            ("suggestions per month ", Key::SuggestionsPerMonth),
-            ("tag ", Key::Tag),
-        ];
-        for (prefix, key) in labelled {
-            if let Some(rest) = part.strip_prefix(prefix) {
-                let rest = rest
-                    .split(' ')
-                    .map(|word| match word.strip_prefix('¥') {
-                        Some(number) => number
-                            .replace(',', "")
-                            .parse::<f64>()
-                            .map_or_else(|_| word.to_owned(), |n| money(n, locale)),
-                        None => word.to_owned(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                return format!("{} {rest}", key.text(locale));
-            }
-        }
-        if let Some((days, observation)) = part
-            .strip_suffix("-day observation period")
-            .and_then(|p| p.split_once(" days of history < "))
-        {
-            return Key::ObservationReason
-                .text(locale)
-                .replace("{days}", days)
-                .replace("{observation}", observation);
-        }
-        match part {
-            "no history yet" => Key::NoHistoryYet.text(locale).to_owned(),
-            "no tier criterion met" => Key::NoCriterionMet.text(locale).to_owned(),
-            "set by hand" => Key::SetByHand.text(locale).to_owned(),
-            other => other.to_owned(),
-        }
-    };
-    reason
-        .split("; ")
-        .map(phrase)
-        .collect::<Vec<_>>()
-        .join(Key::ReasonSeparator.text(locale))
-}
-
-/// The i18n key naming a playbook action.
-pub fn action_key(action: Action) -> Key {
-    match action {
-        Action::HolidayGreeting => Key::ActionHolidayGreeting,
-        Action::HolidayCall => Key::ActionHolidayCall,
-        Action::HolidayVisit => Key::ActionHolidayVisit,
-        Action::YearlyBanquet => Key::ActionYearlyBanquet,
-        Action::BirthdayGift => Key::ActionBirthdayGift,
-        Action::BirthdayCall => Key::ActionBirthdayCall,
-        Action::PromotionVoucher => Key::ActionPromotionVoucher,
-        Action::NewDishInvite => Key::ActionNewDishInvite,
-        Action::VisitTreat => Key::ActionVisitTreat,
-        Action::WeekendGreeting => Key::ActionWeekendGreeting,
-        Action::RewardSuggestions => Key::ActionRewardSuggestions,
-        Action::FamilyCare => Key::ActionFamilyCare,
-        Action::LocalRelations => Key::ActionLocalRelations,
-    }
-}
-
-/// The i18n key naming a holiday.
-pub fn holiday_key(holiday: Holiday) -> Key {
-    match holiday {
-        Holiday::NewYear => Key::NewYear,
-        Holiday::SpringFestival => Key::SpringFestival,
-        Holiday::Lantern => Key::Lantern,
-        Holiday::Qingming => Key::Qingming,
-        Holiday::LabourDay => Key::LabourDay,
-        Holiday::DragonBoat => Key::DragonBoat,
-        Holiday::Qixi => Key::Qixi,
-        Holiday::MidAutumn => Key::MidAutumn,
-        Holiday::NationalDay => Key::NationalDay,
-        Holiday::DoubleNinth => Key::DoubleNinth,
-    }
 }

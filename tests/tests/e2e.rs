@@ -461,32 +461,15 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
         // Meanwhile a manager hands 王小明 to sales2, through the API on a server this tablet
         // cannot reach.
         let side = Server::start(&database, "127.0.0.1:0".parse()?, false)?;
-        let http = reqwest::Client::new();
-        let login: serde_json::Value = http
-            .post(format!("{}/api/v1/auth/login", side.url()))
-            .json(&serde_json::json!({"org": "demo", "username": "manager", "password": "huitou-demo"}))
-            .send().await?.json().await?;
-        let token = login["token"].as_str().unwrap_or_default().to_owned();
-        let pulled: serde_json::Value = http
-            .get(format!("{}/api/v1/sync/pull?limit=5000", side.url()))
-            .bearer_auth(&token).send().await?.json().await?;
-        let changes = pulled["changes"].as_array().cloned().unwrap_or_default();
-        let find = |kind: &str, field: &str, value: &str| {
-            changes.iter().find(|c| c["kind"] == kind && c["field"] == field && c["value"] == value)
-                .and_then(|c| c["id"].as_str().map(str::to_owned))
-        };
-        let customer = find("customer", "name", "王小明").ok_or_else(|| anyhow::anyhow!("no 王小明"))?;
-        let sales2 = find("user", "username", "sales2").ok_or_else(|| anyhow::anyhow!("no sales2"))?;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
-        let answer: serde_json::Value = http
-            .post(format!("{}/api/v1/sync/push", side.url()))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({"device": "manager-laptop", "changes": [{
-                "op": uuid::Uuid::now_v7().to_string(), "kind": "customer", "id": customer,
-                "field": "owner", "value": sales2, "hlc": format!("{now:015}:00000:manager-laptop")
-            }]}))
-            .send().await?.json().await?;
-        ensure!(answer["accepted"].as_array().is_some_and(|a| a.len() == 1), "{answer}");
+        let manager = Api::sign_in(&side.url(), "manager").await?;
+        let customer = manager.find("customer", "name", "王小明").await?;
+        let sales2 = manager.find("user", "username", "sales2").await?;
+        manager
+            .push(
+                "manager-laptop",
+                &[("customer", &customer, "owner", serde_json::json!(sales2))],
+            )
+            .await?;
         side.stop();
 
         // The tablet's server comes back: the edit is refused, kept and explained.
@@ -500,13 +483,21 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
         click(t, "Settings").await?;
         wait_for_text(t, "Changes the server refused", SYNC).await?;
         let text = page_text(t).await?;
-        ensure!(text.contains("13999990000") && text.contains("forbidden") && text.contains("is not yours"), "{text}");
+        ensure!(
+            text.contains("13999990000")
+                && text.contains("forbidden")
+                && text.contains("is not yours"),
+            "{text}"
+        );
         screenshot(t, &screenshots().join("rejected-1024.png")).await?;
         // The customer was handed over: it left this tablet, the refused edit did not.
         click(t, "Customers").await?;
         eventually(SYNC, || async {
             let text = page_text(t).await?;
-            ensure!(!text.contains("王小明"), "王小明 should have left sales1's tablet");
+            ensure!(
+                !text.contains("王小明"),
+                "王小明 should have left sales1's tablet"
+            );
             Ok(())
         })
         .await?;

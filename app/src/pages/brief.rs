@@ -6,7 +6,7 @@ use crate::i18n::{Key, date_time, money, use_i18n};
 use crate::profile_fields;
 use crate::replica::use_replica;
 use huitou_shared::Kind;
-use huitou_shared::retention::{History, summarize};
+use huitou_shared::retention::summarize;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde_json::Value;
@@ -36,15 +36,7 @@ pub fn VisitBrief() -> impl IntoView {
     };
     let record = customer.record;
     let (summary, visits, family, tasks) = replica.records.with_untracked(|r| {
-        let children: Vec<(&str, &huitou_shared::Record)> = Kind::CHILDREN_OF_CUSTOMER
-            .iter()
-            .flat_map(|kind| {
-                r.children_of(kind, &id)
-                    .map(|c| (c.kind.as_str(), &c.record))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let history = History::from_children(children);
+        let history = crate::org::history(r, &id);
         let summary = org.with_untracked(|org| {
             summarize(
                 &record,
@@ -98,7 +90,7 @@ pub fn VisitBrief() -> impl IntoView {
     // What the tier's playbook (the organisation's, or seed 004's default) says to do; follows
     // a manager's edit as it syncs in.
     let customer_tier = summary.tier;
-    let tier = crate::org::tier_key(summary.tier);
+    let tier = crate::i18n::tier_key(summary.tier);
     let name = record.text("name").unwrap_or_default().to_owned();
     view! {
         <section class="page brief">
@@ -140,7 +132,7 @@ pub fn VisitBrief() -> impl IntoView {
                 } else {
                     view! { <ul class="list playbook-steps">{steps.into_iter().map(|step| view! {
                         <li class="list-item">
-                            <span class="list-title">{move || i18n.t(crate::org::action_key(step.action))}</span>
+                            <span class="list-title">{move || i18n.t(crate::i18n::action_key(step.action))}</span>
                             {(!step.note.is_empty()).then(|| view! { <span class="list-sub">{step.note.clone()}</span> })}
                         </li>
                     }).collect_view()}</ul> }.into_any()

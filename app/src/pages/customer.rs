@@ -81,7 +81,7 @@ fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
             let tier = v
                 .get("tier")
                 .and_then(|t| serde_json::from_value(t.clone()).ok())
-                .map(|t| i18n.t(crate::org::tier_key(t)).to_owned())
+                .map(|t| i18n.t(crate::i18n::tier_key(t)).to_owned())
                 .unwrap_or_default();
             let reason = v.get("reason").and_then(Value::as_str).unwrap_or_default();
             format!("{tier} · {reason}")
@@ -321,12 +321,12 @@ fn Profile(
                         crate::org::summary(r, &id, chrono::Local::now().date_naive(), org)
                     }));
                     summary.map(|summary| {
-                    let tier_key = crate::org::tier_key(summary.tier);
+                    let tier_key = crate::i18n::tier_key(summary.tier);
                     let reason = summary.tier_reason.clone();
                     view! {
                         <div class="tier-line">
                             <span class="tier-badge" aria-label=move || format!("{} {}", i18n.t(Key::Tier), i18n.t(tier_key))>{move || i18n.t(tier_key)}</span>
-                            <span class="list-sub tier-reason">{move || crate::org::tier_reason(&reason, i18n)}</span>
+                            <span class="list-sub tier-reason">{move || crate::i18n::tier_reason(&reason, i18n)}</span>
                             <span class="list-sub">{move || format!("{} {} · {} {:.1}", i18n.t(Key::AvgMonthlySpend), money(summary.avg_monthly_spend, i18n.locale.get()), i18n.t(Key::VisitsPerMonth), summary.visits_per_month)}</span>
                             {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{move || i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
                             {summary.dormant.then(|| view! { <span class="tag">{move || i18n.t(Key::DormantNotice)}</span> })}

@@ -3,7 +3,8 @@
 //! manager's override with a reason (PRODUCT §5), and their tasks (PRODUCT §6).
 
 use crate::i18n::{Key, use_i18n};
-use crate::org::{self, tier_key, tier_reason, use_org};
+use crate::i18n::{rule_set_name, tier_key, tier_reason};
+use crate::org::{self, use_org};
 use crate::pages::today::task_label;
 use crate::replica::use_replica;
 use chrono::{Days, Local};
@@ -84,7 +85,7 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
             <section class="card" aria-label=move || i18n.t(Key::Tier)>
                 <h2>{move || i18n.t(Key::Tier)} " · " {move || i18n.t(tier_key(current.tier))}</h2>
                 <p class="tier-reason">{move || tier_reason(&current.reason, i18n)}</p>
-                <p class="muted">{move || i18n.t(Key::ActiveRuleSet)} " " {rules_name.clone()}</p>
+                <p class="muted">{move || i18n.t(Key::ActiveRuleSet)} " " {move || rule_set_name(&rules_name, i18n)}</p>
                 {overridden.then(|| {
                     let save = save.clone();
                     view! {

@@ -4,7 +4,8 @@
 //! device); the planner turns holiday steps into dated tasks for each customer's owner.
 
 use crate::i18n::{Key, use_i18n};
-use crate::org::{action_key, tier_key, use_org};
+use crate::i18n::{action_key, tier_key};
+use crate::org::use_org;
 use crate::replica::use_replica;
 use huitou_shared::Kind;
 use huitou_shared::retention::Tier;

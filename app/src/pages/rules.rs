@@ -5,7 +5,8 @@
 //! `activated_at`, and every device and the server take the latest activation.
 
 use crate::i18n::{Key, use_i18n};
-use crate::org::{self, tier_key, use_org};
+use crate::i18n::{rule_set_name, tier_key};
+use crate::org::{self, use_org};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
 use chrono::Local;
@@ -111,13 +112,13 @@ pub fn TierRules() -> impl IntoView {
                 <ul class="list" aria-label=move || i18n.t(Key::RuleSets)>
                     <Show when=move || stored.with(Vec::is_empty)>
                         <li class="list-item">
-                            <span class="list-title">{move || org.with(|o| o.rules.name.clone())}</span>
+                            <span class="list-title">{move || org.with(|o| rule_set_name(&o.rules.name, i18n))}</span>
                             <span class="list-sub">{move || i18n.t(Key::ActiveRuleSet)} " · " {move || i18n.t(Key::BuiltIn)}</span>
                         </li>
                     </Show>
                     {move || stored.get().into_iter().map(|(id, set)| {
                         let active = org.with(|o| o.rules_id.as_deref() == Some(id.as_str()));
-                        let name = set.name.clone();
+                        let name = rule_set_name(&set.name, i18n);
                         let (id1, id2) = (id.clone(), id.clone());
                         let set1 = set.clone();
                         view! {
@@ -144,11 +145,14 @@ pub fn TierRules() -> impl IntoView {
                     view! {
                         <div class="actions">
                             {presets.into_iter().map(|preset| {
-                                let label = format!("{} {}", i18n.t(Key::NewRuleSetFrom), preset.name);
+                                let preset_name = preset.name.clone();
+                                let label = move || format!("{} {}", i18n.t(Key::NewRuleSetFrom), rule_set_name(&preset_name, i18n));
                                 view! {
                                     <button type="button" class="button" on:click=move |_| {
                                         saved.set(false);
-                                        draft.set(Some(Draft { id: huitou_shared::model::new_id(), set: preset.clone(), stored: false }));
+                                        // A new set starts with the preset's name in the manager's language.
+                                        let set = RuleSet { name: rule_set_name(&preset.name, i18n), ..preset.clone() };
+                                        draft.set(Some(Draft { id: huitou_shared::model::new_id(), set, stored: false }));
                                     }>{label}</button>
                                 }
                             }).collect_view()}

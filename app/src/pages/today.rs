@@ -4,7 +4,8 @@
 //! a task records a contact. Calls are only proposed inside the organisation's call windows.
 
 use crate::i18n::{I18n, Key, use_i18n};
-use crate::org::{self, action_key, holiday_key, use_org};
+use crate::i18n::{action_key, holiday_key};
+use crate::org::{self, use_org};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
 use chrono::{Datelike, Days, Local, NaiveDate, NaiveDateTime};

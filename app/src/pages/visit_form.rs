@@ -231,7 +231,7 @@ pub fn LogVisit() -> impl IntoView {
                 let steps: Vec<(Key, String)> = org
                     .playbook(tier)
                     .steps_for(huitou_shared::retention::playbooks::Trigger::Visit)
-                    .map(|step| (crate::org::action_key(step.action), step.note.clone()))
+                    .map(|step| (crate::i18n::action_key(step.action), step.note.clone()))
                     .collect();
                 (!steps.is_empty()).then_some((tier, steps))
             })
@@ -243,7 +243,7 @@ pub fn LogVisit() -> impl IntoView {
             <h1>{move || i18n.t(Key::LogVisit)} " · " {customer_name}</h1>
             {move || at_visit().map(|(tier, steps)| view! {
                 <p class="banner" role="note">
-                    {i18n.t(crate::org::tier_key(tier))} " · "
+                    {i18n.t(crate::i18n::tier_key(tier))} " · "
                     {steps.into_iter().map(|(key, note)| if note.is_empty() { i18n.t(key).to_owned() } else { format!("{}: {note}", i18n.t(key)) }).collect::<Vec<_>>().join(i18n.t(Key::ReasonSeparator))}
                 </p>
             })}

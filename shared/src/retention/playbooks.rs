@@ -6,9 +6,12 @@
 //! its action's [`Trigger`]:
 //! - **holiday**: a task due `days_before` each major holiday (or only before `holiday`),
 //!   planned by [`playbook_tasks`];
-//! - **birthday**: said on the customer's birthday task;
+//! - **birthday**: what to do for the birthday (gift, call); the birthday task itself is planned
+//!   for every customer by [`super::tasks`];
 //! - **visit**: shown when a visit is logged (C's small treat);
-//! - **ongoing**: guidance shown on the visit brief.
+//! - **ongoing**: guidance.
+//!
+//! The visit brief lists every step of the customer's tier, whatever its trigger.
 //!
 //! Playbooks sync as `playbook` records, one per tier, with the deterministic id
 //! [`Playbook::record_id`], so two managers editing the same tier offline edit one record.
