@@ -96,6 +96,29 @@ pub struct Record {
     pub fields: BTreeMap<String, FieldState>,
 }
 
+/// The merge rule for one field: does `change` replace the field's `current` write?
+///
+/// The greater `hlc` wins. Equal stamps normally mean the same change (same `op`); when a
+/// misbehaving device stamps two changes alike, the greater `op` wins (SYNC §1), so the
+/// outcome is a total order that never depends on arrival order. The server's SQL applies
+/// the same comparison (`(hlc, op)` row order, `server/src/store`).
+///
+/// ```
+/// use huitou_shared::merge::{beats, Change, FieldState};
+/// let id = "0193a3c1-0000-7000-8000-000000000001";
+/// let stamp = "001764072000001:00000:deviceAA";
+/// let mut a = Change::new("customer", id, "name", "A".into(), stamp);
+/// let mut b = Change::new("customer", id, "name", "B".into(), stamp);
+/// a.op = "0193a3c2-0000-7000-8000-00000000000a".into();
+/// b.op = "0193a3c2-0000-7000-8000-00000000000b".into();
+/// assert!(beats(&b, &FieldState::from_change(&a)));
+/// assert!(!beats(&a, &FieldState::from_change(&b)));
+/// assert!(!beats(&a, &FieldState::from_change(&a)), "the same change never replaces itself");
+/// ```
+pub fn beats(change: &Change, current: &FieldState) -> bool {
+    (change.hlc.as_str(), change.op.as_str()) > (current.hlc.as_str(), current.op.as_str())
+}
+
 /// What applying a change did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -106,10 +129,10 @@ pub enum Outcome {
 }
 
 impl Record {
-    /// Applies the merge rule to one field: the greater `hlc` wins; an equal one is the same change.
+    /// Applies the merge rule to one field: the greater `(hlc, op)` wins (see [`beats`]).
     pub fn apply(&mut self, change: &Change) -> Outcome {
         match self.fields.get_mut(change.field.as_str()) {
-            Some(current) if current.hlc.as_str() >= change.hlc.as_str() => Outcome::Lost,
+            Some(current) if !beats(change, current) => Outcome::Lost,
             Some(current) => {
                 current.assign(change);
                 Outcome::Won
@@ -357,7 +380,7 @@ impl TrackedRecord {
     pub fn apply(&mut self, change: &Change) -> Outcome {
         // The merge rule of `Record::apply`, keeping the write that did not win.
         let (outcome, loser) = match self.record.fields.get_mut(change.field.as_str()) {
-            Some(current) if current.hlc.as_str() >= change.hlc.as_str() => {
+            Some(current) if !beats(change, current) => {
                 let loser = (current.op != change.op).then(|| FieldState::from_change(change));
                 (Outcome::Lost, loser)
             }
@@ -396,8 +419,7 @@ pub fn record_key(kind: &str, id: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Many changes over few records, with clashing stamps (same `hlc`, different op) whose
-    /// outcome depends on the order they are applied in.
+    /// Many changes over few records, with clashing stamps (same `hlc`, different op).
     fn clashing_changes(count: usize) -> Vec<Change> {
         let mut seed = 7u64;
         let mut next = move |n: u64| {
@@ -437,9 +459,10 @@ mod tests {
         }
         let folded = State::fold(&changes);
         assert_eq!(folded, in_order);
-        // The clashes are there and were decided by order: a reversed fold differs.
+        // Clashing stamps (same hlc, different op) are there, and the greater op decides
+        // them whatever the order: a reversed fold is the same.
         let reversed: Vec<&Change> = changes.iter().rev().collect();
-        assert_ne!(State::fold(reversed), folded);
+        assert_eq!(State::fold(reversed), folded);
     }
 
     /// `TrackedRecord::apply` as first written: clone the field, apply, compare.
