@@ -231,7 +231,7 @@ async fn pull(replica: Replica, session: &Session) -> Result<(), SyncError> {
                 }
             }
         });
-        let revoked = with_children(replica, &page.revoked);
+        let revoked = with_children(replica, &page.revoked, &page.changes);
         let records = storage
             .apply_page(&page.changes, &revoked, &page.cursor)
             .await?;
@@ -249,16 +249,28 @@ async fn pull(replica: Replica, session: &Session) -> Result<(), SyncError> {
     }
 }
 
-/// A revoked customer takes its visits, contacts and other child records with it.
-fn with_children(replica: Replica, revoked: &[RecordRef]) -> Vec<RecordRef> {
+/// A revoked customer takes its visits, contacts and other child records with it, except
+/// those the same page brings (a child moved to a customer the user still reads).
+fn with_children(replica: Replica, revoked: &[RecordRef], arriving: &[Change]) -> Vec<RecordRef> {
     let mut all = revoked.to_vec();
+    let arriving: std::collections::HashSet<(&str, &str)> = arriving
+        .iter()
+        .map(|change| (change.kind.as_str(), change.id.as_str()))
+        .collect();
     replica.records.with_untracked(|records| {
         for gone in revoked.iter().filter(|r| r.kind == Kind::CUSTOMER) {
             for kind in Kind::CHILDREN_OF_CUSTOMER {
-                all.extend(records.children_of(kind, &gone.id).map(|child| RecordRef {
-                    kind: child.kind.clone(),
-                    id: child.id.clone(),
-                }));
+                all.extend(
+                    records
+                        .children_of(kind, &gone.id)
+                        .filter(|child| {
+                            !arriving.contains(&(child.kind.as_str(), child.id.as_str()))
+                        })
+                        .map(|child| RecordRef {
+                            kind: child.kind.clone(),
+                            id: child.id.clone(),
+                        }),
+                );
             }
         }
     });

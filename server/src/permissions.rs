@@ -30,6 +30,19 @@ pub fn owner_of(value: &Value) -> Option<String> {
     value.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+impl CustomerFacts {
+    /// The owner, or for an unowned customer its creator: who decides whether it is shared.
+    pub fn keeper_is(&self, user_id: &str) -> bool {
+        match &self.owner {
+            Some(owner) => owner == user_id,
+            None => self.creator.as_deref() == Some(user_id),
+        }
+    }
+}
+
+/// Customer fields only managers and admins write (PRODUCT §5: the tier override).
+pub const MANAGER_CUSTOMER_FIELDS: [&str; 1] = ["tier_override"];
+
 /// Judges a salesperson's change of a customer record.
 pub fn salesperson_may_write_customer(
     user_id: &str,
@@ -38,6 +51,12 @@ pub fn salesperson_may_write_customer(
 ) -> Result<(), String> {
     if facts.exists && !facts.visible_to(user_id) {
         return Err(format!("customer {} is not yours", change.id));
+    }
+    if MANAGER_CUSTOMER_FIELDS.contains(&change.field.as_str()) {
+        return Err(format!("only managers may write {}", change.field));
+    }
+    if change.field == "shared" && facts.exists && !facts.keeper_is(user_id) {
+        return Err("only the customer's owner may share or unshare it".into());
     }
     if change.field == "owner" {
         let new_owner = owner_of(&change.value);
@@ -52,12 +71,28 @@ pub fn salesperson_may_write_customer(
 }
 
 /// Judges a salesperson's change of a kind that is neither a customer nor a child of one.
-pub fn salesperson_may_write_other(kind: &str) -> Result<(), String> {
+///
+/// `existing` is `None` for a new record, else who the record is private to (`Some(None)`:
+/// organisation-wide). A salesperson's new record of such a kind stays private to them (and
+/// managers): the answer is whom to keep it for. Organisation-wide records are managers' to write.
+pub fn salesperson_may_write_other(
+    user_id: &str,
+    kind: &str,
+    existing: Option<Option<String>>,
+) -> Result<Option<String>, String> {
     if Kind::MANAGED.contains(&kind) {
-        Err(format!("only managers may write {kind} records"))
-    } else {
-        Ok(())
+        return Err(format!("only managers may write {kind} records"));
     }
+    match existing {
+        None => Ok(Some(user_id.to_owned())),
+        Some(Some(owner)) if owner == user_id => Ok(Some(owner)),
+        Some(_) => Err(format!("only managers may change this {kind} record")),
+    }
+}
+
+/// May a salesperson read an organisation-wide row (no customer) that is private to `private_to`?
+pub fn salesperson_may_read_other(user_id: &str, private_to: Option<&str>) -> bool {
+    private_to.is_none_or(|owner| owner == user_id)
 }
 
 #[cfg(test)]
@@ -100,6 +135,41 @@ mod tests {
         assert!(
             salesperson_may_write_customer("u1", &facts, &change("owner", "u1".into())).is_err()
         );
+    }
+
+    #[test]
+    fn tier_overrides_are_managers_and_sharing_is_the_owners() {
+        let facts = CustomerFacts {
+            exists: true,
+            owner: Some("u2".into()),
+            shared: true,
+            creator: Some("u2".into()),
+        };
+        let override_ = serde_json::json!({"tier": "A", "reason": "x"});
+        assert!(
+            salesperson_may_write_customer("u2", &facts, &change("tier_override", override_))
+                .is_err()
+        );
+        assert!(
+            salesperson_may_write_customer("u1", &facts, &change("shared", false.into())).is_err()
+        );
+        assert!(
+            salesperson_may_write_customer("u2", &facts, &change("shared", false.into())).is_ok()
+        );
+    }
+
+    #[test]
+    fn new_kinds_stay_with_the_salesperson_who_wrote_them() {
+        assert_eq!(
+            salesperson_may_write_other("u1", "gizmo", None),
+            Ok(Some("u1".into()))
+        );
+        assert!(salesperson_may_write_other("u1", "gizmo", Some(Some("u1".into()))).is_ok());
+        assert!(salesperson_may_write_other("u2", "gizmo", Some(Some("u1".into()))).is_err());
+        assert!(salesperson_may_write_other("u1", "notice", Some(None)).is_err());
+        assert!(salesperson_may_write_other("u1", "rule_set", None).is_err());
+        assert!(salesperson_may_read_other("u1", None));
+        assert!(!salesperson_may_read_other("u2", Some("u1")));
     }
 
     #[test]

@@ -44,6 +44,11 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Refused changes one user may have parked in the quarantine; older ones are dropped.
+pub const QUARANTINE_PER_USER: usize = 1000;
+/// A refused change larger than this is quarantined as its op, kind, id, field, hlc and size.
+pub const QUARANTINE_BODY_BYTES: usize = 4096;
+
 /// A user account as stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserRow {
@@ -100,11 +105,20 @@ pub struct Logged {
     pub change: Change,
 }
 
-/// Where a device stands: its log position and, for salespeople, the customers it was last told about.
+/// Where a device stands: it holds every change up to `seq` that it may read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Position {
     pub seq: i64,
-    pub snapshot: Option<i64>,
+    /// A salesperson's pull under way over the log window `(seq, end]`.
+    pub round: Option<Round>,
+}
+
+/// A salesperson's round: the records whose visibility changed in `(seq, end]` were revoked or
+/// are being sent whole (`backfill`: where that stands; `None` when done), then the window's changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub end: i64,
+    pub backfill: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -112,7 +126,8 @@ pub struct Page {
     pub changes: Vec<Change>,
     pub has_more: bool,
     pub position: Position,
-    pub revoked_customers: Vec<String>,
+    /// Records the user may no longer read, `(kind, id)`: a customer takes its children along.
+    pub revoked: Vec<(String, String)>,
 }
 
 /// One quarantined change, for managers (and tests) to inspect.

@@ -3,7 +3,7 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::ApiJson;
-use crate::store::{Incoming, Position, Verdict};
+use crate::store::{Incoming, Position, Round, Verdict};
 use crate::{AppState, Stored};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -28,12 +28,20 @@ pub fn server_time_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default()
 }
 
-/// Cursor text: `s<seq>`, plus `.v<snapshot>` for salespeople (the customers their device knows).
+/// Cursor text: `s<seq>`; during a salesperson's round `s<seq>.r<end>`, plus `.b<hex>` while
+/// records that became visible are still being sent (hex of the backfill key). Cursors of
+/// the earlier snapshot scheme (`s<seq>.v<n>`) read as `s<seq>`: the round then works out
+/// what changed from the log.
 pub fn encode_cursor(position: &Position) -> String {
-    match position.snapshot {
-        Some(snapshot) => format!("s{}.v{snapshot}", position.seq),
-        None => format!("s{}", position.seq),
+    let mut text = format!("s{}", position.seq);
+    if let Some(round) = &position.round {
+        text.push_str(&format!(".r{}", round.end));
+        if let Some(key) = &round.backfill {
+            text.push_str(".b");
+            text.push_str(&hex::encode(key.as_bytes()));
+        }
     }
+    text
 }
 
 pub fn decode_cursor(text: &str) -> Result<Position, ApiError> {
@@ -41,23 +49,43 @@ pub fn decode_cursor(text: &str) -> Result<Position, ApiError> {
         return Ok(Position::default());
     }
     let bad = || ApiError::BadCursor(format!("cursor {text:?} is not one this server gave out"));
-    let body = text.strip_prefix('s').ok_or_else(bad)?;
-    let (seq, snapshot) = match body.split_once(".v") {
-        Some((seq, snapshot)) => (seq, Some(snapshot)),
-        None => (body, None),
-    };
     let number = |s: &str| {
         s.parse::<i64>()
             .ok()
-            .filter(|n| *n >= 0 && s.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|n| *n >= 0 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
     };
-    Ok(Position {
-        seq: number(seq).ok_or_else(bad)?,
-        snapshot: match snapshot {
-            Some(s) => Some(number(s).ok_or_else(bad)?),
-            None => None,
-        },
-    })
+    let mut parts = text.split('.');
+    let seq = parts
+        .next()
+        .and_then(|p| p.strip_prefix('s'))
+        .and_then(number)
+        .ok_or_else(bad)?;
+    let mut position = Position { seq, round: None };
+    match parts.next() {
+        None => return Ok(position),
+        Some(legacy) if legacy.starts_with('v') => {
+            number(&legacy[1..]).ok_or_else(bad)?;
+        }
+        Some(round) => {
+            let end = round.strip_prefix('r').and_then(number).ok_or_else(bad)?;
+            let backfill = match parts.next() {
+                None => None,
+                Some(key) => {
+                    let bytes =
+                        hex::decode(key.strip_prefix('b').ok_or_else(bad)?).map_err(|_| bad())?;
+                    Some(String::from_utf8(bytes).map_err(|_| bad())?)
+                }
+            };
+            if end < seq {
+                return Err(bad());
+            }
+            position.round = Some(Round { end, backfill });
+        }
+    }
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok(position)
 }
 
 enum Slot {
@@ -151,7 +179,7 @@ pub async fn push(
     }
     let cursor = encode_cursor(&Position {
         seq: outcome.latest_seq,
-        snapshot: None,
+        round: None,
     });
     if outcome.stored_any {
         // Nobody listening is fine.
@@ -202,12 +230,9 @@ pub async fn pull(
         cursor: encode_cursor(&page.position),
         has_more: page.has_more,
         revoked: page
-            .revoked_customers
+            .revoked
             .into_iter()
-            .map(|id| RecordRef {
-                kind: Kind::CUSTOMER.into(),
-                id,
-            })
+            .map(|(kind, id)| RecordRef { kind, id })
             .collect(),
         server_time_ms: server_time_ms(),
     }))
@@ -238,7 +263,7 @@ pub async fn live(
                     let seq = store.latest_seq(&org_id).await.unwrap_or_default();
                     Some(Ok(changed_event(encode_cursor(&Position {
                         seq,
-                        snapshot: None,
+                        round: None,
                     }))))
                 }
             }
@@ -257,11 +282,21 @@ mod tests {
             Position::default(),
             Position {
                 seq: 42,
-                snapshot: None,
+                round: None,
             },
             Position {
                 seq: 7,
-                snapshot: Some(3),
+                round: Some(Round {
+                    end: 9,
+                    backfill: None,
+                }),
+            },
+            Position {
+                seq: 7,
+                round: Some(Round {
+                    end: 9,
+                    backfill: Some("c\u{1}id\u{2}visit\u{1}x\u{1}tag:好友.b".into()),
+                }),
             },
         ] {
             assert_eq!(
@@ -270,7 +305,20 @@ mod tests {
             );
         }
         assert_eq!(decode_cursor("").ok(), Some(Position::default()));
-        for junk in ["x", "s", "s-1", "s+1", "s1.v", "s1.vx", "12"] {
+        // An old snapshot cursor reads as its log position.
+        assert_eq!(decode_cursor("s5.v3").ok().map(|p| p.seq), Some(5));
+        for junk in [
+            "x",
+            "s",
+            "s-1",
+            "s+1",
+            "s1.v",
+            "s1.vx",
+            "12",
+            "s5.r4",
+            "s1.r2.bzz",
+            "s1.r2.b00.x",
+        ] {
             assert!(decode_cursor(junk).is_err(), "{junk}");
         }
     }

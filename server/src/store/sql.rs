@@ -3,8 +3,8 @@
 // Every push holds the backend's single write lock, so log positions are handed out in commit order.
 
 use super::{
-    Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Store, StoreError, StoreResult,
-    UserRow, Verdict,
+    Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Round, Store, StoreError,
+    StoreResult, UserRow, Verdict,
 };
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
@@ -13,9 +13,6 @@ use huitou_shared::{Change, DeviceId, Kind, Record, Role};
 use serde_json::Value;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// Snapshots of visible customers kept per user; older ones are pruned.
-const SNAPSHOTS_KEPT: i64 = 100;
 
 fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -91,6 +88,8 @@ type RecordKey = (String, String);
 struct ScopeRow {
     customer_id: Option<String>,
     creator: String,
+    /// For organisation-wide rows: the only salesperson who reads it (`None`: everyone).
+    private_to: Option<String>,
 }
 
 /// The winning write of a watched field, as the `state` table holds it.
@@ -98,6 +97,14 @@ struct ScopeRow {
 struct Written {
     value: Value,
     hlc: String,
+    op: String,
+}
+
+impl Written {
+    /// The merge rule of `huitou_shared::merge::beats`: the greater `(hlc, op)` wins.
+    fn beaten_by(&self, change: &Change) -> bool {
+        (change.hlc.as_str(), change.op.as_str()) > (self.hlc.as_str(), self.op.as_str())
+    }
 }
 
 /// A change refused by judging (or validation), on its way to the quarantine.
@@ -198,7 +205,7 @@ impl<'a> Batch<'a> {
     async fn load_records(&mut self, conn: &mut Conn, kind: &str, ids: &[&str]) -> StoreResult<()> {
         let org = &self.actor.org_id;
         let sql = format!(
-            "SELECT record_id, customer_id, creator FROM scope
+            "SELECT record_id, customer_id, creator, private_to FROM scope
              WHERE org_id = {} AND kind = {} AND record_id IN {}",
             placeholder(1),
             placeholder(2),
@@ -215,11 +222,12 @@ impl<'a> Batch<'a> {
                 ScopeRow {
                     customer_id: row.try_get("customer_id")?,
                     creator: row.try_get("creator")?,
+                    private_to: row.try_get("private_to")?,
                 },
             );
         }
         let sql = format!(
-            "SELECT record_id, field, value, hlc FROM state
+            "SELECT record_id, field, value, hlc, op FROM state
              WHERE org_id = {} AND kind = {} AND record_id IN {}
              AND field IN ('customer_id', 'owner', 'shared')",
             placeholder(1),
@@ -241,6 +249,7 @@ impl<'a> Batch<'a> {
                     Written {
                         value: serde_json::from_str(&value).unwrap_or(Value::Null),
                         hlc: row.try_get("hlc")?,
+                        op: row.try_get("op")?,
                     },
                 );
         }
@@ -322,6 +331,7 @@ impl<'a> Batch<'a> {
             }
             return Ok(Judgement::Allowed {
                 customer: Some(change.id.clone()),
+                private_to: None,
             });
         }
         if Kind::is_child_of_customer(&change.kind) {
@@ -357,12 +367,26 @@ impl<'a> Batch<'a> {
             }
             return Ok(Judgement::Allowed {
                 customer: Some(customer),
+                private_to: None,
             });
         }
-        if salesperson && let Err(why) = permissions::salesperson_may_write_other(&change.kind) {
-            return Ok(refused(why));
+        if !salesperson {
+            return Ok(Judgement::Allowed {
+                customer: None,
+                private_to: None,
+            });
         }
-        Ok(Judgement::Allowed { customer: None })
+        let existing = self
+            .scope_row(conn, &change.kind, &change.id)
+            .await?
+            .map(|row| row.private_to);
+        match permissions::salesperson_may_write_other(&actor.user_id, &change.kind, existing) {
+            Ok(private_to) => Ok(Judgement::Allowed {
+                customer: None,
+                private_to,
+            }),
+            Err(why) => Ok(refused(why)),
+        }
     }
 
     /// Stores one change: appended to the log, folded into `state` with the merge rule, and
@@ -372,19 +396,22 @@ impl<'a> Batch<'a> {
         conn: &mut Conn,
         change: &'a Change,
         customer: Option<&str>,
+        private_to: Option<&str>,
     ) -> StoreResult<()> {
         self.ensure(conn, &change.kind, &change.id).await?;
         self.stored_ops.insert(change.op.clone());
         let index = self.log.len();
         self.log.push((change, json_text(&change.value)));
-        // The merge rule: a field only takes a write with a greater clock.
+        // The merge rule: a field only takes a write with a greater (clock, op).
         let field = (
             change.kind.as_str(),
             change.id.as_str(),
             change.field.as_str(),
         );
         match self.winners.get(&field) {
-            Some(&winner) if self.log[winner].0.hlc >= change.hlc => {}
+            Some(&winner)
+                if (self.log[winner].0.hlc.as_str(), self.log[winner].0.op.as_str())
+                    >= (change.hlc.as_str(), change.op.as_str()) => {}
             _ => {
                 self.winners.insert(field, index);
             }
@@ -395,13 +422,14 @@ impl<'a> Batch<'a> {
             let fields = self.watched.entry(key.clone()).or_default();
             won = fields
                 .get(&change.field)
-                .is_none_or(|current| change.hlc > current.hlc);
+                .is_none_or(|current| current.beaten_by(change));
             if won {
                 fields.insert(
                     change.field.clone(),
                     Written {
                         value: change.value.clone(),
                         hlc: change.hlc.clone(),
+                        op: change.op.clone(),
                     },
                 );
             }
@@ -411,6 +439,7 @@ impl<'a> Batch<'a> {
             *row = Some(ScopeRow {
                 customer_id: customer.map(str::to_owned),
                 creator: self.actor.user_id.clone(),
+                private_to: private_to.map(str::to_owned),
             });
         }
         if won
@@ -458,7 +487,7 @@ impl<'a> Batch<'a> {
             }
             query.execute(&mut *conn).await?;
         }
-        // The merge rule: a field only takes a write with a greater clock.
+        // The merge rule: a field only takes a write with a greater (clock, op).
         let mut winners: Vec<usize> = self.winners.into_values().collect();
         winners.sort_unstable();
         for chunk in winners.chunks(ROWS_PER_INSERT) {
@@ -467,7 +496,7 @@ impl<'a> Batch<'a> {
                  VALUES {}
                  ON CONFLICT (org_id, kind, record_id, field) DO UPDATE
                  SET value = excluded.value, hlc = excluded.hlc, op = excluded.op, author = excluded.author
-                 WHERE excluded.hlc > state.hlc",
+                 WHERE (excluded.hlc, excluded.op) > (state.hlc, state.op)",
                 placeholders(chunk.len(), 8, 1)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -498,9 +527,9 @@ impl<'a> Batch<'a> {
         for chunk in scope.chunks(ROWS_PER_INSERT) {
             // A new row, or an existing one whose customer changed (its creator stays).
             let sql = format!(
-                "INSERT INTO scope (org_id, kind, record_id, customer_id, creator) VALUES {}
+                "INSERT INTO scope (org_id, kind, record_id, customer_id, creator, private_to) VALUES {}
                  ON CONFLICT (org_id, kind, record_id) DO UPDATE SET customer_id = excluded.customer_id",
-                placeholders(chunk.len(), 5, 1)
+                placeholders(chunk.len(), 6, 1)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for ((kind, id), row) in chunk {
@@ -509,7 +538,8 @@ impl<'a> Batch<'a> {
                     .bind(kind)
                     .bind(id)
                     .bind(&row.customer_id)
-                    .bind(&row.creator);
+                    .bind(&row.creator)
+                    .bind(&row.private_to);
             }
             query.execute(&mut *conn).await?;
         }
@@ -525,83 +555,314 @@ impl<'a> Batch<'a> {
                     .bind(&actor.user_id)
                     .bind(device.as_str())
                     .bind(refusal.op)
-                    .bind(json_text(refusal.raw))
+                    .bind(quarantine_body(refusal.raw))
                     .bind(refusal.code.as_str())
                     .bind(&refusal.message)
                     .bind(at);
             }
             query.execute(&mut *conn).await?;
         }
+        if !self.refused.is_empty() {
+            // One user parks at most QUARANTINE_PER_USER refusals; the oldest go first. The
+            // device still holds each refused change in its outbox, with the reason.
+            sqlx::query(
+                "DELETE FROM quarantine WHERE org_id = $1 AND user_id = $2 AND id <= (
+                   SELECT id FROM quarantine WHERE org_id = $1 AND user_id = $2
+                   ORDER BY id DESC LIMIT 1 OFFSET $3)",
+            )
+            .bind(org)
+            .bind(&actor.user_id)
+            .bind(i64::try_from(super::QUARANTINE_PER_USER).unwrap_or(i64::MAX))
+            .execute(&mut *conn)
+            .await?;
+        }
         Ok(())
     }
 }
 
+/// A refused change as the quarantine keeps it: whole up to `QUARANTINE_BODY_BYTES`, otherwise
+/// its identifying fields and its size (the device keeps the whole change).
+fn quarantine_body(raw: &Value) -> String {
+    let text = json_text(raw);
+    if text.len() <= super::QUARANTINE_BODY_BYTES {
+        return text;
+    }
+    let mut summary = serde_json::Map::new();
+    for key in ["op", "kind", "id", "field", "hlc"] {
+        if let Some(Value::String(value)) = raw.get(key) {
+            let value: String = value.chars().take(80).collect();
+            summary.insert(key.to_owned(), Value::String(value));
+        }
+    }
+    summary.insert("truncated_bytes".to_owned(), text.len().into());
+    json_text(&Value::Object(summary))
+}
+
 /// Where a change may go: its scope customer, or why it is refused.
 enum Judgement {
-    Allowed { customer: Option<String> },
+    Allowed {
+        customer: Option<String>,
+        private_to: Option<String>,
+    },
     Refused { code: RejectCode, message: String },
 }
 
+/// A unit of a round's backfill: a customer that became visible (its whole history), or a
+/// child record that moved to a visible customer (its whole record). Ordered by `key`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    Customer(String),
+    Record(String, String),
+}
+
+impl Unit {
+    fn key(&self) -> String {
+        match self {
+            Self::Customer(id) => format!("c\u{1}{id}"),
+            Self::Record(kind, id) => format!("r\u{1}{kind}\u{1}{id}"),
+        }
+    }
+}
+
+/// Where backfill stands: the unit and the last `(kind, record_id, field)` sent of it.
+fn backfill_key(unit: &Unit, change: &Change) -> String {
+    format!(
+        "{}\u{2}{}\u{1}{}\u{1}{}",
+        unit.key(),
+        change.kind,
+        change.id,
+        change.field
+    )
+}
+
+/// Splits a backfill key into the unit key and the last row `(kind, record_id, field)`.
+fn split_backfill_key(key: &str) -> (String, (String, String, String)) {
+    let (unit, row) = key.split_once('\u{2}').unwrap_or((key, ""));
+    let mut parts = row.splitn(3, '\u{1}').map(str::to_owned);
+    let row = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    (unit.to_owned(), row)
+}
+
 impl BackendStore {
-    async fn visible_customers(&self, actor: &Actor) -> StoreResult<BTreeSet<String>> {
-        let sql = format!(
-            "SELECT s.record_id FROM scope s WHERE s.org_id = $1 AND s.kind = 'customer'
-             AND s.customer_id = s.record_id AND {VISIBLE_CUSTOMER}"
-        );
-        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(&actor.org_id)
-            .bind(json_text(&Value::String(actor.user_id.clone())))
-            .bind(&actor.user_id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(ids.into_iter().collect())
-    }
-
-    async fn snapshot(&self, user_id: &str, id: i64) -> StoreResult<Option<BTreeSet<String>>> {
-        let owned: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM visible_snapshots WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        if owned.is_none() {
-            return Ok(None);
-        }
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT customer_id FROM visible_customers WHERE snapshot_id = $1")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(Some(ids.into_iter().collect()))
-    }
-
-    async fn save_snapshot(&self, user_id: &str, visible: &BTreeSet<String>) -> StoreResult<i64> {
-        let mut tx = begin_write(&self.pool).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO visible_snapshots (user_id, created_at) VALUES ($1, $2) RETURNING id",
+    /// The customers whose visibility may have changed in the log window `(after, end]`
+    /// (their `owner` or `shared` was written), and the child records that moved (their
+    /// `customer_id` was written). Read from the log itself, so no cursor is ever too old.
+    async fn window_touches(
+        &self,
+        org_id: &str,
+        after: i64,
+        end: i64,
+    ) -> StoreResult<(BTreeSet<String>, BTreeSet<RecordKey>)> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT kind, record_id, field FROM changes
+             WHERE org_id = $1 AND seq > $2 AND seq <= $3
+             AND ((kind = 'customer' AND field IN ('owner', 'shared')) OR field = 'customer_id')",
         )
-        .bind(user_id)
-        .bind(now_text())
-        .fetch_one(&mut *tx)
+        .bind(org_id)
+        .bind(after)
+        .bind(end)
+        .fetch_all(&self.pool)
         .await?;
-        for customer in visible {
-            sqlx::query("INSERT INTO visible_customers (snapshot_id, customer_id) VALUES ($1, $2)")
-                .bind(id)
+        let mut customers = BTreeSet::new();
+        let mut moved = BTreeSet::new();
+        for row in &rows {
+            let kind: String = row.try_get("kind")?;
+            let id: String = row.try_get("record_id")?;
+            if kind == Kind::CUSTOMER {
+                customers.insert(id);
+            } else if Kind::is_child_of_customer(&kind) {
+                moved.insert((kind, id));
+            }
+        }
+        Ok((customers, moved))
+    }
+
+    /// What the server knows of each customer in `ids` (unknown ones are left out).
+    async fn customer_facts(
+        &self,
+        org_id: &str,
+        ids: &[&str],
+    ) -> StoreResult<HashMap<String, CustomerFacts>> {
+        let mut facts: HashMap<String, CustomerFacts> = HashMap::new();
+        for chunk in ids.chunks(KEYS_PER_LOOKUP) {
+            let sql = format!(
+                "SELECT record_id, creator FROM scope
+                 WHERE org_id = {} AND kind = 'customer' AND record_id IN {}",
+                placeholder(1),
+                placeholders(1, chunk.len(), 2)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                facts.insert(
+                    row.try_get("record_id")?,
+                    CustomerFacts {
+                        exists: true,
+                        creator: Some(row.try_get("creator")?),
+                        ..CustomerFacts::default()
+                    },
+                );
+            }
+            let sql = format!(
+                "SELECT record_id, field, value FROM state
+                 WHERE org_id = {} AND kind = 'customer' AND record_id IN {}
+                 AND field IN ('owner', 'shared')",
+                placeholder(1),
+                placeholders(1, chunk.len(), 2)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let id: String = row.try_get("record_id")?;
+                let field: String = row.try_get("field")?;
+                let value: String = row.try_get("value")?;
+                let value: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
+                if let Some(facts) = facts.get_mut(&id) {
+                    match field.as_str() {
+                        "owner" => facts.owner = permissions::owner_of(&value),
+                        _ => facts.shared = value.as_bool().unwrap_or(false),
+                    }
+                }
+            }
+        }
+        Ok(facts)
+    }
+
+    /// The customer each record in `records` now belongs to.
+    async fn scope_customers(
+        &self,
+        org_id: &str,
+        records: &BTreeSet<RecordKey>,
+    ) -> StoreResult<HashMap<RecordKey, String>> {
+        let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (kind, id) in records {
+            by_kind.entry(kind).or_default().push(id);
+        }
+        let mut found = HashMap::new();
+        for (kind, ids) in by_kind {
+            for chunk in ids.chunks(KEYS_PER_LOOKUP) {
+                let sql = format!(
+                    "SELECT record_id, customer_id FROM scope
+                     WHERE org_id = {} AND kind = {} AND record_id IN {}",
+                    placeholder(1),
+                    placeholder(2),
+                    placeholders(1, chunk.len(), 3)
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).bind(kind);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    let customer: Option<String> = row.try_get("customer_id")?;
+                    if let Some(customer) = customer {
+                        found.insert((kind.to_owned(), row.try_get("record_id")?), customer);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// What a round of a salesperson's pull over `(after, end]` owes the device: the records
+    /// to revoke and the units to backfill (in key order). The same answer for the same
+    /// window and visibility, so a repeated page repeats.
+    async fn round_plan(
+        &self,
+        actor: &Actor,
+        after: i64,
+        end: i64,
+    ) -> StoreResult<(Vec<RecordKey>, Vec<Unit>)> {
+        if after == 0 {
+            // From the beginning the log pass brings every visible record anyway.
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let org = actor.org_id.as_str();
+        let (customers, moved) = self.window_touches(org, after, end).await?;
+        let homes = self.scope_customers(org, &moved).await?;
+        let mut asked: Vec<&str> = customers.iter().map(String::as_str).collect();
+        asked.extend(homes.values().map(String::as_str));
+        asked.sort_unstable();
+        asked.dedup();
+        let facts = self.customer_facts(org, &asked).await?;
+        let visible = |customer: &str| {
+            facts
+                .get(customer)
+                .is_some_and(|facts| facts.visible_to(&actor.user_id))
+        };
+        let mut revoked = Vec::new();
+        let mut units = Vec::new();
+        for customer in customers {
+            if visible(&customer) {
+                units.push(Unit::Customer(customer));
+            } else {
+                revoked.push((Kind::CUSTOMER.to_owned(), customer));
+            }
+        }
+        for record in moved {
+            match homes.get(&record) {
+                Some(home) if visible(home) => units.push(Unit::Record(record.0, record.1)),
+                _ => revoked.push(record),
+            }
+        }
+        units.sort_by_key(Unit::key);
+        Ok((revoked, units))
+    }
+
+    /// Up to `limit` winning writes of one backfill unit after `(kind, record_id, field)`.
+    async fn unit_rows(
+        &self,
+        org_id: &str,
+        unit: &Unit,
+        after: &(String, String, String),
+        limit: usize,
+    ) -> StoreResult<Vec<Change>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = match unit {
+            Unit::Customer(customer) => {
+                sqlx::query(
+                    "SELECT st.op, st.kind, st.record_id, st.field, st.value, st.hlc, st.author
+                     FROM scope s JOIN state st
+                       ON st.org_id = s.org_id AND st.kind = s.kind AND st.record_id = s.record_id
+                     WHERE s.org_id = $1 AND s.customer_id = $2
+                       AND (st.kind, st.record_id, st.field) > ($3, $4, $5)
+                     ORDER BY st.kind, st.record_id, st.field LIMIT $6",
+                )
+                .bind(org_id)
                 .bind(customer)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "DELETE FROM visible_snapshots WHERE user_id = $1 AND id <= $2 - $3
-             AND id NOT IN (SELECT id FROM visible_snapshots WHERE user_id = $1 ORDER BY id DESC LIMIT $3)",
-        )
-        .bind(user_id)
-        .bind(id)
-        .bind(SNAPSHOTS_KEPT)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+                .bind(&after.0)
+                .bind(&after.1)
+                .bind(&after.2)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Unit::Record(kind, id) => {
+                sqlx::query(
+                    "SELECT op, kind, record_id, field, value, hlc, author FROM state
+                     WHERE org_id = $1 AND kind = $2 AND record_id = $3
+                       AND (kind, record_id, field) > ($4, $5, $6)
+                     ORDER BY kind, record_id, field LIMIT $7",
+                )
+                .bind(org_id)
+                .bind(kind)
+                .bind(id)
+                .bind(&after.0)
+                .bind(&after.1)
+                .bind(&after.2)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(change_from_row).collect()
     }
 
     /// Every winning write of a customer and of its child records: its whole history as state.
@@ -617,6 +878,61 @@ impl BackendStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(change_from_row).collect()
+    }
+
+    /// Fills `page` from the log after `after` up to `end` (`None`: no bound), at most `room`
+    /// changes the actor may read; the position moves past unreadable rows too.
+    async fn log_pass(
+        &self,
+        actor: &Actor,
+        after: i64,
+        end: i64,
+        room: usize,
+        page: &mut Page,
+    ) -> StoreResult<()> {
+        let fetch = i64::try_from(room + 1).unwrap_or(i64::MAX);
+        let rows = if actor.role.sees_everything() {
+            sqlx::query(
+                "SELECT seq, op, kind, record_id, field, value, hlc, author FROM changes
+                 WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+            )
+            .bind(&actor.org_id)
+            .bind(after)
+            .bind(end)
+            .bind(fetch)
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            let sql = format!(
+                "SELECT c.seq, c.op, c.kind, c.record_id, c.field, c.value, c.hlc, c.author
+                 FROM changes c JOIN scope s
+                   ON s.org_id = c.org_id AND s.kind = c.kind AND s.record_id = c.record_id
+                 WHERE c.org_id = $1 AND c.seq > $4 AND c.seq <= $5
+                   AND ((s.customer_id IS NULL AND (s.private_to IS NULL OR s.private_to = $3))
+                        OR {VISIBLE_CUSTOMER})
+                 ORDER BY c.seq LIMIT $6"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&actor.org_id)
+                .bind(json_text(&Value::String(actor.user_id.clone())))
+                .bind(&actor.user_id)
+                .bind(after)
+                .bind(end)
+                .bind(fetch)
+                .fetch_all(&self.pool)
+                .await?
+        };
+        page.has_more = rows.len() > room;
+        page.position.seq = end;
+        let mut last = after;
+        for row in rows.iter().take(room) {
+            last = row.try_get("seq")?;
+            page.changes.push(change_from_row(row)?);
+        }
+        if page.has_more {
+            page.position.seq = last;
+        }
+        Ok(())
     }
 }
 
@@ -749,8 +1065,13 @@ impl Store for BackendStore {
                         continue;
                     }
                     match batch.judge(&mut tx, change, parents).await? {
-                        Judgement::Allowed { customer } => {
-                            batch.store(&mut tx, change, customer.as_deref()).await?;
+                        Judgement::Allowed {
+                            customer,
+                            private_to,
+                        } => {
+                            batch
+                                .store(&mut tx, change, customer.as_deref(), private_to.as_deref())
+                                .await?;
                             stored_any = true;
                             verdicts.push(Verdict::Accepted);
                         }
@@ -777,70 +1098,74 @@ impl Store for BackendStore {
     }
 
     async fn pull(&self, actor: &Actor, from: &Position, limit: usize) -> StoreResult<Page> {
+        let org = actor.org_id.as_str();
         let mut page = Page {
             position: from.clone(),
             ..Page::default()
         };
-        let mut room = limit;
-        if !actor.role.sees_everything() {
-            let visible = self.visible_customers(actor).await?;
-            let known = match from.snapshot {
-                Some(id) => self.snapshot(&actor.user_id, id).await?,
-                None => None,
-            };
-            let known = match known {
-                Some(known) => known,
-                // From the beginning, paging brings every visible customer anyway.
-                None if from.seq == 0 => visible.clone(),
-                // A position without a readable snapshot: resend what is visible (merging is idempotent).
-                None => BTreeSet::new(),
-            };
-            for customer in visible.difference(&known) {
-                page.changes
-                    .extend(self.customer_state(&actor.org_id, customer).await?);
-            }
-            page.revoked_customers = known.difference(&visible).cloned().collect();
-            if from.snapshot.is_none() || known != visible {
-                page.position.snapshot = Some(self.save_snapshot(&actor.user_id, &visible).await?);
-            }
-            room = limit.saturating_sub(page.changes.len());
-            if room == 0 && !page.changes.is_empty() {
-                page.has_more = true;
-                return Ok(page);
-            }
+        if actor.role.sees_everything() {
+            let end = self.latest_seq(org).await?;
+            self.log_pass(actor, from.seq, end, limit, &mut page).await?;
+            page.position.round = None;
+            return Ok(page);
         }
-        let fetch = i64::try_from(room + 1).unwrap_or(i64::MAX);
-        let rows = if actor.role.sees_everything() {
-            sqlx::query(
-                "SELECT seq, op, kind, record_id, field, value, hlc, author FROM changes
-                 WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(&actor.org_id)
-            .bind(from.seq)
-            .bind(fetch)
-            .fetch_all(&self.pool)
-            .await?
-        } else {
-            let sql = format!(
-                "SELECT c.seq, c.op, c.kind, c.record_id, c.field, c.value, c.hlc, c.author
-                 FROM changes c JOIN scope s
-                   ON s.org_id = c.org_id AND s.kind = c.kind AND s.record_id = c.record_id
-                 WHERE c.org_id = $1 AND c.seq > $4 AND (s.customer_id IS NULL OR {VISIBLE_CUSTOMER})
-                 ORDER BY c.seq LIMIT $5"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(&actor.org_id)
-                .bind(json_text(&Value::String(actor.user_id.clone())))
-                .bind(&actor.user_id)
-                .bind(from.seq)
-                .bind(fetch)
-                .fetch_all(&self.pool)
-                .await?
+        // A salesperson's pull works in rounds over a log window `(from.seq, end]`: first the
+        // records whose visibility changed in the window (revoked, or their whole state sent),
+        // then the window's changes they may read. Each page honours `limit`.
+        let (end, backfill, first) = match &from.round {
+            None => (self.latest_seq(org).await?, Some(String::new()), true),
+            Some(round) => (round.end, round.backfill.clone(), false),
         };
-        page.has_more = rows.len() > room;
-        for row in rows.iter().take(room) {
-            page.position.seq = row.try_get("seq")?;
-            page.changes.push(change_from_row(row)?);
+        if let Some(resume) = backfill {
+            let (revoked, units) = self.round_plan(actor, from.seq, end).await?;
+            if first {
+                page.revoked = revoked;
+            }
+            let (resume_unit, resume_row) = split_backfill_key(&resume);
+            let mut last_key = resume.clone();
+            let mut room = limit;
+            for unit in &units {
+                let key = unit.key();
+                if !resume.is_empty() && key < resume_unit {
+                    continue;
+                }
+                let after = if key == resume_unit {
+                    resume_row.clone()
+                } else {
+                    Default::default()
+                };
+                let rows = self.unit_rows(org, unit, &after, room + 1).await?;
+                let full = rows.len() > room;
+                for change in rows.into_iter().take(room) {
+                    last_key = backfill_key(unit, &change);
+                    page.changes.push(change);
+                    room -= 1;
+                }
+                if full {
+                    page.has_more = true;
+                    page.position = Position {
+                        seq: from.seq,
+                        round: Some(Round {
+                            end,
+                            backfill: Some(last_key),
+                        }),
+                    };
+                    return Ok(page);
+                }
+            }
+            self.log_pass(actor, from.seq, end, room, &mut page).await?;
+        } else {
+            self.log_pass(actor, from.seq, end, limit, &mut page).await?;
+        }
+        if page.has_more {
+            page.position.round = Some(Round {
+                end,
+                backfill: None,
+            });
+        } else {
+            page.position.round = None;
+            // Changes stored since the round began are the next round's.
+            page.has_more = self.latest_seq(org).await? > end;
         }
         Ok(page)
     }

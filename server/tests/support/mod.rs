@@ -14,12 +14,26 @@ pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// The database the server runs on (SQLite file or PostgreSQL database of its own).
+    pub database_url: String,
 }
 
 pub struct Session {
     pub token: String,
     pub user_id: String,
     pub org_id: String,
+    pub role: Role,
+}
+
+impl Session {
+    /// The user as the store sees them, for reading the server's state directly.
+    pub fn actor(&self) -> huitou_server::store::Actor {
+        huitou_server::store::Actor {
+            user_id: self.user_id.clone(),
+            org_id: self.org_id.clone(),
+            role: self.role,
+        }
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -33,8 +47,10 @@ pub async fn spawn_app_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
         config.database_url = fresh_postgres_database(&server_url).await;
     }
     let config = adjust(config);
+    let database_url = config.database_url.clone();
     let server = huitou_server::start(config).await.expect("server starts");
     TestApp {
+        database_url,
         url: server.url(),
         server,
         client: reqwest::Client::new(),
@@ -91,11 +107,12 @@ impl TestApp {
         let user_id = body["user"]["id"].as_str().expect("user id").to_owned();
         let hash = huitou_server::auth::token_hash(body["token"].as_str().expect("token"));
         let user = self.server.store.token_user(&hash).await.expect("store");
-        let org_id = user.expect("token user").org_id;
+        let user = user.expect("token user");
         Session {
             token: body["token"].as_str().expect("token").to_owned(),
             user_id,
-            org_id,
+            org_id: user.org_id,
+            role: user.role,
         }
     }
 
