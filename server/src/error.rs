@@ -73,6 +73,19 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// Seconds a client should wait before trying again (`Retry-After`), for 429 and 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests | Self::Unavailable => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+/// What `Retry-After` says when the database is busy or a client asks too often.
+pub const RETRY_AFTER_SECONDS: u64 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
@@ -81,7 +94,14 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let body = ErrorBody::new(self.code(), self.to_string());
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 

@@ -17,11 +17,12 @@ use tokio::task::JoinHandle;
 
 pub use store::{DynStore, Store};
 
-/// A push stored new changes in an organisation: `(org_id, cursor)`.
+/// A push stored new changes in an organisation: where, the cursor after it, and who may read them.
 #[derive(Clone, Debug)]
 pub struct Stored {
     pub org_id: String,
     pub cursor: String,
+    pub readers: store::Readers,
 }
 
 /// What every handler shares.

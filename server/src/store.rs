@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use huitou_shared::api::RejectCode;
 use huitou_shared::{Change, DeviceId, Record, Role};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,18 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::Tls(_) => Self::Unavailable(error.to_string()),
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 Self::Conflict("already exists".into())
+            }
+            // Busy, not broken: SQLite's lock outlived busy_timeout (SQLITE_BUSY, _LOCKED and
+            // their extended codes), PostgreSQL's lock_timeout or statement_timeout ran out.
+            sqlx::Error::Database(ref db)
+                if db.code().is_some_and(|code| {
+                    matches!(
+                        code.as_ref(),
+                        "5" | "6" | "261" | "517" | "262" | "55P03" | "57014" | "40P01"
+                    )
+                }) =>
+            {
+                Self::Unavailable(error.to_string())
             }
             other => Self::Other(other.to_string()),
         }
@@ -88,6 +100,17 @@ pub enum Verdict {
     Rejected { code: RejectCode, message: String },
 }
 
+/// Who may read what a push stored, so live events wake only them (SYNC §3, `/sync/live`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Readers {
+    /// Some change is organisation-wide (or was on a customer shared until now).
+    pub everyone: bool,
+    /// Customers the changes belong to (or belonged to, for a moved child): their readers.
+    pub customers: BTreeSet<String>,
+    /// Users named outright: a private record's salesperson, a customer's owner until now.
+    pub users: BTreeSet<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct PushOutcome {
     /// One verdict per incoming change, in order.
@@ -96,6 +119,7 @@ pub struct PushOutcome {
     pub latest_seq: i64,
     /// True when at least one new change was stored.
     pub stored_any: bool,
+    pub readers: Readers,
 }
 
 /// A change as read back from the log, with its position.
@@ -199,6 +223,9 @@ pub trait Store: Send + Sync {
     async fn pull(&self, actor: &Actor, from: &Position, limit: usize) -> StoreResult<Page>;
 
     async fn latest_seq(&self, org_id: &str) -> StoreResult<i64>;
+
+    /// May `actor` read any of `customers` (SYNC §4)?
+    async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool>;
 
     /// A customer and its child records as the server's state holds them; `None` when the
     /// customer is unknown in the actor's organisation or not visible to the actor (SYNC §4,

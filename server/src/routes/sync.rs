@@ -186,6 +186,7 @@ pub async fn push(
         let _ = state.live.send(Stored {
             org_id: user.org_id.clone(),
             cursor: cursor.clone(),
+            readers: outcome.readers.clone(),
         });
     }
     Ok(Json(PushResponse {
@@ -243,20 +244,40 @@ fn changed_event(cursor: String) -> Event {
     Event::default().event("changed").data(data)
 }
 
-/// Tells online devices to pull. Every push that stored changes in the user's organisation
-/// triggers it (a salesperson may be woken for a change they cannot read; their pull is then empty).
+/// May this user read something `stored` holds? Managers read their whole organisation.
+async fn may_read(store: &crate::DynStore, actor: &crate::store::Actor, stored: &Stored) -> bool {
+    if stored.org_id != actor.org_id {
+        return false;
+    }
+    let readers = &stored.readers;
+    if actor.role.sees_everything() || readers.everyone || readers.users.contains(&actor.user_id) {
+        return true;
+    }
+    // When the store cannot say, wake the device: its pull only ever brings what it may read.
+    store
+        .reads_any(actor, &readers.customers)
+        .await
+        .unwrap_or(true)
+}
+
+/// Tells online devices to pull, when a push stored changes the user may read (or that take
+/// away something they could read), so a salesperson is never woken for a colleague's customer.
 pub async fn live(
     State(state): State<AppState>,
     user: AuthUser,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let actor = user.actor();
     let org_id = user.org_id;
     let store = state.store.clone();
     let stream = BroadcastStream::new(state.live.subscribe()).filter_map(move |message| {
         let org_id = org_id.clone();
         let store = store.clone();
+        let actor = actor.clone();
         async move {
             match message {
-                Ok(stored) if stored.org_id == org_id => Some(Ok(changed_event(stored.cursor))),
+                Ok(stored) if may_read(&store, &actor, &stored).await => {
+                    Some(Ok(changed_event(stored.cursor)))
+                }
                 Ok(_) => None,
                 // Missed some notices: one event is enough to make the device pull.
                 Err(BroadcastStreamRecvError::Lagged(_)) => {

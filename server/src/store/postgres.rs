@@ -1,6 +1,7 @@
 //! The [`Store`](super::Store) on PostgreSQL. Sequence numbers are handed out before commit there,
-//! so every push first takes one transaction-scoped advisory lock: pushes commit in seq order
-//! and a pull cursor never skips a change committed later with a smaller seq.
+//! so every push first takes its organisation's transaction-scoped advisory lock: an
+//! organisation's pushes commit in seq order and a pull cursor (always within one
+//! organisation) never skips a change committed later with a smaller seq.
 
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow, Postgres};
 use std::time::Duration;
@@ -9,8 +10,8 @@ type Conn = PgConnection;
 type DbRow = PgRow;
 type BackendStore = PostgresStore;
 
-/// Key of the advisory lock that serialises pushes.
-const PUSH_LOCK: i64 = 0x6875_6974_6f75; // "huitou"
+/// How long a push waits for a lock before the answer is 503 + `Retry-After`.
+const LOCK_TIMEOUT: &str = "5s";
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -29,10 +30,20 @@ impl PostgresStore {
     }
 }
 
-async fn begin_write(pool: &PgPool) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
+/// Takes the organisation's push lock: pushes of one organisation commit in seq order (what its
+/// pull cursors rely on), while other organisations push at the same time.
+async fn begin_write(
+    pool: &PgPool,
+    org_id: &str,
+) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(PUSH_LOCK)
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1752524148))")
+        .bind(org_id)
         .execute(&mut *tx)
         .await?;
     Ok(tx)

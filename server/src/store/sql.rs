@@ -3,8 +3,8 @@
 // Every push holds the backend's single write lock, so log positions are handed out in commit order.
 
 use super::{
-    Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Round, Store, StoreError,
-    StoreResult, UserRow, Verdict,
+    Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Readers, Round, Store,
+    StoreError, StoreResult, UserRow, Verdict,
 };
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
@@ -140,6 +140,8 @@ struct Batch<'a> {
     /// the greatest clock, the earliest on a tie (what one upsert after another leaves).
     winners: HashMap<(&'a str, &'a str, &'a str), usize>,
     refused: Vec<Refusal<'a>>,
+    /// Who may read what this push stores.
+    readers: Readers,
 }
 
 impl<'a> Batch<'a> {
@@ -159,6 +161,7 @@ impl<'a> Batch<'a> {
             log: Vec::with_capacity(incoming.len()),
             winners: HashMap::with_capacity(incoming.len()),
             refused: Vec::new(),
+            readers: Readers::default(),
         };
         let mut ops: Vec<&str> = Vec::new();
         // kind → ids whose scope row and watched fields judging may read.
@@ -399,6 +402,7 @@ impl<'a> Batch<'a> {
         private_to: Option<&str>,
     ) -> StoreResult<()> {
         self.ensure(conn, &change.kind, &change.id).await?;
+        self.note_readers(conn, change, customer, private_to).await?;
         self.stored_ops.insert(change.op.clone());
         let index = self.log.len();
         self.log.push((change, json_text(&change.value)));
@@ -452,6 +456,46 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
+    /// Adds whoever may read `change` to this push's readers: those of its customer, and,
+    /// when it changes who reads a record, those who read it until now.
+    async fn note_readers(
+        &mut self,
+        conn: &mut Conn,
+        change: &Change,
+        customer: Option<&str>,
+        private_to: Option<&str>,
+    ) -> StoreResult<()> {
+        match (customer, private_to) {
+            (Some(customer), _) => {
+                self.readers.customers.insert(customer.to_owned());
+            }
+            (None, Some(user)) => {
+                self.readers.users.insert(user.to_owned());
+            }
+            (None, None) => self.readers.everyone = true,
+        }
+        let customer_before = if change.kind == Kind::CUSTOMER
+            && (change.field == "owner" || change.field == "shared")
+        {
+            Some(change.id.clone())
+        } else if change.field == "customer_id" && Kind::is_child_of_customer(&change.kind) {
+            self.scope_row(conn, &change.kind, &change.id)
+                .await?
+                .and_then(|row| row.customer_id)
+        } else {
+            None
+        };
+        if let Some(before) = customer_before {
+            let facts = self.customer_facts(conn, &before).await?;
+            self.readers.everyone |= facts.shared;
+            self.readers
+                .users
+                .extend(facts.owner.into_iter().chain(facts.creator));
+            self.readers.customers.insert(before);
+        }
+        Ok(())
+    }
+
     fn refuse(&mut self, op: &'a str, raw: &'a Value, code: RejectCode, message: String) {
         self.refused.push(Refusal {
             op,
@@ -462,7 +506,7 @@ impl<'a> Batch<'a> {
     }
 
     /// Writes the log, `state`, `scope` and quarantine rows of this push.
-    async fn write(self, conn: &mut Conn, device: &DeviceId, at: &str) -> StoreResult<()> {
+    async fn write(self, conn: &mut Conn, device: &DeviceId, at: &str) -> StoreResult<Readers> {
         let actor = self.actor;
         let org = actor.org_id.as_str();
         for chunk in self.log.chunks(ROWS_PER_INSERT) {
@@ -576,7 +620,7 @@ impl<'a> Batch<'a> {
             .execute(&mut *conn)
             .await?;
         }
-        Ok(())
+        Ok(self.readers)
     }
 }
 
@@ -1048,7 +1092,7 @@ impl Store for BackendStore {
         let mut verdicts = Vec::with_capacity(incoming.len());
         let mut stored_any = false;
         // One writer at a time: seq order is commit order.
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &actor.org_id).await?;
         let mut batch = Batch::load(&mut tx, actor, incoming, parents).await?;
         for item in incoming {
             match item {
@@ -1083,7 +1127,7 @@ impl Store for BackendStore {
                 }
             }
         }
-        batch.write(&mut tx, device, &at).await?;
+        let readers = batch.write(&mut tx, device, &at).await?;
         let latest_seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = $1")
                 .bind(&actor.org_id)
@@ -1094,6 +1138,7 @@ impl Store for BackendStore {
             verdicts,
             latest_seq,
             stored_any,
+            readers,
         })
     }
 
@@ -1221,6 +1266,15 @@ impl Store for BackendStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool> {
+        if actor.role.sees_everything() {
+            return Ok(true);
+        }
+        let ids: Vec<&str> = customers.iter().map(String::as_str).collect();
+        let facts = self.customer_facts(&actor.org_id, &ids).await?;
+        Ok(facts.values().any(|facts| facts.visible_to(&actor.user_id)))
     }
 
     async fn org_records(&self, org_id: &str, kind: &str) -> StoreResult<BTreeMap<String, Record>> {

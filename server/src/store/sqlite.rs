@@ -45,7 +45,10 @@ impl SqliteStore {
 }
 
 /// Takes SQLite's write lock at once, so seq order is commit order and no upgrade can fail midway.
-async fn begin_write(pool: &SqlitePool) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+async fn begin_write(
+    pool: &SqlitePool,
+    _org_id: &str,
+) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
