@@ -10,6 +10,7 @@
 //! Values are stored as JSON text under out-of-line keys: records under `kind/id` (a key range
 //! selects one kind), outbox entries under their op, meta under its name.
 
+use huitou_shared::Hlc;
 use huitou_shared::api::{RecordRef, Rejection};
 use huitou_shared::merge::{Change, TrackedRecord, record_key};
 use rexie::{KeyRange, ObjectStore, Rexie, Transaction, TransactionMode};
@@ -260,18 +261,40 @@ impl Storage {
         .await
     }
 
-    /// Replaces outbox changes by re-stamped ones (after `clock_ahead`), fixing the records' stamps
-    /// too, in one transaction. `restamped` pairs each old op with its new change.
-    pub async fn restamp(&self, restamped: &[(String, Change)]) -> Result<Vec<TrackedRecord>> {
+    /// Re-stamps outbox changes the server refused as `clock_ahead`, in one transaction: each
+    /// gets a new op and the stamp `stamp(floor)` gives, `floor` being the greatest stamp the
+    /// device holds for that field apart from the refused changes, so the new stamp is above
+    /// every accepted write of the field; the record takes it through the merge rule
+    /// ([`TrackedRecord::restamp`]). `refused` in outbox (edit) order.
+    pub async fn restamp(
+        &self,
+        refused: &[Change],
+        mut stamp: impl FnMut(Option<&Hlc>) -> Hlc,
+    ) -> Result<Vec<TrackedRecord>> {
+        let refused_ops: std::collections::HashSet<&str> =
+            refused.iter().map(|change| change.op.as_str()).collect();
         let tx = self
             .db
             .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
         all_or_nothing(tx, async |tx| {
             let outbox = tx.store(OUTBOX)?;
             let records = tx.store(RECORDS)?;
-            let mut touched = Vec::new();
-            for (old_op, change) in restamped {
-                outbox.delete(old_op.clone().into()).await?;
+            let mut touched: Vec<TrackedRecord> = Vec::new();
+            for old in refused {
+                let key = record_key(&old.kind, &old.id);
+                let mut record: Option<TrackedRecord> =
+                    match records.get(key.clone().into()).await? {
+                        Some(value) => Some(parse(&value)?),
+                        None => None,
+                    };
+                let floor = record
+                    .as_ref()
+                    .and_then(|r| r.greatest_stamp(&old.field, |op| refused_ops.contains(op)))
+                    .and_then(|text| Hlc::parse(text).ok());
+                let mut change = old.clone();
+                change.op = huitou_shared::model::new_id();
+                change.hlc = stamp(floor.as_ref()).to_string();
+                outbox.delete(old.op.clone().into()).await?;
                 let entry = OutboxEntry {
                     change: change.clone(),
                     rejection: None,
@@ -279,17 +302,11 @@ impl Storage {
                 outbox
                     .put(&text(&entry)?, Some(&change.op.clone().into()))
                     .await?;
-                let key = record_key(&change.kind, &change.id);
-                if let Some(value) = records.get(key.clone().into()).await? {
-                    let mut record: TrackedRecord = parse(&value)?;
-                    // The refused stamp was never accepted anywhere: replace it where it still wins.
-                    if let Some(field) = record.record.fields.get_mut(&change.field)
-                        && field.op == *old_op
-                    {
-                        *field = huitou_shared::FieldState::from_change(change);
-                        records.put(&text(&record)?, Some(&key.into())).await?;
-                        touched.push(record);
-                    }
+                if let Some(record) = record.as_mut() {
+                    record.restamp(&old.op, &change);
+                    records.put(&text(&*record)?, Some(&key.into())).await?;
+                    touched.retain(|t| t.key() != record.key());
+                    touched.push(record.clone());
                 }
             }
             Ok(touched)

@@ -184,26 +184,25 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
     Ok(())
 }
 
-/// Gives changes the server found too far ahead a fresh stamp from the corrected clock.
+/// Gives changes the server found too far ahead a fresh stamp from the corrected clock, above
+/// every stamp the device holds for the same field (see `Storage::restamp`).
 async fn restamp(replica: Replica, ops: &[String]) -> Result<(), SyncError> {
     let Some(storage) = replica.storage() else {
         return Ok(());
     };
     replica.with_clock(|clock| clock.rewind_to_wall(session::now_ms()));
-    let restamped: Vec<(String, Change)> = storage
+    let refused: Vec<Change> = storage
         .outbox()
         .await?
         .into_iter()
         .filter(|entry| ops.contains(&entry.change.op))
-        .map(|entry| {
-            let hlc = replica.with_clock(|clock| clock.tick(session::now_ms()));
-            let mut change = entry.change.clone();
-            change.op = huitou_shared::model::new_id();
-            change.hlc = hlc.to_string();
-            (entry.change.op, change)
-        })
+        .map(|entry| entry.change)
         .collect();
-    let records = storage.restamp(&restamped).await?;
+    let records = storage
+        .restamp(&refused, |floor| {
+            replica.with_clock(|clock| clock.restamp(session::now_ms(), floor))
+        })
+        .await?;
     replica.show(records);
     Ok(())
 }

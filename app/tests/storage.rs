@@ -7,6 +7,7 @@ use huitou_app::storage::Storage;
 use huitou_shared::api::{RecordRef, RejectCode, Rejection};
 use huitou_shared::merge::Change;
 use huitou_shared::model::new_id;
+use huitou_shared::{Clock, DeviceId, Hlc, State};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -252,16 +253,97 @@ async fn restamp_replaces_refused_stamps_in_outbox_and_record() {
         .write_local(std::slice::from_ref(&ahead))
         .await
         .unwrap();
-    let mut fixed = ahead.clone();
-    fixed.op = new_id();
-    fixed.hlc = hlc(8_000, "deviceAA");
+    let fixed = Hlc::parse(&hlc(8_000, "deviceAA")).unwrap();
     storage
-        .restamp(&[(ahead.op.clone(), fixed.clone())])
+        .restamp(std::slice::from_ref(&ahead), |floor| {
+            assert!(
+                floor.is_none(),
+                "nothing else was ever written to the field"
+            );
+            fixed.clone()
+        })
         .await
         .unwrap();
     let outbox = storage.outbox().await.unwrap();
     assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].change.hlc, fixed.hlc);
+    assert_eq!(outbox[0].change.hlc, fixed.to_string());
+    assert_ne!(outbox[0].change.op, ahead.op, "a new op");
     let record = storage.record("customer", &id).await.unwrap().unwrap();
-    assert_eq!(record.record.fields["name"].hlc, fixed.hlc);
+    assert_eq!(record.record.fields["name"].hlc, fixed.to_string());
+    assert!(
+        record.overwritten.is_empty(),
+        "the refused write is forgotten"
+    );
+}
+
+/// Issue 8, hole 1: an accepted edit, then a second edit of the same field refused as
+/// `clock_ahead`. The re-stamped second edit must be stamped above the accepted first one,
+/// or the server and every other device keep the first value while this one shows the second.
+#[wasm_bindgen_test]
+async fn a_restamped_edit_stays_above_the_accepted_one_of_the_same_field() {
+    let storage = fresh("test-restamp-floor").await;
+    let id = new_id();
+    let mut clock = Clock::new(DeviceId::parse("deviceAA").unwrap());
+    // Wall clock 4 minutes ahead of the server (within the 5 allowed): the first edit is accepted.
+    let server_now = 1_764_072_000_000u64;
+    let first = Change::new(
+        "customer",
+        &id,
+        "phone",
+        json!("13800000001"),
+        &clock.tick(server_now + 240_000).to_string(),
+    );
+    storage
+        .write_local(std::slice::from_ref(&first))
+        .await
+        .unwrap();
+    storage
+        .settle(std::slice::from_ref(&first.op), &[])
+        .await
+        .unwrap();
+    // The wall clock jumps further ahead; the second edit is refused as clock_ahead.
+    let second = Change::new(
+        "customer",
+        &id,
+        "phone",
+        json!("13800000002"),
+        &clock.tick(server_now + 600_000).to_string(),
+    );
+    storage
+        .write_local(std::slice::from_ref(&second))
+        .await
+        .unwrap();
+    // The device learns the server time and re-stamps as the sync loop does.
+    let wall = server_now + 600_100;
+    clock.set_server_time(server_now + 100, wall);
+    clock.rewind_to_wall(wall);
+    storage
+        .restamp(std::slice::from_ref(&second), |floor| {
+            clock.restamp(wall, floor)
+        })
+        .await
+        .unwrap();
+    let outbox = storage.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    let restamped = outbox[0].change.clone();
+    assert!(
+        restamped.hlc > first.hlc,
+        "{} must follow the accepted {}",
+        restamped.hlc,
+        first.hlc
+    );
+    // The server and a second device fold what was accepted; all three agree on the second value.
+    let server = State::fold([&first, &restamped]);
+    let other_device = State::fold([&restamped, &first]);
+    let record = storage.record("customer", &id).await.unwrap().unwrap();
+    for (who, value) in [
+        ("server", server.value("customer", &id, "phone")),
+        (
+            "second device",
+            other_device.value("customer", &id, "phone"),
+        ),
+        ("this device", record.record.value("phone")),
+    ] {
+        assert_eq!(value, Some(&json!("13800000002")), "{who}");
+    }
 }

@@ -151,6 +151,25 @@ impl Clock {
         }
     }
 
+    /// A fresh stamp for a change the server refused as `clock_ahead`, after
+    /// [`rewind_to_wall`](Self::rewind_to_wall): from the corrected clock, but above `floor`,
+    /// the greatest stamp the device holds for the same field (an accepted earlier edit of it),
+    /// so the re-stamped edit still wins over it on the server and on every device.
+    ///
+    /// ```
+    /// use huitou_shared::{Clock, DeviceId, Hlc};
+    /// let mut clock = Clock::new(DeviceId::parse("device01").unwrap());
+    /// let accepted = Hlc::parse("000000000005000:00003:device01").unwrap();
+    /// let fresh = clock.restamp(1_000, Some(&accepted));
+    /// assert!(fresh > accepted);
+    /// ```
+    pub fn restamp(&mut self, wall_ms: u64, floor: Option<&Hlc>) -> Hlc {
+        if let Some(floor) = floor {
+            self.observe(floor);
+        }
+        self.tick(wall_ms)
+    }
+
     /// Moves the clock past a received stamp, so the next local edit orders after it.
     pub fn observe(&mut self, seen: &Hlc) {
         if (seen.millis, seen.counter) > (self.last_millis, self.last_counter) {

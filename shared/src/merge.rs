@@ -404,6 +404,43 @@ impl TrackedRecord {
         outcome
     }
 
+    /// The greatest stamp this record holds for `field`, winning or overwritten, leaving out
+    /// the ops `skip` names (changes the server refused, which exist nowhere else).
+    pub fn greatest_stamp(&self, field: &str, skip: impl Fn(&str) -> bool) -> Option<&str> {
+        let winning = self
+            .record
+            .fields
+            .get(field)
+            .map(|state| (state.hlc.as_str(), state.op.as_str()));
+        let overwritten = self
+            .overwritten
+            .iter()
+            .filter(|o| o.field == field)
+            .map(|o| (o.state.hlc.as_str(), o.state.op.as_str()));
+        winning
+            .into_iter()
+            .chain(overwritten)
+            .filter(|(_, op)| !skip(op))
+            .map(|(hlc, _)| hlc)
+            .max()
+    }
+
+    /// Replaces the refused change `old_op` by its re-stamped `change`: where the refused one
+    /// is the field's value, the new one takes its place (it is stamped above every other write
+    /// of the field the record holds, so the merge rule agrees); otherwise the new one goes
+    /// through the merge rule like any edit. The refused write is forgotten: it was never
+    /// accepted anywhere.
+    pub fn restamp(&mut self, old_op: &str, change: &Change) -> Outcome {
+        self.overwritten.retain(|o| o.state.op != old_op);
+        match self.record.fields.get_mut(change.field.as_str()) {
+            Some(current) if current.op == old_op => {
+                *current = FieldState::from_change(change);
+                Outcome::Won
+            }
+            _ => self.apply(change),
+        }
+    }
+
     /// The key a device stores this record under: `kind/id`.
     pub fn key(&self) -> String {
         record_key(&self.kind, &self.id)
