@@ -190,6 +190,48 @@ impl Replica {
         self.loaded.set(false);
     }
 
+    /// Signs out on this device and leaves nothing of the user behind: the server revokes the
+    /// token (best effort: offline, it ends by idle expiry), the sync loop stops, the user's
+    /// IndexedDB database is emptied and deleted, and the session leaves localStorage. The
+    /// caller has pushed what was waiting, or the user chose to drop it.
+    pub async fn sign_out(&self, session: &Session) {
+        let _ = gloo_net::http::Request::post("/api/v1/auth/logout")
+            .header("Authorization", &format!("Bearer {}", session.token))
+            .send()
+            .await;
+        Session::clear();
+        let storage = self.storage.get_value();
+        self.session.set(None);
+        self.kick();
+        self.close();
+        if let Some(mut storage) = storage {
+            if let Err(e) = storage.wipe().await {
+                leptos::logging::warn!("sign-out: {e}");
+            }
+            // The sync loop lets go of its handle once it sees the session end.
+            for _ in 0..50 {
+                match Rc::try_unwrap(storage) {
+                    Ok(only) => {
+                        only.close();
+                        break;
+                    }
+                    Err(shared) => {
+                        storage = shared;
+                        gloo_timers::future::TimeoutFuture::new(100).await;
+                    }
+                }
+            }
+        }
+        // Deleting waits for other tabs to close the database; it is already empty meanwhile.
+        let name = session.database_name();
+        let delete = Storage::delete(&name);
+        let _ = futures::future::select(
+            Box::pin(delete),
+            gloo_timers::future::TimeoutFuture::new(3_000),
+        )
+        .await;
+    }
+
     pub fn set_kick(&self, sender: UnboundedSender<()>) {
         self.kick.set_value(Some(sender));
     }

@@ -111,6 +111,19 @@ impl Storage {
         self.db.close();
     }
 
+    /// Empties every store (records, outbox, cursor) in one transaction: what sign-out leaves
+    /// when the database itself cannot be deleted at once (another tab still has it open).
+    pub async fn wipe(&self) -> Result<()> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX, META], TransactionMode::ReadWrite)?;
+        for store in [RECORDS, OUTBOX, META] {
+            tx.store(store)?.clear().await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
     /// Every record, for the in-memory replica the UI reads.
     pub async fn load_records(&self) -> Result<Vec<TrackedRecord>> {
         let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;

@@ -11,7 +11,8 @@ use futures::{FutureExt, StreamExt};
 use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
 use huitou_shared::api::{
-    ErrorBody, MAX_PUSH_CHANGES, PullResponse, PushRequest, PushResponse, RecordRef, RejectCode,
+    ErrorBody, LiveTicket, MAX_PUSH_CHANGES, PullResponse, PushRequest, PushResponse, RecordRef,
+    RejectCode,
 };
 use huitou_shared::merge::Change;
 use huitou_shared::{Hlc, Kind};
@@ -71,10 +72,11 @@ async fn read<T: for<'de> serde::Deserialize<'de>>(response: Response) -> Result
 pub fn start(replica: Replica, session: Session) {
     let (sender, mut wake) = mpsc::unbounded::<()>();
     replica.set_kick(sender);
-    let live = listen_live(replica, &session);
     let online = window_event_listener_untyped("online", move |_| replica.kick());
     leptos::task::spawn_local(async move {
         let mut backoff_ms = 1_000u32;
+        let mut live: Option<web_sys::EventSource> = None;
+        let mut live_opened_ms = 0u64;
         loop {
             let still_signed_in = replica
                 .session
@@ -88,6 +90,18 @@ pub fn start(replica: Replica, session: Session) {
                 Ok(()) => {
                     replica.connection.set(Connection::Idle);
                     backoff_ms = 1_000;
+                    // (Re)open the live stream once the server answers; a closed one (its
+                    // single-use ticket is spent on reconnect) gets a new ticket, at most every 5 s.
+                    let closed = live
+                        .as_ref()
+                        .is_none_or(|s| s.ready_state() == web_sys::EventSource::CLOSED);
+                    if closed && session::now_ms() >= live_opened_ms + 5_000 {
+                        if let Some(old) = live.take() {
+                            old.close();
+                        }
+                        live_opened_ms = session::now_ms();
+                        live = listen_live(replica, &session).await;
+                    }
                     PERIOD_MS
                 }
                 Err(SyncError::Unauthorized) => {
@@ -115,6 +129,15 @@ pub fn start(replica: Replica, session: Session) {
         }
         online.remove();
     });
+}
+
+/// Pushes what is waiting now (before sign-out); true when the outbox is empty after it.
+pub async fn push_now(replica: Replica, session: &Session) -> bool {
+    if let Err(e) = push(replica, session).await {
+        leptos::logging::warn!("push before sign-out: {e:?}");
+    }
+    replica.refresh_outbox().await;
+    replica.pending() + replica.rejected() == 0
 }
 
 async fn sync_once(replica: Replica, session: &Session) -> Result<(), SyncError> {
@@ -277,19 +300,34 @@ fn with_children(replica: Replica, revoked: &[RecordRef], arriving: &[Change]) -
 }
 
 /// Opens `GET /api/v1/sync/live`: each `changed` event wakes the loop, so online devices pull at once.
-/// `EventSource` cannot send headers, so the token goes in the query (the server never logs it).
-fn listen_live(replica: Replica, session: &Session) -> Option<web_sys::EventSource> {
+/// `EventSource` cannot send headers, and the bearer token never goes in a URL: the stream opens
+/// with a single-use ticket (`POST /api/v1/sync/live/ticket`), valid for a minute.
+async fn listen_live(replica: Replica, session: &Session) -> Option<web_sys::EventSource> {
+    let response = authorized(Request::post("/api/v1/sync/live/ticket"), session)
+        .send()
+        .await
+        .ok()?;
+    let ticket: LiveTicket = read(response).await.ok()?;
     let url = format!(
-        "/api/v1/sync/live?access_token={}",
-        js_sys::encode_uri_component(&session.token)
+        "/api/v1/sync/live?ticket={}",
+        js_sys::encode_uri_component(&ticket.ticket)
     );
     let source = web_sys::EventSource::new(&url).ok()?;
-    // `open` fires again each time EventSource reconnects: the server is back, so sync now
-    // rather than when the back-off runs out.
+    // `open` fires when the stream is up: sync now rather than when the timer runs out. An
+    // `error` that leaves the stream closed (the server restarted and refused the spent
+    // ticket) wakes the loop, which opens a new one once the server answers.
     let wake = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| replica.kick());
     for event in ["changed", "open"] {
         let _ = source.add_event_listener_with_callback(event, wake.as_ref().unchecked_ref());
     }
     wake.forget();
+    let watched = source.clone();
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if watched.ready_state() == web_sys::EventSource::CLOSED {
+            replica.kick();
+        }
+    });
+    let _ = source.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+    on_error.forget();
     Some(source)
 }

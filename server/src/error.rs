@@ -28,8 +28,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("too many requests, try again later")]
-    TooManyRequests,
+    /// Too many attempts: try again after `retry_after` seconds.
+    #[error("too many attempts, try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     #[error("the database is unavailable, try again later")]
     Unavailable,
     /// The detail is logged, never sent.
@@ -48,7 +49,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -66,7 +67,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::TooLarge(_) => "too_large",
             Self::Invalid(_) => "invalid",
-            Self::TooManyRequests => "too_many_requests",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -77,13 +78,14 @@ impl ApiError {
     /// Seconds a client should wait before trying again (`Retry-After`), for 429 and 503.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooManyRequests | Self::Unavailable => Some(RETRY_AFTER_SECONDS),
+            Self::TooManyRequests { retry_after } => Some(*retry_after),
+            Self::Unavailable => Some(RETRY_AFTER_SECONDS),
             _ => None,
         }
     }
 }
 
-/// What `Retry-After` says when the database is busy or a client asks too often.
+/// What `Retry-After` says when the database is busy.
 pub const RETRY_AFTER_SECONDS: u64 = 2;
 
 impl IntoResponse for ApiError {

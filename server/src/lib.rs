@@ -30,12 +30,17 @@ pub struct Stored {
 pub struct AppState {
     pub store: DynStore,
     pub live: broadcast::Sender<Stored>,
+    pub auth: std::sync::Arc<auth::Guard>,
 }
 
 impl AppState {
-    pub fn new(store: DynStore) -> Self {
+    pub fn new(store: DynStore, policy: auth::Policy) -> Self {
         let (live, _) = broadcast::channel(256);
-        Self { store, live }
+        Self {
+            store,
+            live,
+            auth: std::sync::Arc::new(auth::Guard::new(policy)),
+        }
     }
 }
 
@@ -50,6 +55,8 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     /// Create the `demo` organisation and fill an empty database with samples.
     pub demo: bool,
+    /// Token lifetimes and sign-in throttling.
+    pub auth: auth::Policy,
 }
 
 impl Config {
@@ -60,6 +67,7 @@ impl Config {
             database_url: format!("sqlite://{}", path.into().display()),
             static_dir: None,
             demo: false,
+            auth: auth::Policy::default(),
         }
     }
 }
@@ -100,17 +108,20 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     if config.demo {
         demo::seed(store.as_ref()).await?;
     }
-    let state = AppState::new(store.clone());
+    let state = AppState::new(store.clone(), config.auth.clone());
     let router = routes::router(state, config.static_dir.as_deref());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        })
+        .await
     });
     Ok(Running {
         addr,

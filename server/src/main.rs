@@ -32,6 +32,15 @@ enum Command {
         /// Create the demo organisation and fill an empty database with samples.
         #[arg(long)]
         demo: bool,
+        /// Days a token may go unused before it stops working.
+        #[arg(long, env = "HUITOU_TOKEN_IDLE_DAYS", default_value_t = 30)]
+        token_idle_days: u64,
+        /// Days after sign-in a token stops working, used or not.
+        #[arg(long, env = "HUITOU_TOKEN_MAX_DAYS", default_value_t = 90)]
+        token_max_days: u64,
+        /// Sign-in attempts per minute from one address.
+        #[arg(long, env = "HUITOU_LOGINS_PER_MINUTE", default_value_t = 20)]
+        logins_per_minute: u32,
     },
     /// Manage users.
     User {
@@ -77,12 +86,22 @@ async fn main() -> anyhow::Result<()> {
             database,
             static_dir,
             demo,
+            token_idle_days,
+            token_max_days,
+            logins_per_minute,
         } => {
+            let day = |n: u64| std::time::Duration::from_secs(n.saturating_mul(24 * 3600));
             let running = huitou_server::start(Config {
                 listen,
                 database_url: database,
                 static_dir,
                 demo,
+                auth: auth::Policy {
+                    token_idle: day(token_idle_days),
+                    token_lifetime: day(token_max_days),
+                    logins_per_minute,
+                    ..auth::Policy::default()
+                },
             })
             .await?;
             println!("Huitou is running at http://{}/", running.addr);

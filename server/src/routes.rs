@@ -10,18 +10,30 @@ use crate::error::{ApiError, panic_response};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use huitou_shared::api::MAX_PUSH_BYTES;
 use std::path::Path;
+use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// Bodies other than a push's are small (sign-in, tickets): bound them tightly.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A request that takes longer is answered 503 (and its transaction rolled back).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
+    let csp = content_security_policy(static_dir);
     let api = Router::new()
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
@@ -31,11 +43,13 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         )
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/sync/live", get(sync::live))
+        .route("/api/v1/sync/live/ticket", post(auth::live_ticket))
         .route("/api/v1/customers/{id}/summary", get(customers::summary))
         .route("/healthz", get(health::show))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);
     let app = match static_dir {
         Some(dir) => {
@@ -46,11 +60,83 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         None => api.fallback(not_found),
     };
     app.layer(CompressionLayer::new())
+        .layer(middleware::from_fn(time_limit))
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'self'")),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         // Method and path only: the query may carry `access_token`, headers carry bearer tokens.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }))
+}
+
+/// The app's Content-Security-Policy: its own scripts and wasm only. Trunk's loader is an
+/// inline module script in `index.html`; it is allowed by its SHA-256 and nothing else inline is.
+pub fn content_security_policy(static_dir: Option<&Path>) -> String {
+    let index = static_dir
+        .and_then(|dir| std::fs::read_to_string(dir.join("index.html")).ok())
+        .unwrap_or_default();
+    let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
+    for inline in inline_scripts(&index) {
+        use base64::Engine;
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(inline.as_bytes());
+        let hash = base64::engine::general_purpose::STANDARD.encode(digest);
+        scripts.push_str(&format!(" 'sha256-{hash}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of `<script>` elements without `src` in an HTML page.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body = &after[open_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            found.push(&body[..close]);
+        }
+        rest = &body[close..];
+    }
+    found
+}
+
+/// Answers a request that runs longer than `REQUEST_TIMEOUT` with 503 in the JSON shape. A live
+/// stream is not cut: its response (headers) comes at once and only its body goes on.
+async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            ApiError::Unavailable.into_response()
+        }
+    }
 }
 
 async fn not_found() -> ApiError {
@@ -100,5 +186,20 @@ where
             }
             Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_found_and_external_ones_skipped() {
+        let html = r#"<script src="/a.js"></script><script type="module">import init from '/app.js';init();</script><p>x</p>"#;
+        assert_eq!(
+            inline_scripts(html),
+            vec!["import init from '/app.js';init();"]
+        );
+        assert!(inline_scripts("<p>no scripts</p>").is_empty());
     }
 }

@@ -72,6 +72,21 @@ pub struct UserRow {
     pub password_hash: String,
 }
 
+/// Cut-offs (RFC 3339 UTC, as stored) that a token must be newer than.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenExpiry {
+    pub idle_since: String,
+    pub created_since: String,
+}
+
+/// A live token: its user, and when it was last used (or created).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenUse {
+    pub user: UserRow,
+    pub last_used_at: String,
+    pub device: Option<String>,
+}
+
 /// Who is writing or reading: the authenticated user.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Actor {
@@ -202,12 +217,37 @@ pub trait Store: Send + Sync {
 
     async fn find_user(&self, org_name: &str, username: &str) -> StoreResult<Option<UserRow>>;
 
-    async fn insert_token(&self, token_hash: &str, user_id: &str) -> StoreResult<()>;
+    /// Stores a new token of `user_id`, signed in from `device` (the device id it syncs with).
+    async fn insert_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        device: Option<&str>,
+    ) -> StoreResult<()>;
 
-    /// The user of a live (not revoked) token.
-    async fn token_user(&self, token_hash: &str) -> StoreResult<Option<UserRow>>;
+    /// The user of a live token: not revoked, used since `expiry.idle_since` and created
+    /// since `expiry.created_since`.
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        expiry: &TokenExpiry,
+    ) -> StoreResult<Option<TokenUse>>;
+
+    /// Notes that a token was used at `at` (and, with `synced`, that its device synced then).
+    async fn touch_token(&self, token_hash: &str, at: &str, synced: bool) -> StoreResult<()>;
 
     async fn revoke_token(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Stores a single-use live-stream ticket for a token, valid until `expires_at`.
+    async fn insert_ticket(
+        &self,
+        ticket_hash: &str,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> StoreResult<()>;
+
+    /// Uses up a ticket: the token it stands for, when it was still valid at `now`.
+    async fn take_ticket(&self, ticket_hash: &str, now: &str) -> StoreResult<Option<String>>;
 
     /// Judges and stores a push in one transaction, committed before returning.
     /// `parents` maps child records `(kind, id)` to the `customer_id` the same batch gives them.

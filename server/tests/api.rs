@@ -594,16 +594,7 @@ async fn a_first_pull_sends_each_change_once() {
 async fn live_tells_the_organisation_about_stored_changes() {
     let app = spawn_app().await;
     let manager = app.user("acme", "manager", Role::Manager).await;
-    let mut live = app
-        .client
-        .get(format!(
-            "{}/api/v1/sync/live?access_token={}",
-            app.url, manager.token
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(live.status(), StatusCode::OK);
+    let mut live = app.live(&manager).await;
     let body = app
         .push(
             &manager,
@@ -628,10 +619,21 @@ async fn live_tells_the_organisation_about_stored_changes() {
         "{seen}"
     );
 
-    // The query-string token works only for the live endpoint.
+    // A bearer token in the query string works nowhere, not even for the live stream.
     let (status, _) = app
         .pull_raw("", &format!("access_token={}", manager.token))
         .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let status = app
+        .client
+        .get(format!(
+            "{}/api/v1/sync/live?access_token={}",
+            app.url, manager.token
+        ))
+        .send()
+        .await
+        .unwrap()
+        .status();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 

@@ -399,16 +399,8 @@ async fn live_events_reach_only_users_who_may_read_the_change() {
     let sales1 = app.user("acme", "sales1", Role::Salesperson).await;
     let sales2 = app.user("acme", "sales2", Role::Salesperson).await;
     let manager = app.user("acme", "manager", Role::Manager).await;
-    let open = |session: &Session| {
-        app.client
-            .get(format!(
-                "{}/api/v1/sync/live?access_token={}",
-                app.url, session.token
-            ))
-            .send()
-    };
-    let mut live2 = open(&sales2).await.unwrap();
-    let mut live_manager = open(&manager).await.unwrap();
+    let mut live2 = app.live(&sales2).await;
+    let mut live_manager = app.live(&manager).await;
     // sales1's private customer: the manager hears of it, sales2 does not.
     let private = app
         .push(
@@ -479,4 +471,271 @@ async fn a_busy_database_answers_503_with_retry_after_never_500() {
     // Once the lock is gone the same push goes through: nothing was half-written.
     let body = app.push(&manager, &[push]).await;
     assert_eq!(body["rejected"], json!([]));
+}
+
+#[tokio::test]
+async fn a_live_ticket_opens_one_stream_once_and_expires() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let ticket = |token: String| {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/sync/live/ticket", app.url);
+        async move {
+            let response = client.post(url).bearer_auth(token).send().await.unwrap();
+            let body: Value = response.json().await.unwrap();
+            body["ticket"].as_str().unwrap().to_owned()
+        }
+    };
+    let open = |ticket: String| {
+        app.client
+            .get(format!("{}/api/v1/sync/live?ticket={ticket}", app.url))
+            .send()
+    };
+    let first = ticket(manager.token.clone()).await;
+    assert_eq!(open(first.clone()).await.unwrap().status(), StatusCode::OK);
+    let again = open(first).await.unwrap();
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "single use");
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(error_code(&body), "unauthorized");
+    // A ticket of a signed-out token opens nothing.
+    let orphan = ticket(manager.token.clone()).await;
+    app.client
+        .post(format!("{}/api/v1/auth/logout", app.url))
+        .bearer_auth(&manager.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        open(orphan).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn tokens_end_when_idle_and_when_old_and_name_their_device() {
+    use std::time::Duration;
+    let idle = spawn_app_with(|mut config| {
+        config.auth.token_idle = Duration::from_millis(1500);
+        config
+    })
+    .await;
+    let manager = idle.user("acme", "manager", Role::Manager).await;
+    assert_eq!(idle.pull_raw(&manager.token, "").await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let (status, body) = idle.pull_raw(&manager.token, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "idle too long: {body}");
+
+    let old = spawn_app_with(|mut config| {
+        config.auth.token_lifetime = Duration::from_millis(2500);
+        config
+    })
+    .await;
+    old.add_user("acme", "manager", Role::Manager).await;
+    let response = old
+        .client
+        .post(format!("{}/api/v1/auth/login", old.url))
+        .json(&json!({"org": "acme", "username": "manager", "password": PASSWORD, "device": "tablet-0042"}))
+        .send()
+        .await
+        .unwrap();
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..3 {
+        // In use all along: only the absolute lifetime ends it.
+        assert_eq!(old.pull_raw(&token, "").await.0, StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(old.pull_raw(&token, "").await.0, StatusCode::UNAUTHORIZED);
+    let far_past = huitou_server::store::TokenExpiry {
+        idle_since: "0000".into(),
+        created_since: "0000".into(),
+    };
+    let used = old
+        .server
+        .store
+        .token_user(&huitou_server::auth::token_hash(&token), &far_past)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.device.as_deref(), Some("tablet-0042"));
+}
+
+async fn login_status(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> (StatusCode, Option<u64>, Value) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({"org": "acme", "username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    (status, retry, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_make_the_account_wait_longer_each_time() {
+    let app = spawn_app().await;
+    app.add_user("acme", "sales1", Role::Salesperson).await;
+    for _ in 0..5 {
+        assert_eq!(
+            login_status(&app, "sales1", "wrong").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The sixth failure starts the wait; even the right password waits it out.
+    assert_eq!(
+        login_status(&app, "sales1", "wrong").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, retry, body) = login_status(&app, "sales1", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(error_code(&body), "too_many_requests");
+    assert!(retry.is_some_and(|s| (1..=30).contains(&s)), "{retry:?}");
+    // Another account is not affected.
+    app.add_user("acme", "sales2", Role::Salesperson).await;
+    assert_eq!(
+        login_status(&app, "sales2", PASSWORD).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn one_address_may_only_try_so_often() {
+    let app = spawn_app_with(|mut config| {
+        config.auth.logins_per_minute = 3;
+        config
+    })
+    .await;
+    app.add_user("acme", "sales1", Role::Salesperson).await;
+    for _ in 0..3 {
+        assert_eq!(
+            login_status(&app, "nobody", "x").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, retry, body) = login_status(&app, "sales1", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry.is_some_and(|s| s >= 1));
+}
+
+#[tokio::test]
+async fn a_database_that_would_not_keep_accepted_changes_is_refused_at_start() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
+    let dir = tempfile::tempdir().unwrap();
+    let careless = SqliteConnectOptions::new()
+        .filename(dir.path().join("careless.db"))
+        .create_if_missing(true)
+        .synchronous(SqliteSynchronous::Off);
+    let pool = SqlitePoolOptions::new()
+        .connect_with(careless)
+        .await
+        .unwrap();
+    let refused = huitou_server::store::sqlite::check_durable(&pool).await;
+    assert!(refused.is_err(), "synchronous=OFF must be refused");
+    // The server's own settings pass.
+    let app = spawn_app().await;
+    assert!(app.pull_raw("", "").await.0 == StatusCode::UNAUTHORIZED);
+
+    let Ok(server_url) = std::env::var("HUITOU_TEST_POSTGRES") else {
+        return;
+    };
+    // PostgreSQL: a database whose commits are acknowledged before they reach the disk.
+    use sqlx::Connection;
+    let name = format!("huitou_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&server_url).await.unwrap();
+    for sql in [
+        format!("CREATE DATABASE {name}"),
+        format!("ALTER DATABASE {name} SET synchronous_commit = off"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    }
+    let (base, _) = server_url.rsplit_once('/').unwrap();
+    let started = huitou_server::start(huitou_server::Config {
+        database_url: format!("{base}/{name}"),
+        ..huitou_server::Config::sqlite(dir.path().join("unused.db"))
+    })
+    .await;
+    let error = started.err().expect("refused to start").to_string();
+    assert!(error.contains("synchronous_commit"), "{error}");
+}
+
+#[tokio::test]
+async fn the_app_and_the_api_carry_security_headers() {
+    use base64::Engine;
+    use sha2::Digest;
+    let site = tempfile::tempdir().unwrap();
+    let loader = "import init from '/app.js';init('/app_bg.wasm');";
+    std::fs::write(
+        site.path().join("index.html"),
+        format!(
+            "<!doctype html><html><head><script type=\"module\">{loader}</script></head></html>"
+        ),
+    )
+    .unwrap();
+    let dir = site.path().to_owned();
+    let app = spawn_app_with(move |mut config| {
+        config.static_dir = Some(dir);
+        config
+    })
+    .await;
+    let page = app
+        .client
+        .get(format!("{}/customers", app.url))
+        .send()
+        .await
+        .unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(loader));
+    let scripts = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(scripts.contains(&format!("'sha256-{hash}'")), "{csp}");
+    assert!(scripts.contains("'wasm-unsafe-eval'"));
+    assert!(
+        !scripts.contains("unsafe-inline"),
+        "no inline scripts but the loader"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let api = app
+        .client
+        .get(format!("{}/api/v1/nothing", app.url))
+        .send()
+        .await
+        .unwrap();
+    for (header, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        assert_eq!(api.headers()[header], value);
+        assert_eq!(page.headers()[header], value);
+    }
+    // Bodies are bounded on every route, not only push.
+    let huge = "x".repeat(200 * 1024);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({"org": huge, "username": "a", "password": "b"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -22,6 +22,16 @@ pub struct LoginRequest {
     pub org: String,
     pub username: String,
     pub password: String,
+    /// The device id this sign-in will sync with (SYNC §2), so the token is tied to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+}
+
+/// `POST /api/v1/sync/live/ticket` → a single-use ticket for `GET /api/v1/sync/live?ticket=`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveTicket {
+    pub ticket: String,
+    pub expires_in_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,8 @@ pub fn Login() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
+    // Minutes to wait after too many attempts (HTTP 429 `Retry-After`).
+    let wait_minutes = RwSignal::new(1u64);
     let busy = RwSignal::new(false);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -26,6 +28,7 @@ pub fn Login() -> impl IntoView {
             org: org.get_untracked().trim().to_owned(),
             username: username.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
+            device: Some(session::device_id().to_string()),
         };
         leptos::task::spawn_local(async move {
             let sent = match Request::post("/api/v1/auth/login").json(&body) {
@@ -34,6 +37,16 @@ pub fn Login() -> impl IntoView {
             };
             let outcome = match sent {
                 Ok(response) if response.ok() => response.json::<LoginResponse>().await.ok(),
+                Ok(response) if response.status() == 429 => {
+                    let seconds = response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|s| s.trim().parse::<u64>().ok())
+                        .unwrap_or(60);
+                    wait_minutes.set(seconds.div_ceil(60).max(1));
+                    error.set(Some(Key::TooManyAttempts));
+                    None
+                }
                 Ok(_) => {
                     error.set(Some(Key::BadCredentials));
                     None
@@ -82,7 +95,7 @@ pub fn Login() -> impl IntoView {
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
                 <Show when=move || error.get().is_some()>
-                    <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
+                    <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k).replace("{n}", &wait_minutes.get().to_string()))}</p>
                 </Show>
                 <button type="submit" class="button button-primary" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Key::SigningIn) } else { i18n.t(Key::SignIn) }}

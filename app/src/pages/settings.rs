@@ -3,7 +3,7 @@
 use crate::i18n::{Key, use_i18n};
 use crate::pages::login::LanguagePicker;
 use crate::replica::use_replica;
-use crate::session::{self, Session, Theme};
+use crate::session::{self, Theme};
 use huitou_shared::Role;
 use leptos::prelude::*;
 
@@ -32,10 +32,22 @@ pub fn Settings() -> impl IntoView {
             .filter_map(|e| e.rejection.map(|r| (e.change, r)))
             .collect::<Vec<_>>()
     };
-    let sign_out = move |_| {
-        Session::clear();
-        replica.close();
-        replica.session.set(None);
+    // Unsynced edits at sign-out: Some(count) asks whether to drop them.
+    let unsynced = RwSignal::new(None::<usize>);
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |anyway: bool| {
+        let Some(session) = replica.session.get_untracked() else {
+            return;
+        };
+        signing_out.set(true);
+        leptos::task::spawn_local(async move {
+            if !anyway && !crate::sync::push_now(replica, &session).await {
+                unsynced.set(Some(replica.pending() + replica.rejected()));
+                signing_out.set(false);
+                return;
+            }
+            replica.sign_out(&session).await;
+        });
     };
     view! {
         <section class="page">
@@ -99,7 +111,23 @@ pub fn Settings() -> impl IntoView {
                 </nav>
             </section>
             <leptos_router::components::A href="/trash" attr:class="button">{move || i18n.t(Key::Trash)}</leptos_router::components::A>
-            <button type="button" class="button button-danger" on:click=sign_out>{move || i18n.t(Key::SignOut)}</button>
+            {move || match unsynced.get() {
+                None => view! {
+                    <button type="button" class="button button-danger" disabled=move || signing_out.get()
+                        on:click=move |_| sign_out(false)>{move || i18n.t(Key::SignOut)}</button>
+                }.into_any(),
+                Some(count) => view! {
+                    <section class="card banner-warn" role="alertdialog" aria-labelledby="unsynced-title">
+                        <h2 id="unsynced-title">{move || i18n.t(Key::UnsyncedAtSignOut).replace("{n}", &count.to_string())}</h2>
+                        <p>{move || i18n.t(Key::UnsyncedAtSignOutHelp)}</p>
+                        <div class="actions">
+                            <button type="button" class="button" on:click=move |_| unsynced.set(None)>{move || i18n.t(Key::StaySignedIn)}</button>
+                            <button type="button" class="button button-danger" disabled=move || signing_out.get()
+                                on:click=move |_| sign_out(true)>{move || i18n.t(Key::SignOutAnyway)}</button>
+                        </div>
+                    </section>
+                }.into_any(),
+            }}
         </section>
     }
 }

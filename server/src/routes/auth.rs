@@ -5,27 +5,52 @@ use crate::auth::{self, AuthUser};
 use crate::error::ApiError;
 use crate::routes::ApiJson;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use huitou_shared::api::{LoginRequest, LoginResponse, User};
+use huitou_shared::api::{LiveTicket, LoginRequest, LoginResponse, User};
+use std::net::SocketAddr;
 
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
+    let guard = &state.auth;
+    guard.check_address(peer.ip())?;
+    // The account key ignores case and spacing a user might vary between tries.
+    let account = format!(
+        "{}\u{1}{}",
+        request.org.trim().to_lowercase(),
+        request.username.trim().to_lowercase()
+    );
+    guard.check_account(&account)?;
+    let device = match request.device.as_deref() {
+        Some(device) => Some(
+            huitou_shared::DeviceId::parse(device)
+                .map_err(ApiError::BadRequest)?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
     let user = state
         .store
         .find_user(&request.org, &request.username)
         .await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = auth::verify_password(request.password, stored_hash).await?;
+    let matches = {
+        let _turn = guard.hashing_turn().await?;
+        auth::verify_password(request.password, stored_hash).await?
+    };
     let Some(user) = user.filter(|_| matches) else {
+        guard.failed(&account);
         return Err(ApiError::BadCredentials);
     };
+    guard.succeeded(&account);
     let token = auth::new_token()?;
     state
         .store
-        .insert_token(&auth::token_hash(&token), &user.id)
+        .insert_token(&auth::token_hash(&token), &user.id, device.as_deref())
         .await?;
     tracing::info!(user = %user.id, "logged in");
     Ok(Json(LoginResponse {
@@ -42,4 +67,27 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     state.store.revoke_token(&user.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/sync/live/ticket`: a single-use ticket, valid for a minute, to open the live
+/// stream with (`GET /api/v1/sync/live?ticket=…`), so the bearer token never goes in a URL.
+pub async fn live_ticket(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<LiveTicket>, ApiError> {
+    let ticket = auth::new_token()?;
+    let expires =
+        chrono::Utc::now() + chrono::TimeDelta::from_std(auth::TICKET_LIFETIME).unwrap_or_default();
+    state
+        .store
+        .insert_ticket(
+            &auth::token_hash(&ticket),
+            &user.token_hash,
+            &expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        )
+        .await?;
+    Ok(Json(LiveTicket {
+        ticket,
+        expires_in_ms: u64::try_from(auth::TICKET_LIFETIME.as_millis()).unwrap_or(u64::MAX),
+    }))
 }

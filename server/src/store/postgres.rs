@@ -25,9 +25,27 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;
+        check_durable(&pool).await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
+}
+
+/// Refuses a database that acknowledges commits before they are on disk (`fsync` off, or
+/// `synchronous_commit` off for this database or role): an op listed as accepted must survive
+/// a crash of the database server (SYNC §3).
+pub async fn check_durable(pool: &PgPool) -> StoreResult<()> {
+    let commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(pool)
+        .await?;
+    let fsync: String = sqlx::query_scalar("SHOW fsync").fetch_one(pool).await?;
+    if commit.eq_ignore_ascii_case("off") || !fsync.eq_ignore_ascii_case("on") {
+        return Err(StoreError::Other(format!(
+            "refusing to start: PostgreSQL synchronous_commit={commit}, fsync={fsync}; \
+             accepted changes could be lost on a crash"
+        )));
+    }
+    Ok(())
 }
 
 /// Takes the organisation's push lock: pushes of one organisation commit in seq order (what its

@@ -4,7 +4,7 @@
 
 use super::{
     Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Readers, Round, Store,
-    StoreError, StoreResult, UserRow, Verdict,
+    StoreError, StoreResult, TokenExpiry, TokenUse, UserRow, Verdict,
 };
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
@@ -1048,26 +1048,98 @@ impl Store for BackendStore {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    async fn insert_token(&self, token_hash: &str, user_id: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+    async fn insert_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        device: Option<&str>,
+    ) -> StoreResult<()> {
+        let now = now_text();
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, user_id, device, created_at, last_used_at)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(device)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        expiry: &TokenExpiry,
+    ) -> StoreResult<Option<TokenUse>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.org_id, u.username, u.name, u.role, u.password_hash,
+                    COALESCE(t.last_used_at, t.created_at) AS used, t.device
+             FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+               AND t.created_at > $2 AND COALESCE(t.last_used_at, t.created_at) > $3",
+        )
+        .bind(token_hash)
+        .bind(&expiry.created_since)
+        .bind(&expiry.idle_since)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref()
+            .map(|row| {
+                Ok(TokenUse {
+                    user: user_from_row(row)?,
+                    last_used_at: row.try_get("used")?,
+                    device: row.try_get("device")?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn touch_token(&self, token_hash: &str, at: &str, synced: bool) -> StoreResult<()> {
+        let sql = if synced {
+            "UPDATE tokens SET last_used_at = $2, last_sync_at = $2 WHERE token_hash = $1"
+        } else {
+            "UPDATE tokens SET last_used_at = $2 WHERE token_hash = $1"
+        };
+        sqlx::query(sql)
             .bind(token_hash)
-            .bind(user_id)
-            .bind(now_text())
+            .bind(at)
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
-    async fn token_user(&self, token_hash: &str) -> StoreResult<Option<UserRow>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.org_id, u.username, u.name, u.role, u.password_hash
-             FROM tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+    async fn insert_ticket(
+        &self,
+        ticket_hash: &str,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> StoreResult<()> {
+        // Expired tickets of any token go as new ones come.
+        sqlx::query("DELETE FROM live_tickets WHERE expires_at < $1")
+            .bind(now_text())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO live_tickets (ticket_hash, token_hash, expires_at) VALUES ($1, $2, $3)",
         )
+        .bind(ticket_hash)
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .bind(expires_at)
+        .execute(&self.pool)
         .await?;
-        row.as_ref().map(user_from_row).transpose()
+        Ok(())
+    }
+
+    async fn take_ticket(&self, ticket_hash: &str, now: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "DELETE FROM live_tickets WHERE ticket_hash = $1 AND expires_at > $2 RETURNING token_hash",
+        )
+        .bind(ticket_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn revoke_token(&self, token_hash: &str) -> StoreResult<()> {

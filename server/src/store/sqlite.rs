@@ -39,9 +39,29 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
+        check_durable(&pool).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
+}
+
+/// Refuses a database that would not keep an accepted change through a power cut: the answer
+/// lists ops as accepted only after commit (SYNC §3), which means nothing unless commits reach
+/// the disk (`synchronous` FULL or EXTRA, in WAL mode).
+pub async fn check_durable(pool: &SqlitePool) -> StoreResult<()> {
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(pool)
+        .await?;
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await?;
+    if synchronous < 2 || !journal.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Other(format!(
+            "refusing to start: SQLite synchronous={synchronous}, journal_mode={journal}; \
+             accepted changes could be lost (need synchronous=FULL, journal_mode=WAL)"
+        )));
+    }
+    Ok(())
 }
 
 /// Takes SQLite's write lock at once, so seq order is commit order and no upgrade can fail midway.

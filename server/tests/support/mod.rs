@@ -106,8 +106,17 @@ impl TestApp {
         let body: Value = response.json().await.expect("login json");
         let user_id = body["user"]["id"].as_str().expect("user id").to_owned();
         let hash = huitou_server::auth::token_hash(body["token"].as_str().expect("token"));
-        let user = self.server.store.token_user(&hash).await.expect("store");
-        let user = user.expect("token user");
+        let far_past = huitou_server::store::TokenExpiry {
+            idle_since: "0000".into(),
+            created_since: "0000".into(),
+        };
+        let used = self
+            .server
+            .store
+            .token_user(&hash, &far_past)
+            .await
+            .expect("store");
+        let user = used.expect("token user").user;
         Session {
             token: body["token"].as_str().expect("token").to_owned(),
             user_id,
@@ -120,6 +129,30 @@ impl TestApp {
     pub async fn user(&self, org: &str, username: &str, role: Role) -> Session {
         self.add_user(org, username, role).await;
         self.login(org, username).await
+    }
+
+    /// Opens the live stream as the app does: a single-use ticket, then `?ticket=`.
+    pub async fn live(&self, session: &Session) -> reqwest::Response {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/sync/live/ticket", self.url))
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .expect("ticket request");
+        assert_eq!(response.status(), StatusCode::OK);
+        let ticket: huitou_shared::api::LiveTicket = response.json().await.expect("ticket json");
+        let live = self
+            .client
+            .get(format!(
+                "{}/api/v1/sync/live?ticket={}",
+                self.url, ticket.ticket
+            ))
+            .send()
+            .await
+            .expect("live request");
+        assert_eq!(live.status(), StatusCode::OK);
+        live
     }
 
     pub async fn push_raw(&self, token: &str, body: Value) -> (StatusCode, Value) {
