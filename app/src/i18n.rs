@@ -191,7 +191,7 @@ strings! {
     Tagline => "把新客变成回头客", "把新客變成回頭客", "Turn first-time customers into regulars";
     SignIn => "登录", "登入", "Sign in";
     SignOut => "退出登录", "登出", "Sign out";
-    UnsyncedAtSignOut => "还有 {n} 条修改没有同步到服务器", "還有 {n} 筆修改尚未同步到伺服器", "{n} edits have not reached the server";
+    UnsyncedAtSignOut => "还有 {n} 条修改没有同步到服务器", "還有 {n} 筆修改尚未同步到伺服器", "Edits not yet on the server: {n}";
     UnsyncedAtSignOutHelp => "现在退出会把它们从这台设备上删除。联网后再退出可以保留它们。", "現在登出會把它們從這台裝置上刪除。連網後再登出即可保留。", "Signing out now deletes them from this device. Connect and sign out again to keep them.";
     StaySignedIn => "暂不退出", "暫不登出", "Stay signed in";
     SignOutAnyway => "仍然退出并删除", "仍要登出並刪除", "Sign out and delete them";
