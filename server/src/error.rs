@@ -16,8 +16,6 @@ pub enum ApiError {
     Unauthorized,
     #[error("unknown organisation, user name or password")]
     BadCredentials,
-    #[error("{0}")]
-    Forbidden(String),
     #[error("no such resource")]
     NotFound,
     #[error("method not allowed")]
@@ -26,8 +24,6 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     TooLarge(String),
-    #[error("{0}")]
-    Invalid(String),
     /// Too many attempts: try again after `retry_after` seconds.
     #[error("too many attempts, try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -43,12 +39,10 @@ impl ApiError {
         match self {
             Self::BadRequest(_) | Self::BadCursor(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -61,12 +55,10 @@ impl ApiError {
             Self::BadCursor(_) => "bad_cursor",
             Self::Unauthorized => "unauthorized",
             Self::BadCredentials => "bad_credentials",
-            Self::Forbidden(_) => "forbidden",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(_) => "conflict",
             Self::TooLarge(_) => "too_large",
-            Self::Invalid(_) => "invalid",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",

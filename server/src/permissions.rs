@@ -1,7 +1,105 @@
-//! Who may write what (SYNC §4), as pure functions over facts the store looks up inside the push transaction.
+//! Who may write what (SYNC §4, PRODUCT §5 and §10), as pure functions over facts the store
+//! looks up inside the push transaction: the store persists, this module decides.
 
+use crate::store::Actor;
+use huitou_shared::api::RejectCode;
 use huitou_shared::{Change, Kind};
 use serde_json::Value;
+
+/// What the store looked up for one change, as the push so far left it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// A customer change: that customer.
+    pub customer: Option<CustomerFacts>,
+    /// A child record's change: the customer it belongs to now, the one this change names
+    /// (`customer_id`), and the one an earlier change of the same push names.
+    pub home: Option<(String, CustomerFacts)>,
+    pub named: Option<(String, CustomerFacts)>,
+    pub from_batch: Option<(String, CustomerFacts)>,
+    /// Another kind: `None` for a new record, else whom it is private to (`Some(None)`: everyone).
+    pub private_to: Option<Option<String>>,
+}
+
+/// The decision on one change: where it goes (its customer; whom it is private to), or why not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    Allowed {
+        customer: Option<String>,
+        private_to: Option<String>,
+    },
+    Refused {
+        code: RejectCode,
+        message: String,
+    },
+}
+
+/// Judges one change of `actor` (SYNC §4): managers and admins write everything of their
+/// organisation; a salesperson writes customers they may read (not their owner, nor a tier
+/// override, and only their own customer's sharing), those customers' child records (never
+/// moving one to or from a customer they may not read), and records of other kinds that are
+/// theirs; organisation configuration is managers' only.
+pub fn judge(actor: &Actor, change: &Change, facts: &Facts) -> Judgement {
+    let salesperson = !actor.role.sees_everything();
+    let forbidden = |message: String| Judgement::Refused {
+        code: RejectCode::Forbidden,
+        message,
+    };
+    if change.kind == Kind::CUSTOMER {
+        if salesperson {
+            let customer = facts.customer.clone().unwrap_or_default();
+            if let Err(why) = salesperson_may_write_customer(&actor.user_id, &customer, change) {
+                return forbidden(why);
+            }
+        }
+        return Judgement::Allowed {
+            customer: Some(change.id.clone()),
+            private_to: None,
+        };
+    }
+    if Kind::is_child_of_customer(&change.kind) {
+        let Some((customer, _)) = facts
+            .home
+            .as_ref()
+            .or(facts.named.as_ref())
+            .or(facts.from_batch.as_ref())
+        else {
+            return Judgement::Refused {
+                code: RejectCode::Invalid,
+                message: format!("{}.customer_id must be set first", change.kind),
+            };
+        };
+        if salesperson {
+            // Where the record is and where this change would put it; else where the push puts it.
+            let touched: Vec<&(String, CustomerFacts)> =
+                match (facts.home.as_ref(), facts.named.as_ref()) {
+                    (None, None) => facts.from_batch.iter().collect(),
+                    (home, named) => home.into_iter().chain(named).collect(),
+                };
+            for (id, customer) in touched {
+                if customer.exists && !customer.visible_to(&actor.user_id) {
+                    return forbidden(format!("customer {id} is not yours"));
+                }
+            }
+        }
+        return Judgement::Allowed {
+            customer: Some(customer.clone()),
+            private_to: None,
+        };
+    }
+    if !salesperson {
+        return Judgement::Allowed {
+            customer: None,
+            private_to: None,
+        };
+    }
+    match salesperson_may_write_other(&actor.user_id, &change.kind, facts.private_to.clone()) {
+        Ok(private_to) => Judgement::Allowed {
+            customer: None,
+            private_to,
+        },
+        Err(why) => forbidden(why),
+    }
+}
 
 /// What the server knows about one customer when judging a change.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,6 +205,84 @@ mod tests {
             value,
             "001764072000000:00000:deviceAA",
         )
+    }
+
+    fn actor(user: &str, role: huitou_shared::Role) -> Actor {
+        Actor {
+            user_id: user.into(),
+            org_id: "org".into(),
+            role,
+        }
+    }
+
+    fn theirs(owner: &str) -> CustomerFacts {
+        CustomerFacts {
+            exists: true,
+            owner: Some(owner.into()),
+            shared: false,
+            creator: Some(owner.into()),
+        }
+    }
+
+    fn visit(field: &str, value: Value) -> Change {
+        Change::new(
+            "visit",
+            "0193a3c1-0000-7000-8000-0000000000aa",
+            field,
+            value,
+            "001764072000000:00000:deviceAA",
+        )
+    }
+
+    #[test]
+    fn a_child_may_not_leave_or_join_a_customer_the_salesperson_cannot_read() {
+        use huitou_shared::Role::{Manager, Salesperson};
+        let mine = ("c1".to_owned(), theirs("u1"));
+        let other = ("c2".to_owned(), theirs("u2"));
+        let moving = Facts {
+            home: Some(mine.clone()),
+            named: Some(other.clone()),
+            ..Facts::default()
+        };
+        let change = visit("customer_id", "c2".into());
+        assert!(matches!(
+            judge(&actor("u1", Salesperson), &change, &moving),
+            Judgement::Refused {
+                code: RejectCode::Forbidden,
+                ..
+            }
+        ));
+        assert_eq!(
+            judge(&actor("m", Manager), &change, &moving),
+            Judgement::Allowed {
+                customer: Some("c1".into()),
+                private_to: None
+            },
+            "the record stays scoped where it was until the merge rule moves it"
+        );
+        let fresh = Facts {
+            from_batch: Some(mine),
+            ..Facts::default()
+        };
+        assert!(matches!(
+            judge(
+                &actor("u1", Salesperson),
+                &visit("amount", 300.into()),
+                &fresh
+            ),
+            Judgement::Allowed { .. }
+        ));
+        assert!(matches!(
+            judge(
+                &actor("u1", Salesperson),
+                &visit("amount", 300.into()),
+                &Facts::default()
+            ),
+            Judgement::Refused {
+                code: RejectCode::Invalid,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -357,6 +357,26 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                 "round {round}: what the device holds"
             );
             assert_eq!(held, expected, "round {round}: the values it holds");
+            // The visibility rule exists as SQL (pulls, summaries) and as Rust (rounds, live
+            // events): on this random data both say what the oracle says.
+            let store = &app.server.store;
+            for (customer, _) in reference.records("customer") {
+                let by_sql = store
+                    .customer_records(&seller.actor(), customer)
+                    .await
+                    .unwrap()
+                    .is_some();
+                let by_rust = store
+                    .reads_any(&seller.actor(), &[customer.clone()].into_iter().collect())
+                    .await
+                    .unwrap();
+                let by_oracle = expected.contains_key(&("customer".to_owned(), customer.clone()));
+                assert_eq!(
+                    (by_sql, by_rust),
+                    (by_oracle, by_oracle),
+                    "round {round}: {customer}"
+                );
+            }
         }
     }
 }

@@ -317,28 +317,27 @@ impl<'a> Batch<'a> {
         change: &Change,
         parents: &HashMap<(String, String), String>,
     ) -> StoreResult<Judgement> {
-        let actor = self.actor;
-        let salesperson = !actor.role.sees_everything();
-        let refused = |message: String| Judgement::Refused {
-            code: RejectCode::Forbidden,
-            message,
-        };
+        let facts = self.facts_for(conn, change, parents).await?;
+        Ok(permissions::judge(self.actor, change, &facts))
+    }
+
+    /// Looks up what `permissions::judge` needs to decide on `change`: the facts of every
+    /// customer it touches and, for other kinds, whom the record is private to.
+    async fn facts_for(
+        &mut self,
+        conn: &mut Conn,
+        change: &Change,
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<permissions::Facts> {
+        let mut facts = permissions::Facts::default();
+        // Managers may write anything: only where a record goes is needed, not who reads it.
+        let salesperson = !self.actor.role.sees_everything();
         if change.kind == Kind::CUSTOMER {
             if salesperson {
-                let facts = self.customer_facts(conn, &change.id).await?;
-                if let Err(why) =
-                    permissions::salesperson_may_write_customer(&actor.user_id, &facts, change)
-                {
-                    return Ok(refused(why));
-                }
+                facts.customer = Some(self.customer_facts(conn, &change.id).await?);
             }
-            return Ok(Judgement::Allowed {
-                customer: Some(change.id.clone()),
-                private_to: None,
-            });
-        }
-        if Kind::is_child_of_customer(&change.kind) {
-            let current = self
+        } else if Kind::is_child_of_customer(&change.kind) {
+            let home = self
                 .scope_row(conn, &change.kind, &change.id)
                 .await?
                 .and_then(|row| row.customer_id);
@@ -348,48 +347,27 @@ impl<'a> Batch<'a> {
             let from_batch = parents
                 .get(&(change.kind.clone(), change.id.clone()))
                 .cloned();
-            let Some(customer) = current.clone().or(named.clone()).or(from_batch) else {
-                return Ok(Judgement::Refused {
-                    code: RejectCode::Invalid,
-                    message: format!("{}.customer_id must be set first", change.kind),
-                });
-            };
-            if salesperson {
-                for id in [current.as_ref(), named.as_ref()].into_iter().flatten() {
-                    let facts = self.customer_facts(conn, id).await?;
-                    if facts.exists && !facts.visible_to(&actor.user_id) {
-                        return Ok(refused(format!("customer {id} is not yours")));
-                    }
-                }
-                if current.is_none() && named.is_none() {
-                    let facts = self.customer_facts(conn, &customer).await?;
-                    if facts.exists && !facts.visible_to(&actor.user_id) {
-                        return Ok(refused(format!("customer {customer} is not yours")));
-                    }
+            for (slot, id) in [
+                (&mut facts.home, home),
+                (&mut facts.named, named),
+                (&mut facts.from_batch, from_batch),
+            ] {
+                if let Some(id) = id {
+                    let customer = if salesperson {
+                        self.customer_facts(conn, &id).await?
+                    } else {
+                        permissions::CustomerFacts::default()
+                    };
+                    *slot = Some((id, customer));
                 }
             }
-            return Ok(Judgement::Allowed {
-                customer: Some(customer),
-                private_to: None,
-            });
+        } else if salesperson {
+            facts.private_to = self
+                .scope_row(conn, &change.kind, &change.id)
+                .await?
+                .map(|row| row.private_to);
         }
-        if !salesperson {
-            return Ok(Judgement::Allowed {
-                customer: None,
-                private_to: None,
-            });
-        }
-        let existing = self
-            .scope_row(conn, &change.kind, &change.id)
-            .await?
-            .map(|row| row.private_to);
-        match permissions::salesperson_may_write_other(&actor.user_id, &change.kind, existing) {
-            Ok(private_to) => Ok(Judgement::Allowed {
-                customer: None,
-                private_to,
-            }),
-            Err(why) => Ok(refused(why)),
-        }
+        Ok(facts)
     }
 
     /// Stores one change: appended to the log, folded into `state` with the merge rule, and
@@ -642,14 +620,7 @@ fn quarantine_body(raw: &Value) -> String {
     json_text(&Value::Object(summary))
 }
 
-/// Where a change may go: its scope customer, or why it is refused.
-enum Judgement {
-    Allowed {
-        customer: Option<String>,
-        private_to: Option<String>,
-    },
-    Refused { code: RejectCode, message: String },
-}
+use permissions::Judgement;
 
 /// A unit of a round's backfill: a customer that became visible (its whole history), or a
 /// child record that moved to a visible customer (its whole record). Ordered by `key`.
