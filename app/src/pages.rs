@@ -4,7 +4,6 @@ pub mod brief;
 pub mod contact_form;
 pub mod customer;
 pub mod customer_form;
-pub mod customer_tier;
 pub mod customers;
 pub mod login;
 pub mod message;
