@@ -895,8 +895,8 @@ impl BackendStore {
         rows.iter().map(change_from_row).collect()
     }
 
-    /// Fills `page` from the log after `after` up to `end` (`None`: no bound), at most `room`
-    /// changes the actor may read; the position moves past unreadable rows too.
+    /// Fills `page` from the log after `after` up to `end` (`i64::MAX`: no bound), at most
+    /// `room` changes the actor may read; the position moves past unreadable rows too.
     async fn log_pass(
         &self,
         actor: &Actor,
@@ -938,15 +938,17 @@ impl BackendStore {
                 .await?
         };
         page.has_more = rows.len() > room;
-        page.position.seq = end;
         let mut last = after;
         for row in rows.iter().take(room) {
             last = row.try_get("seq")?;
             page.changes.push(change_from_row(row)?);
         }
-        if page.has_more {
-            page.position.seq = last;
-        }
+        // A bounded pass that ran out has read everything up to `end`, readable or not.
+        page.position.seq = if page.has_more || end == i64::MAX {
+            last
+        } else {
+            end
+        };
         Ok(())
     }
 }
@@ -1192,8 +1194,8 @@ impl Store for BackendStore {
             ..Page::default()
         };
         if actor.role.sees_everything() {
-            let end = self.latest_seq(org).await?;
-            self.log_pass(actor, from.seq, end, limit, &mut page).await?;
+            // Everything is readable: the log after the cursor, no round needed.
+            self.log_pass(actor, from.seq, i64::MAX, limit, &mut page).await?;
             page.position.round = None;
             return Ok(page);
         }
