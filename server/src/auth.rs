@@ -282,11 +282,16 @@ impl FromRequestParts<AppState> for AuthUser {
         if stale {
             // At most once a minute per token (a write on every pull would take the write
             // lock pushes need): idle expiry and the device's last sync are minute-exact.
+            // Best effort: a busy database must not turn a pull into an error; the next
+            // request a minute on tries again.
             let syncing = parts.uri.path().starts_with("/api/v1/sync/");
-            state
+            if let Err(e) = state
                 .store
                 .touch_token(&token_hash, &now_text(), syncing)
-                .await?;
+                .await
+            {
+                tracing::warn!(error = %e, "could not note a token's use");
+            }
         }
         Ok(Self {
             user_id: used.user.id,

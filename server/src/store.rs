@@ -37,7 +37,7 @@ impl From<sqlx::Error> for StoreError {
                 if db.code().is_some_and(|code| {
                     matches!(
                         code.as_ref(),
-                        "5" | "6" | "261" | "517" | "262" | "55P03" | "57014" | "40P01"
+                        "5" | "6" | "261" | "517" | "773" | "262" | "55P03" | "57014" | "40P01"
                     )
                 }) =>
             {
@@ -116,7 +116,7 @@ pub enum Verdict {
 }
 
 /// Who may read what a push stored, so live events wake only them (SYNC §3, `/sync/live`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Readers {
     /// Some change is organisation-wide (or was on a customer shared until now).
     pub everyone: bool,
@@ -124,6 +124,15 @@ pub struct Readers {
     pub customers: BTreeSet<String>,
     /// Users named outright: a private record's salesperson, a customer's owner until now.
     pub users: BTreeSet<String>,
+}
+
+/// A push stored new changes in an organisation: where, the cursor after it, and who may read
+/// them. Sent to this instance's live streams, and through the database to other instances'.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stored {
+    pub org_id: String,
+    pub cursor: String,
+    pub readers: Readers,
 }
 
 #[derive(Clone, Debug)]
@@ -284,6 +293,14 @@ pub trait Store: Send + Sync {
 
     /// True when the log holds at least one change (of any organisation).
     async fn has_changes(&self) -> StoreResult<bool>;
+
+    /// Tells the other server instances over this database that a push stored changes (after
+    /// its commit): PostgreSQL `NOTIFY`. SQLite has one instance: nothing to do.
+    async fn announce(&self, stored: &Stored) -> StoreResult<()>;
+
+    /// Passes what other instances announce to this instance's live streams, from now on
+    /// (PostgreSQL `LISTEN` in a background task).
+    async fn relay(&self, live: tokio::sync::broadcast::Sender<Stored>) -> StoreResult<()>;
 }
 
 pub type DynStore = Arc<dyn Store>;

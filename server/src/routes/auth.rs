@@ -33,10 +33,16 @@ pub async fn login(
         ),
         None => None,
     };
-    let user = state
-        .store
-        .find_user(&request.org, &request.username)
-        .await?;
+    // No account has a NUL in its names (and PostgreSQL refuses one in a query's text).
+    let named = !request.org.contains('\0') && !request.username.contains('\0');
+    let user = if named {
+        state
+            .store
+            .find_user(&request.org, &request.username)
+            .await?
+    } else {
+        None
+    };
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let matches = {
         let _turn = guard.hashing_turn().await?;

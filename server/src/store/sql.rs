@@ -4,7 +4,7 @@
 
 use super::{
     Actor, CustomerRecords, Incoming, Page, Position, PushOutcome, Quarantined, Readers, Round, Store,
-    StoreError, StoreResult, TokenExpiry, TokenUse, UserRow, Verdict,
+    StoreError, StoreResult, Stored, TokenExpiry, TokenUse, UserRow, Verdict,
 };
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
@@ -576,10 +576,10 @@ impl<'a> Batch<'a> {
                     .bind(org)
                     .bind(&actor.user_id)
                     .bind(device.as_str())
-                    .bind(refusal.op)
+                    .bind(storable(refusal.op, 200))
                     .bind(quarantine_body(refusal.raw))
                     .bind(refusal.code.as_str())
-                    .bind(&refusal.message)
+                    .bind(storable(&refusal.message, 2000))
                     .bind(at);
             }
             query.execute(&mut *conn).await?;
@@ -600,6 +600,12 @@ impl<'a> Batch<'a> {
         }
         Ok(self.readers)
     }
+}
+
+/// Text a refusal carries (an invalid change's op, the message quoting it) as a database keeps
+/// it: without NUL characters (PostgreSQL refuses them in text), at most `max` characters.
+fn storable(text: &str, max: usize) -> String {
+    text.chars().filter(|c| *c != '\0').take(max).collect()
 }
 
 /// A refused change as the quarantine keeps it: whole up to `QUARANTINE_BODY_BYTES`, otherwise
@@ -1360,6 +1366,14 @@ impl Store for BackendStore {
                 })
             })
             .collect()
+    }
+
+    async fn announce(&self, stored: &Stored) -> StoreResult<()> {
+        self.announce_notice(stored).await
+    }
+
+    async fn relay(&self, live: tokio::sync::broadcast::Sender<Stored>) -> StoreResult<()> {
+        self.relay_notices(live).await
     }
 
     async fn has_changes(&self) -> StoreResult<bool> {
