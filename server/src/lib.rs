@@ -17,13 +17,7 @@ use tokio::task::JoinHandle;
 
 pub use store::{DynStore, Store};
 
-/// A push stored new changes in an organisation: where, the cursor after it, and who may read them.
-#[derive(Clone, Debug)]
-pub struct Stored {
-    pub org_id: String,
-    pub cursor: String,
-    pub readers: store::Readers,
-}
+pub use store::Stored;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -109,6 +103,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         demo::seed(store.as_ref()).await?;
     }
     let state = AppState::new(store.clone(), config.auth.clone());
+    // Pushes stored through other instances over the same database wake this one's streams.
+    store.relay(state.live.clone()).await?;
     let router = routes::router(state, config.static_dir.as_deref());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

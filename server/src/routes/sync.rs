@@ -182,12 +182,18 @@ pub async fn push(
         round: None,
     });
     if outcome.stored_any {
-        // Nobody listening is fine.
-        let _ = state.live.send(Stored {
+        let stored = Stored {
             org_id: user.org_id.clone(),
             cursor: cursor.clone(),
             readers: outcome.readers.clone(),
-        });
+        };
+        // Other instances' devices hear of it through the database; a failure there only
+        // delays them to their next periodic sync, the changes are committed.
+        if let Err(e) = state.store.announce(&stored).await {
+            tracing::warn!(error = %e, "could not announce stored changes to other instances");
+        }
+        // Nobody listening here is fine.
+        let _ = state.live.send(stored);
     }
     Ok(Json(PushResponse {
         accepted,

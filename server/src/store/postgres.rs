@@ -15,6 +15,20 @@ const LOCK_TIMEOUT: &str = "5s";
 
 pub struct PostgresStore {
     pool: PgPool,
+    /// This instance's id in `LISTEN/NOTIFY` messages, so it skips its own.
+    instance: String,
+}
+
+/// The `LISTEN/NOTIFY` channel by which instances over one database tell each other of pushes.
+const LIVE_CHANNEL: &str = "huitou_live";
+/// NOTIFY payloads must stay under 8000 bytes: past this, the readers are widened to everyone
+/// in the organisation (they are told to pull; a pull only ever brings what they may read).
+const MAX_NOTICE_BYTES: usize = 7000;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Notice {
+    instance: String,
+    stored: Stored,
 }
 
 impl PostgresStore {
@@ -27,7 +41,10 @@ impl PostgresStore {
             .await?;
         check_durable(&pool).await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            instance: huitou_shared::model::new_id(),
+        })
     }
 }
 
@@ -73,3 +90,54 @@ fn placeholder(n: usize) -> String {
 }
 
 include!("sql.rs");
+
+impl PostgresStore {
+    async fn announce_notice(&self, stored: &Stored) -> StoreResult<()> {
+        let mut notice = Notice {
+            instance: self.instance.clone(),
+            stored: stored.clone(),
+        };
+        let mut payload = serde_json::to_string(&notice).unwrap_or_default();
+        if payload.len() > MAX_NOTICE_BYTES {
+            notice.stored.readers = Readers {
+                everyone: true,
+                ..Readers::default()
+            };
+            payload = serde_json::to_string(&notice).unwrap_or_default();
+        }
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(LIVE_CHANNEL)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn relay_notices(&self, live: tokio::sync::broadcast::Sender<Stored>) -> StoreResult<()> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(LIVE_CHANNEL).await?;
+        let instance = self.instance.clone();
+        tokio::spawn(async move {
+            loop {
+                // `recv` reconnects after a lost connection; notices sent meanwhile are lost,
+                // and devices then catch up at their next periodic sync.
+                match listener.recv().await {
+                    Ok(notification) => {
+                        match serde_json::from_str::<Notice>(notification.payload()) {
+                            Ok(notice) if notice.instance != instance => {
+                                let _ = live.send(notice.stored);
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = %e, "unreadable live notice"),
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live notices: connection lost, retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}

@@ -80,3 +80,17 @@ fn placeholder(_n: usize) -> String {
 }
 
 include!("sql.rs");
+
+/// One process serves a SQLite file: no other instance to tell, none to hear from.
+impl SqliteStore {
+    async fn announce_notice(&self, _stored: &Stored) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn relay_notices(
+        &self,
+        _live: tokio::sync::broadcast::Sender<Stored>,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+}
