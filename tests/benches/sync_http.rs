@@ -1,4 +1,8 @@
-//! Sync throughput over real HTTP on SQLite: push 50,000 changes in batches of 1000, then pull them all back in pages of 1000. Run: `cargo bench -p huitou-tests --bench sync_http`
+//! Sync throughput over real HTTP: push 50,000 changes in batches of 1000, then pull them all back in pages of 1000. Run: `cargo bench -p huitou-tests --bench sync_http`
+//!
+//! `HUITOU_BENCH_CHANGES=760000` sets the scale; `HUITOU_BENCH_POSTGRES=postgres://…/db` runs it
+//! on a fresh PostgreSQL database made on that server (never analyzed by hand). The push rate of
+//! the first and the last tenth of the load is printed too: it must not fall as the log grows.
 //!
 //! The server runs in this process (`huitou_server::start`) on 127.0.0.1:0 with a fresh SQLite
 //! file; the client is reqwest over a real socket. Prints figures only (STYLE rule 7); the bar
@@ -11,7 +15,7 @@ use huitou_shared::{Change, Role};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-const CHANGES: usize = 50_000;
+const DEFAULT_CHANGES: usize = 50_000;
 const BATCH: usize = 1000;
 const PAGE: usize = 1000;
 const ORG: &str = "bench";
@@ -21,7 +25,7 @@ const DEVICE: &str = "bench-device-01";
 
 /// Customers (`name`, `phone`) each with one visit (`customer_id` first, then `amount`, `party_size`):
 /// five changes per customer, stamped from now on with strictly increasing clocks.
-fn changes() -> Vec<Value> {
+fn changes(count: usize) -> Vec<Value> {
     let start = u64::try_from(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -34,8 +38,8 @@ fn changes() -> Vec<Value> {
         stamp += 1;
         format!("{:015}:{:05}:{DEVICE}", start + stamp / 1000, stamp % 1000)
     };
-    let mut changes = Vec::with_capacity(CHANGES);
-    for n in 0..CHANGES / 5 {
+    let mut changes = Vec::with_capacity(count);
+    for n in 0..count / 5 {
         let customer = huitou_shared::model::new_id();
         let visit = huitou_shared::model::new_id();
         let writes: [(&str, &str, &str, Value); 5] = [
@@ -65,7 +69,26 @@ fn rate(n: usize, time: Duration) -> f64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = huitou_server::start(Config::sqlite(dir.path().join("bench.db"))).await?;
+    let count: usize = std::env::var("HUITOU_BENCH_CHANGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEFAULT_CHANGES);
+    let mut config = Config::sqlite(dir.path().join("bench.db"));
+    let mut backend = format!("SQLite file in {}", dir.path().display());
+    if let Ok(server_url) = std::env::var("HUITOU_BENCH_POSTGRES") {
+        use sqlx::Connection;
+        let name = format!("huitou_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&server_url).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await?;
+        let (base, _) = server_url
+            .rsplit_once('/')
+            .context("a PostgreSQL URL with a database")?;
+        config.database_url = format!("{base}/{name}");
+        backend = format!("a fresh PostgreSQL database {name}");
+    }
+    let server = huitou_server::start(config).await?;
     let org_id = server.store.ensure_org(ORG).await?;
     let hash = huitou_server::auth::hash_password_blocking(PASSWORD)
         .map_err(|e| anyhow::anyhow!("hash: {e:?}"))?;
@@ -85,16 +108,25 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     let token = login.token;
 
-    let changes = changes();
+    let changes = changes(count);
     println!(
-        "sync_http: server {url}, SQLite file in {}, {} changes ({} customers with one visit each)",
-        dir.path().display(),
+        "sync_http: server {url}, {backend}, {} changes ({} customers with one visit each)",
         changes.len(),
         changes.len() / 5
     );
 
     let started = Instant::now();
-    for batch in changes.chunks(BATCH) {
+    let batches = changes.len().div_ceil(BATCH);
+    let tenth = (batches / 10).max(1);
+    let mut first_tenth = Duration::ZERO;
+    let mut last_tenth_started = None;
+    for (index, batch) in changes.chunks(BATCH).enumerate() {
+        if index == tenth {
+            first_tenth = started.elapsed();
+        }
+        if index + tenth == batches {
+            last_tenth_started = Some(Instant::now());
+        }
         let response: PushResponse = client
             .post(format!("{url}/api/v1/sync/push"))
             .bearer_auth(&token)
@@ -116,6 +148,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let push = started.elapsed();
+    let last_tenth = last_tenth_started.map(|t| t.elapsed()).unwrap_or(push);
 
     let started = Instant::now();
     let mut cursor = String::new();
@@ -151,6 +184,11 @@ async fn main() -> anyhow::Result<()> {
         "push: {n} changes in {:.2} s = {:.0} changes/s (batches of {BATCH})",
         push.as_secs_f64(),
         rate(n, push)
+    );
+    println!(
+        "push, first tenth: {:.0} changes/s; last tenth: {:.0} changes/s",
+        rate(tenth * BATCH, first_tenth),
+        rate(tenth * BATCH, last_tenth)
     );
     println!(
         "pull: {pulled} changes in {:.2} s = {:.0} changes/s ({pages} pages of up to {PAGE})",

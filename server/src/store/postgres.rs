@@ -17,7 +17,17 @@ pub struct PostgresStore {
     pool: PgPool,
     /// This instance's id in `LISTEN/NOTIFY` messages, so it skips its own.
     instance: String,
+    /// Changes this instance stored, and the count at which it next refreshes the planner's
+    /// statistics (`after_push`).
+    stored: std::sync::atomic::AtomicUsize,
+    next_analyze: std::sync::atomic::AtomicUsize,
 }
+
+/// The first `ANALYZE` after this many changes stored by one instance; each next one after twice
+/// as many, at most `ANALYZE_AT_MOST` apart. A fresh database or a bulk import has no statistics
+/// until autovacuum catches up (and it may be off); without them the planner joins badly.
+const ANALYZE_FIRST: usize = 5_000;
+const ANALYZE_AT_MOST: usize = 1_000_000;
 
 /// The `LISTEN/NOTIFY` channel by which instances over one database tell each other of pushes.
 const LIVE_CHANNEL: &str = "huitou_live";
@@ -44,6 +54,8 @@ impl PostgresStore {
         Ok(Self {
             pool,
             instance: huitou_shared::model::new_id(),
+            stored: std::sync::atomic::AtomicUsize::new(0),
+            next_analyze: std::sync::atomic::AtomicUsize::new(ANALYZE_FIRST),
         })
     }
 }
@@ -89,9 +101,48 @@ fn placeholder(n: usize) -> String {
     format!("${n}")
 }
 
+/// `= ANY($first)`: every key in one array argument (`bind_keys!`). One parameter whatever the
+/// count, so the plan is the unique index's whatever the statistics say: a list of 1,000
+/// parameters on a table never analyzed made the planner walk the organisation's whole log.
+fn key_list(first: usize, _count: usize) -> String {
+    format!("= ANY({})", placeholder(first))
+}
+
+/// Binds the keys of a `key_list` as one text array.
+macro_rules! bind_keys {
+    ($query:expr, $keys:expr) => {{
+        let keys: Vec<&str> = $keys.iter().map(|key| &**key).collect();
+        $query.bind(keys)
+    }};
+}
+
 include!("sql.rs");
 
 impl PostgresStore {
+    /// Counts stored changes; at each threshold, refreshes statistics off the request path.
+    fn after_push(&self, stored: usize) {
+        use std::sync::atomic::Ordering;
+        let total = self.stored.fetch_add(stored, Ordering::Relaxed) + stored;
+        let due = self.next_analyze.load(Ordering::Relaxed);
+        let next = due + due.min(ANALYZE_AT_MOST);
+        if total >= due
+            && self
+                .next_analyze
+                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let pool = self.pool.clone();
+            tokio::spawn(async move {
+                if let Err(e) = sqlx::raw_sql("ANALYZE changes, state, scope")
+                    .execute(&pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "ANALYZE after a bulk load failed");
+                }
+            });
+        }
+    }
+
     async fn announce_notice(&self, stored: &Stored) -> StoreResult<()> {
         let mut notice = Notice {
             instance: self.instance.clone(),

@@ -59,7 +59,7 @@ const VISIBLE_CUSTOMER: &str = "(
 
 /// Rows per multi-row `INSERT` (SQLite takes up to 32766 parameters, PostgreSQL 65535).
 const ROWS_PER_INSERT: usize = 200;
-/// Keys per `IN (...)` lookup.
+/// Keys per lookup (`IN (...)` on SQLite, one array on PostgreSQL: see `key_list`).
 const KEYS_PER_LOOKUP: usize = 500;
 /// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and `shared`.
 const WATCHED_FIELDS: [&str; 3] = ["customer_id", "owner", "shared"];
@@ -184,15 +184,13 @@ impl<'a> Batch<'a> {
         ops.dedup();
         for chunk in ops.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
-                "SELECT op FROM changes WHERE org_id = {} AND op IN {}",
+                "SELECT op FROM changes WHERE org_id = {} AND op {}",
                 placeholder(1),
-                placeholders(1, chunk.len(), 2)
+                key_list(2, chunk.len())
             );
-            let mut query =
+            let query =
                 sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(&actor.org_id);
-            for op in chunk {
-                query = query.bind(*op);
-            }
+            let query = bind_keys!(query, chunk);
             batch.stored_ops.extend(query.fetch_all(&mut *conn).await?);
         }
         for (kind, ids) in records {
@@ -209,15 +207,13 @@ impl<'a> Batch<'a> {
         let org = &self.actor.org_id;
         let sql = format!(
             "SELECT record_id, customer_id, creator, private_to FROM scope
-             WHERE org_id = {} AND kind = {} AND record_id IN {}",
+             WHERE org_id = {} AND kind = {} AND record_id {}",
             placeholder(1),
             placeholder(2),
-            placeholders(1, ids.len(), 3)
+            key_list(3, ids.len())
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
-        for id in ids {
-            query = query.bind(*id);
-        }
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
+        let query = bind_keys!(query, ids);
         let mut scope: HashMap<String, ScopeRow> = HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
             scope.insert(
@@ -231,16 +227,14 @@ impl<'a> Batch<'a> {
         }
         let sql = format!(
             "SELECT record_id, field, value, hlc, op FROM state
-             WHERE org_id = {} AND kind = {} AND record_id IN {}
+             WHERE org_id = {} AND kind = {} AND record_id {}
              AND field IN ('customer_id', 'owner', 'shared')",
             placeholder(1),
             placeholder(2),
-            placeholders(1, ids.len(), 3)
+            key_list(3, ids.len())
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
-        for id in ids {
-            query = query.bind(*id);
-        }
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
+        let query = bind_keys!(query, ids);
         let mut watched: HashMap<String, HashMap<String, Written>> = HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
             let value: String = row.try_get("value")?;
@@ -712,14 +706,12 @@ impl BackendStore {
         for chunk in ids.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
                 "SELECT record_id, creator FROM scope
-                 WHERE org_id = {} AND kind = 'customer' AND record_id IN {}",
+                 WHERE org_id = {} AND kind = 'customer' AND record_id {}",
                 placeholder(1),
-                placeholders(1, chunk.len(), 2)
+                key_list(2, chunk.len())
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
-            for id in chunk {
-                query = query.bind(*id);
-            }
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            let query = bind_keys!(query, chunk);
             for row in query.fetch_all(&self.pool).await? {
                 facts.insert(
                     row.try_get("record_id")?,
@@ -732,15 +724,13 @@ impl BackendStore {
             }
             let sql = format!(
                 "SELECT record_id, field, value FROM state
-                 WHERE org_id = {} AND kind = 'customer' AND record_id IN {}
+                 WHERE org_id = {} AND kind = 'customer' AND record_id {}
                  AND field IN ('owner', 'shared')",
                 placeholder(1),
-                placeholders(1, chunk.len(), 2)
+                key_list(2, chunk.len())
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
-            for id in chunk {
-                query = query.bind(*id);
-            }
+            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            let query = bind_keys!(query, chunk);
             for row in query.fetch_all(&self.pool).await? {
                 let id: String = row.try_get("record_id")?;
                 let field: String = row.try_get("field")?;
@@ -772,15 +762,13 @@ impl BackendStore {
             for chunk in ids.chunks(KEYS_PER_LOOKUP) {
                 let sql = format!(
                     "SELECT record_id, customer_id FROM scope
-                     WHERE org_id = {} AND kind = {} AND record_id IN {}",
+                     WHERE org_id = {} AND kind = {} AND record_id {}",
                     placeholder(1),
                     placeholder(2),
-                    placeholders(1, chunk.len(), 3)
+                    key_list(3, chunk.len())
                 );
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).bind(kind);
-                for id in chunk {
-                    query = query.bind(*id);
-                }
+                let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id).bind(kind);
+                let query = bind_keys!(query, chunk);
                 for row in query.fetch_all(&self.pool).await? {
                     let customer: Option<String> = row.try_get("customer_id")?;
                     if let Some(customer) = customer {
@@ -1178,6 +1166,7 @@ impl Store for BackendStore {
                 }
             }
         }
+        let stored_count = batch.log.len();
         let readers = batch.write(&mut tx, device, &at).await?;
         let latest_seq: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = $1")
@@ -1185,6 +1174,7 @@ impl Store for BackendStore {
                 .fetch_one(&mut *tx)
                 .await?;
         tx.commit().await?;
+        self.after_push(stored_count);
         Ok(PushOutcome {
             verdicts,
             latest_seq,

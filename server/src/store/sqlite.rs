@@ -79,10 +79,29 @@ fn placeholder(_n: usize) -> String {
     "?".to_owned()
 }
 
+/// `IN (?, ?, …)` for `count` keys bound one by one with `bind_keys!`, from argument `first`.
+fn key_list(first: usize, count: usize) -> String {
+    format!("IN {}", placeholders(1, count, first))
+}
+
+/// Binds the keys of a `key_list`, one argument each.
+macro_rules! bind_keys {
+    ($query:expr, $keys:expr) => {{
+        let mut query = $query;
+        for key in $keys {
+            query = query.bind(&**key);
+        }
+        query
+    }};
+}
+
 include!("sql.rs");
 
 /// One process serves a SQLite file: no other instance to tell, none to hear from.
 impl SqliteStore {
+    /// SQLite's planner does well without statistics on these tables; nothing to refresh.
+    fn after_push(&self, _stored: usize) {}
+
     async fn announce_notice(&self, _stored: &Stored) -> StoreResult<()> {
         Ok(())
     }
