@@ -90,25 +90,3 @@ async fn two_instances_over_one_postgres_serve_one_organisation() {
         "sales2's first event is the organisation-wide one"
     );
 }
-
-/// Reads server-sent events until one `changed` event has arrived; returns its cursor.
-async fn next_event(live: &mut reqwest::Response) -> Option<String> {
-    let mut seen = String::new();
-    loop {
-        if let Some(end) = seen.find("\n\n") {
-            let event = seen[..end].to_owned();
-            seen.drain(..end + 2);
-            if event.contains("event: changed") {
-                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
-                let data: serde_json::Value = serde_json::from_str(data).ok()?;
-                return data["cursor"].as_str().map(str::to_owned);
-            }
-            continue;
-        }
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), live.chunk())
-            .await
-            .ok()?
-            .ok()??;
-        seen.push_str(&String::from_utf8_lossy(&chunk));
-    }
-}

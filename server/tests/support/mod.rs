@@ -106,14 +106,10 @@ impl TestApp {
         let body: Value = response.json().await.expect("login json");
         let user_id = body["user"]["id"].as_str().expect("user id").to_owned();
         let hash = huitou_server::auth::token_hash(body["token"].as_str().expect("token"));
-        let far_past = huitou_server::store::TokenExpiry {
-            idle_since: "0000".into(),
-            created_since: "0000".into(),
-        };
         let used = self
             .server
             .store
-            .token_user(&hash, &far_past)
+            .token_user(&hash, &any_age())
             .await
             .expect("store");
         let user = used.expect("token user").user;
@@ -259,4 +255,35 @@ pub fn ops(changes: &[Value]) -> Vec<String> {
 
 pub fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
+}
+
+/// Token cut-offs that every token passes, for reading a token's row whatever its age.
+pub fn any_age() -> huitou_server::store::TokenExpiry {
+    huitou_server::store::TokenExpiry {
+        idle_since: "0000".into(),
+        created_since: "0000".into(),
+    }
+}
+
+/// Reads server-sent events until one `changed` event has arrived (5 s at most between
+/// chunks); returns its cursor, or `None` when none came.
+pub async fn next_event(live: &mut reqwest::Response) -> Option<String> {
+    let mut seen = String::new();
+    loop {
+        if let Some(end) = seen.find("\n\n") {
+            let event = seen[..end].to_owned();
+            seen.drain(..end + 2);
+            if event.contains("event: changed") {
+                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
+                let data: Value = serde_json::from_str(data).ok()?;
+                return data["cursor"].as_str().map(str::to_owned);
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), live.chunk())
+            .await
+            .ok()?
+            .ok()??;
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
 }
