@@ -201,6 +201,7 @@ strings! {
     Password => "密码", "密碼", "Password";
     SigningIn => "正在登录…", "正在登入…", "Signing in…";
     BadCredentials => "组织、用户名或密码不正确", "組織、使用者名稱或密碼不正確", "Organisation, username or password is wrong";
+    ServerBusyToSignIn => "服务器暂时无法登录，请稍后再试", "伺服器暫時無法登入，請稍後再試", "The server cannot sign you in right now: try again in a moment";
     NoNetworkToSignIn => "无法连接服务器，请联网后登录", "無法連線伺服器，請連網後登入", "Cannot reach the server: connect to sign in";
     Customers => "客户", "客戶", "Customers";
     LogVisit => "记消费", "記消費", "Log visit";

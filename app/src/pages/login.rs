@@ -47,8 +47,13 @@ pub fn Login() -> impl IntoView {
                     error.set(Some(Key::TooManyAttempts));
                     None
                 }
-                Ok(_) => {
+                Ok(response) if response.status() == 401 => {
                     error.set(Some(Key::BadCredentials));
+                    None
+                }
+                // A busy or failing server is not a wrong password: say so.
+                Ok(_) => {
+                    error.set(Some(Key::ServerBusyToSignIn));
                     None
                 }
                 Err(_) => {
