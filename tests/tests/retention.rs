@@ -216,19 +216,58 @@ async fn a_managers_rules_and_playbook_reach_the_tablet_and_the_api() -> Result<
             "a re-added tier starts empty: {spend:?}"
         );
         fill(m, "Window (days)", "90").await?;
-        eventually(SYNC, || async {
+        let moving = || async {
             let preview = m
                 .find(fantoccini::Locator::Css("[data-testid=preview-changed]"))
                 .await?
                 .text()
                 .await?;
-            let moving: usize = preview
-                .split_whitespace()
-                .next()
-                .unwrap_or("0")
-                .parse()
-                .unwrap_or(0);
-            ensure!(moving >= 1, "preview says {preview:?}");
+            Ok::<_, anyhow::Error>(
+                preview
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("0")
+                    .parse::<usize>()
+                    .unwrap_or(0),
+            )
+        };
+        let before = eventually(SYNC, || async {
+            let n = moving().await?;
+            if n == 0 {
+                let preview = m
+                    .find(fantoccini::Locator::Css("section.preview"))
+                    .await?
+                    .text()
+                    .await?;
+                let a = field(m, "Tier A Avg monthly spend").await?.prop("value").await?;
+                let w = field(m, "Window (days)").await?.prop("value").await?;
+                anyhow::bail!("preview says {n} customers would change tier: {preview} (A {a:?}, window {w:?})");
+            }
+            Ok(n)
+        })
+        .await?;
+        // Typing into an emptied number field gives what was typed ("090" was the old bug).
+        let window = field(m, "Window (days)").await?.prop("value").await?;
+        ensure!(window.as_deref() == Some("90"), "window field reads {window:?}");
+        // The preview follows the book while the manager edits: a colleague's customer who
+        // spent ¥2,800 this month arrives by sync and is counted without touching the draft.
+        let late = uuid::Uuid::now_v7().to_string();
+        let late_visit = uuid::Uuid::now_v7().to_string();
+        api.push(
+            "front-desk-1",
+            &[
+                ("customer", &late, "name", json!("孙晚到")),
+                ("customer", &late, "owner", json!(sales1)),
+                ("customer", &late, "created_at", at(200)),
+                ("visit", &late_visit, "customer_id", json!(late)),
+                ("visit", &late_visit, "at", at(10)),
+                ("visit", &late_visit, "amount", json!(2800)),
+            ],
+        )
+        .await?;
+        eventually(SYNC, || async {
+            let n = moving().await?;
+            ensure!(n == before + 1, "preview still says {n} (was {before})");
             Ok(())
         })
         .await?;

@@ -79,11 +79,13 @@ pub fn TierRules() -> impl IntoView {
     };
 
     // How many customers the draft would move, against the active set, on today's records.
+    // It follows the book and the active rules too: a pull that lands while the manager edits
+    // (the first sync of a laptop, a colleague's visit) changes the answer.
     let shift = Memo::new(move |_| {
         let proposed = draft.with(|d| d.as_ref().map(|d| d.set.clone()))?;
         let today = Local::now().date_naive();
-        Some(replica.records.with_untracked(|records| {
-            org.with_untracked(|org| {
+        Some(replica.records.with(|records| {
+            org.with(|org| {
                 let histories = org::histories(records);
                 let empty = huitou_shared::retention::History::default();
                 preview(
@@ -201,6 +203,12 @@ fn Editor(
     let get = move |read: fn(&RuleSet) -> String| {
         move || draft.with(|d| d.as_ref().map(|d| read(&d.set)).unwrap_or_default())
     };
+    // Whole-number fields follow each keystroke (the preview with them) and are written only
+    // when the editor opens: re-writing the field from the draft while the manager types would
+    // turn an emptied field into "0" under the cursor ("0" + "90" = "090").
+    let initial = move |read: fn(&RuleSet) -> String| {
+        draft.with_untracked(|d| d.as_ref().map(|d| read(&d.set)).unwrap_or_default())
+    };
     let valid = move || draft.with(|d| d.as_ref().is_some_and(|d| d.set.check().is_ok()));
     // The tiers the set has, highest first; fields re-render only when one is added or removed.
     let tiers = Memo::new(move |_| {
@@ -234,13 +242,13 @@ fn Editor(
             </label>
             <label class="field">
                 <span>{move || i18n.t(Key::WindowDays)}</span>
-                <input type="number" name="window_days" min="1" max="730" inputmode="numeric" prop:value=get(|s| s.window_days.to_string())
-                    on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |s| s.window_days = v)) }/>
+                <input type="number" name="window_days" min="1" max="730" inputmode="numeric" prop:value=initial(|s| s.window_days.to_string())
+                    on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |s| s.window_days = v)) }/>
             </label>
             <label class="field">
                 <span>{move || i18n.t(Key::ObservationDays)}</span>
-                <input type="number" name="observation_days" min="0" max="365" inputmode="numeric" prop:value=get(|s| s.observation_days.to_string())
-                    on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |s| s.observation_days = v)) }/>
+                <input type="number" name="observation_days" min="0" max="365" inputmode="numeric" prop:value=initial(|s| s.observation_days.to_string())
+                    on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0); update(Box::new(move |s| s.observation_days = v)) }/>
             </label>
             <label class="field">
                 <span>{move || i18n.t(Key::Combinator)}</span>
