@@ -1,9 +1,13 @@
-//! The `huitou-server` binary: durability across a hard kill, and `user add`.
+//! The `huitou-server` binary: durability across a hard kill (also in the middle of pushes from
+//! several devices), and `user add`.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_huitou-server");
 
@@ -174,5 +178,172 @@ async fn accepted_changes_survive_a_hard_kill() {
         .map(|c| c["op"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(pulled, accepted);
+    server.kill().unwrap();
+}
+
+/// One device's batches: 25 customers of 2 fields each, stamped by the device.
+fn batches(device: &str, count: usize) -> Vec<Vec<Value>> {
+    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    let mut n = 0u64;
+    (0..count)
+        .map(|b| {
+            (0..25)
+                .flat_map(|c| {
+                    let id = huitou_shared::model::new_id();
+                    ["name", "phone"].map(|field| {
+                        n += 1;
+                        let hlc = format!("{:015}:{:05}:{device}", now + n / 1000, n % 1000);
+                        let value = json!(format!("{device}-{b}-{c}-{field}"));
+                        serde_json::to_value(huitou_shared::Change::new(
+                            "customer", &id, field, value, &hlc,
+                        ))
+                        .unwrap()
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Pushes `batch`: the accepted ops, or None when no answer came (refused, reset, timed out).
+async fn push(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    device: &str,
+    batch: &[Value],
+) -> Option<Vec<String>> {
+    let response = client
+        .post(format!("{url}/api/v1/sync/push"))
+        .bearer_auth(token)
+        .json(&json!({"device": device, "changes": batch}))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    let answer: Value = response.json().await.ok()?;
+    assert_eq!(answer["rejected"], json!([]), "{answer}");
+    Some(
+        answer["accepted"]
+            .as_array()?
+            .iter()
+            .filter_map(|op| op.as_str().map(str::to_owned))
+            .collect(),
+    )
+}
+
+/// Every op in the log (after `user add`'s own record) with how often it appears.
+async fn log_ops(client: &reqwest::Client, url: &str, token: &str) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let page: Value = client
+            .get(format!("{url}/api/v1/sync/pull?cursor={cursor}&limit=5000"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for change in page["changes"].as_array().unwrap() {
+            *seen
+                .entry(change["op"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+        cursor = page["cursor"].as_str().unwrap().to_owned();
+        if page["has_more"] != true {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_during_pushes_from_four_devices_loses_nothing_and_retries_store_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("h.db").display());
+    add_user(&database, "acme", "boss", "manager", "pw");
+    let (server, url) = serve(&database);
+    let client = reqwest::Client::new();
+    let token = login(&client, &url, "pw")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let devices = ["faultdev01", "faultdev02", "faultdev03", "faultdev04"];
+    let all: BTreeMap<&str, Vec<Vec<Value>>> =
+        devices.iter().map(|d| (*d, batches(d, 40))).collect();
+    let acknowledged: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+
+    // Four devices push as fast as the server answers; what got no answer is kept to retry.
+    let mut tasks = Vec::new();
+    for device in devices {
+        let batches = all[device].clone();
+        let (token, url, acknowledged) = (token.clone(), url.clone(), acknowledged.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut unanswered = Vec::new();
+            for (n, batch) in batches.iter().enumerate() {
+                match push(&client, &url, &token, device, batch).await {
+                    Some(ops) => acknowledged.lock().unwrap().extend(ops),
+                    None => unanswered.push(n),
+                }
+            }
+            (device, unanswered)
+        }));
+    }
+    // Let some pushes land, then pull the plug in the middle of the stream.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().unwrap().len() < 1000 {
+        assert!(Instant::now() < deadline, "no pushes acknowledged");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let mut server = server;
+    server.kill().unwrap();
+    let before_kill = acknowledged.lock().unwrap().clone();
+    let mut unanswered = Vec::new();
+    for task in tasks {
+        unanswered.push(task.await.unwrap());
+    }
+    assert!(
+        unanswered.iter().any(|(_, left)| !left.is_empty()),
+        "the kill came after every push: nothing was tested"
+    );
+
+    // The server comes back on the same file; each device sends again what it never heard
+    // back about, with the same ops and stamps, as the app's outbox does.
+    let (mut server, url) = serve(&database);
+    for (device, left) in &unanswered {
+        for n in left {
+            let ops = push(&client, &url, &token, device, &all[device][*n])
+                .await
+                .expect("a retry after the restart is answered");
+            acknowledged.lock().unwrap().extend(ops);
+        }
+    }
+
+    let seen = log_ops(&client, &url, &token).await;
+    let pushed: BTreeSet<String> = all
+        .values()
+        .flatten()
+        .flatten()
+        .map(|c| c["op"].as_str().unwrap().to_owned())
+        .collect();
+    let lost = before_kill
+        .iter()
+        .filter(|op| !seen.contains_key(*op))
+        .count();
+    assert_eq!(lost, 0, "acknowledged changes lost in the kill");
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "changes stored twice: {twice:?}");
+    let missing = pushed.iter().filter(|op| !seen.contains_key(*op)).count();
+    assert_eq!(missing, 0, "changes missing after the retries");
+    assert_eq!(acknowledged.lock().unwrap().len(), pushed.len());
     server.kill().unwrap();
 }
