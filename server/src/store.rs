@@ -273,6 +273,10 @@ pub trait Store: Send + Sync {
 
     async fn latest_seq(&self, org_id: &str) -> StoreResult<i64>;
 
+    /// How many of the organisation's changes lie after log position `seq` (a first sync's
+    /// progress; one index range count).
+    async fn changes_after(&self, org_id: &str, seq: i64) -> StoreResult<u64>;
+
     /// May `actor` read any of `customers` (SYNC §4)?
     async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool>;
 

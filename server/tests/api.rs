@@ -261,6 +261,46 @@ async fn pages_follow_the_limit_without_gaps_or_duplicates() {
 }
 
 #[tokio::test]
+async fn a_first_page_says_how_much_remains_when_asked() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let sales = app.user("acme", "sales", Role::Salesperson).await;
+    let customer = new_id();
+    let changes: Vec<Value> = (0..25)
+        .map(|i| change("customer", &customer, &format!("f{i}"), json!(i), i))
+        .collect();
+    app.push(&manager, &changes).await;
+
+    let (status, body) = app.pull_raw(&manager.token, "limit=10&count=true").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["remaining"], 15, "{body}");
+    let cursor = body["cursor"].as_str().unwrap().to_owned();
+    let (_, body) = app
+        .pull_raw(
+            &manager.token,
+            &format!("cursor={cursor}&limit=10&count=true"),
+        )
+        .await;
+    assert_eq!(body["remaining"], 5, "{body}");
+    let (_, body) = app
+        .pull_raw(
+            &manager.token,
+            &format!("cursor={cursor}&limit=100&count=true"),
+        )
+        .await;
+    assert_eq!(body["remaining"], 0, "{body}");
+    // Not asked: not counted. A salesperson's visible share is not a log count: not said.
+    let (_, body) = app.pull_raw(&manager.token, "limit=10").await;
+    assert!(body.get("remaining").is_none(), "{body}");
+    let (status, body) = app.pull_raw(&sales.token, "limit=10&count=true").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.get("remaining").is_none(), "{body}");
+    let (status, body) = app.pull_raw(&manager.token, "count=yes").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "bad_request");
+}
+
+#[tokio::test]
 async fn a_limit_over_the_maximum_is_capped() {
     let app = spawn_app().await;
     let manager = app.user("acme", "manager", Role::Manager).await;

@@ -108,6 +108,11 @@ pub struct PullResponse {
     #[serde(default)]
     pub revoked: Vec<RecordRef>,
     pub server_time_ms: u64,
+    /// Asked for with `count=true`, answered for users who read the whole organisation: how
+    /// many changes remain after this page, so a first sync can show its progress. An
+    /// estimate for display only (changes stored meanwhile add to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
 }
 
 /// Data of the `changed` event of `GET /api/v1/sync/live`.

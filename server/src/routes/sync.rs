@@ -207,6 +207,8 @@ pub async fn push(
 pub struct PullParams {
     cursor: Option<String>,
     limit: Option<String>,
+    /// `true`: say how many changes remain after the page (`remaining`).
+    count: Option<String>,
 }
 
 fn pull_limit(text: Option<&str>) -> Result<usize, ApiError> {
@@ -231,8 +233,31 @@ pub async fn pull(
     let Query(params) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let from = decode_cursor(params.cursor.as_deref().unwrap_or_default())?;
     let limit = pull_limit(params.limit.as_deref())?;
-    let page = state.store.pull(&user.actor(), &from, limit).await?;
+    let count = match params.count.as_deref() {
+        Some("true") => true,
+        Some("false") | None => false,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "count {other:?} must be true or false"
+            )));
+        }
+    };
+    let actor = user.actor();
+    let page = state.store.pull(&actor, &from, limit).await?;
+    let remaining = if !count || !actor.role.sees_everything() {
+        None
+    } else if page.has_more {
+        Some(
+            state
+                .store
+                .changes_after(&actor.org_id, page.position.seq)
+                .await?,
+        )
+    } else {
+        Some(0)
+    };
     Ok(Json(PullResponse {
+        remaining,
         changes: page.changes,
         cursor: encode_cursor(&page.position),
         has_more: page.has_more,

@@ -1309,6 +1309,16 @@ impl Store for BackendStore {
         )
     }
 
+    async fn changes_after(&self, org_id: &str, seq: i64) -> StoreResult<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE org_id = $1 AND seq > $2")
+                .bind(org_id)
+                .bind(seq)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool> {
         if actor.role.sees_everything() {
             return Ok(true);
