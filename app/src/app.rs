@@ -56,7 +56,14 @@ pub fn App() -> impl IntoView {
 pub fn open_session(replica: Replica, session: Session) {
     leptos::task::spawn_local(async move {
         match replica.open(&session).await {
-            Ok(()) => crate::sync::start(replica, session),
+            Ok(()) => {
+                // The list is usable now; visits are read before the first sync, which needs
+                // them (a revoked customer takes its visits along).
+                if let Err(e) = replica.load_history().await {
+                    replica.storage_error.set(Some(e.to_string()));
+                }
+                crate::sync::start(replica, session);
+            }
             Err(e) => replica.storage_error.set(Some(e.to_string())),
         }
     });

@@ -256,6 +256,8 @@ strings! {
     WaitingToSync => "待同步的修改", "待同步的修改", "Changes waiting to sync";
     Offline => "离线", "離線", "Offline";
     Syncing => "同步中…", "同步中…", "Syncing…";
+    ReceivingPercent => "正在接收资料 {percent}", "正在接收資料 {percent}", "Receiving the book {percent}";
+    ReceivingChanges => "正在接收资料（{n} 项）", "正在接收資料（{n} 項）", "Receiving the book ({n} changes)";
     Rejected => "被拒绝", "被拒絕", "rejected";
     SyncState => "同步状态", "同步狀態", "Sync state";
     RejectedChanges => "被服务器拒绝的修改", "被伺服器拒絕的修改", "Changes the server refused";
@@ -501,6 +503,22 @@ pub fn money(amount: f64, locale: Locale) -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| format!("¥{amount:.2}"))
+}
+
+/// A count or share formatted by the browser for the locale (`34,000`, `45%`).
+pub fn number(value: f64, locale: Locale, percent: bool) -> String {
+    let options = js_sys::Object::new();
+    if percent {
+        let _ = js_sys::Reflect::set(&options, &"style".into(), &"percent".into());
+    }
+    let locales = js_sys::Array::of1(&locale.tag().into());
+    let format = js_sys::Intl::NumberFormat::new(&locales, &options);
+    format
+        .format()
+        .call1(&format, &value.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// A date-time formatted by the browser for the locale.

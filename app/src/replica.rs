@@ -28,6 +28,16 @@ impl Records {
             .insert(record.id.clone(), record);
     }
 
+    /// Puts `record` unless this copy already holds it: what is held is as new or newer (it
+    /// came from IndexedDB after the same write).
+    pub fn put_missing(&mut self, record: TrackedRecord) {
+        self.kinds
+            .entry(record.kind.clone())
+            .or_default()
+            .entry(record.id.clone())
+            .or_insert(record);
+    }
+
     pub fn remove(&mut self, kind: &str, id: &str) {
         if let Some(records) = self.kinds.get_mut(kind) {
             records.remove(id);
@@ -102,6 +112,22 @@ pub enum Connection {
     Offline,
 }
 
+/// A pull of many pages under way (a first sync, a long time offline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receiving {
+    /// Changes received and stored so far in this run of pages.
+    pub received: u64,
+    /// Received plus what the server said remains; 0 when it did not say.
+    pub total: u64,
+}
+
+impl Receiving {
+    /// Whole percent done, when the total is known.
+    pub fn percent(&self) -> Option<u64> {
+        (self.total > 0).then(|| (self.received * 100 / self.total).min(100))
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Replica {
     pub records: RwSignal<Records>,
@@ -110,8 +136,12 @@ pub struct Replica {
     /// Set when the server no longer accepts the token; unsynced edits stay in the outbox.
     pub session_expired: RwSignal<bool>,
     pub session: RwSignal<Option<Session>>,
-    /// False until IndexedDB has been read at start.
+    /// False until IndexedDB has been read at start (all but visits: the list is usable).
     pub loaded: RwSignal<bool>,
+    /// False until the visits have been read from IndexedDB too.
+    pub history: RwSignal<bool>,
+    /// Set while a pull of many pages runs; the badge shows its progress.
+    pub receiving: RwSignal<Option<Receiving>>,
     pub storage_error: RwSignal<Option<String>>,
     /// Search over customers, rebuilt when records change.
     pub index: Memo<CustomerIndex>,
@@ -134,6 +164,8 @@ impl Replica {
             session_expired: RwSignal::new(false),
             session: RwSignal::new(session),
             loaded: RwSignal::new(false),
+            history: RwSignal::new(false),
+            receiving: RwSignal::new(None),
             storage_error: RwSignal::new(None),
             storage: StoredValue::new_local(None),
             clock: StoredValue::new(None),
@@ -163,10 +195,11 @@ impl Replica {
         self.storage.get_value()
     }
 
-    /// Opens the signed-in user's database and loads it into memory.
+    /// Opens the signed-in user's database and loads all but the visits into memory: the
+    /// customer list is searchable from here. [`Replica::load_history`] adds the visits.
     pub async fn open(&self, session: &Session) -> Result<(), StorageError> {
         let storage = Storage::open(&session.database_name()).await?;
-        let records = storage.load_records().await?;
+        let records = storage.load_all_but_visits().await?;
         let outbox = storage.outbox().await?;
         let mut all = Records::default();
         for record in records {
@@ -181,6 +214,30 @@ impl Replica {
         Ok(())
     }
 
+    /// Reads the visits after [`Replica::open`]; an edit or pull that landed meanwhile is
+    /// newer than what is read here and is kept.
+    pub async fn load_history(&self) -> Result<(), StorageError> {
+        let Some(storage) = self.storage() else {
+            return Ok(());
+        };
+        let visits = storage.load_visits().await?;
+        if !visits.is_empty() {
+            self.records.update(|all| {
+                for visit in visits {
+                    all.put_missing(visit);
+                }
+            });
+        }
+        self.history.set(true);
+        Ok(())
+    }
+
+    /// True once the replica holds everything this device has and no run of pages is under
+    /// way: derived work that would be wrong on half a book (planning tasks) waits for it.
+    pub fn settled(&self) -> bool {
+        self.loaded.get() && self.history.get() && self.receiving.with(Option::is_none)
+    }
+
     /// Closes the database and forgets the in-memory copy (sign-out).
     pub fn close(&self) {
         self.storage.set_value(None);
@@ -188,6 +245,8 @@ impl Replica {
         self.records.set(Records::default());
         self.outbox.set(Vec::new());
         self.loaded.set(false);
+        self.history.set(false);
+        self.receiving.set(None);
     }
 
     /// Signs out on this device and leaves nothing of the user behind: the server revokes the

@@ -4,15 +4,15 @@
 //! Invariant: nothing leaves the outbox until the server lists its op as accepted; refused
 //! changes stay there with the reason, for the user to see.
 
-use crate::replica::{Connection, Replica};
+use crate::replica::{Connection, Receiving, Replica};
 use crate::session::{self, Session};
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
 use huitou_shared::api::{
-    ErrorBody, LiveTicket, MAX_PUSH_CHANGES, PullResponse, PushRequest, PushResponse, RecordRef,
-    RejectCode,
+    ErrorBody, LiveTicket, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullResponse, PushRequest,
+    PushResponse, RecordRef, RejectCode,
 };
 use huitou_shared::merge::Change;
 use huitou_shared::{Hlc, Kind};
@@ -23,7 +23,11 @@ use wasm_bindgen::closure::Closure;
 /// Changes per push: well under the server's 5000 / 8 MiB limits.
 const PUSH_BATCH: usize = 1000;
 const PUSH_BATCH_BYTES: usize = 4 * 1024 * 1024;
-const PULL_LIMIT: usize = 1000;
+/// Changes per pull page: the server's largest, so a first sync is few round trips.
+const PULL_LIMIT: usize = MAX_PULL_LIMIT;
+/// During a run of pages, what is stored reaches the screen at most this often: every show
+/// re-derives the search index, tiers and Today over the whole book.
+const SHOW_EVERY_MS: u64 = 2_000;
 /// Sync at least this often while the app is open.
 const PERIOD_MS: u32 = 30_000;
 const MAX_BACKOFF_MS: u32 = 30_000;
@@ -234,17 +238,65 @@ async fn pull(replica: Replica, session: &Session) -> Result<(), SyncError> {
     let Some(storage) = replica.storage() else {
         return Ok(());
     };
-    loop {
-        let cursor = storage.cursor().await?.unwrap_or_default();
-        let url = format!(
-            "/api/v1/sync/pull?cursor={}&limit={PULL_LIMIT}",
-            js_sys::encode_uri_component(&cursor)
-        );
-        let response = authorized(Request::get(&url), session)
-            .send()
-            .await
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        let page: PullResponse = read(response).await?;
+    let mut shown = Shown::default();
+    let result = pull_pages(replica, &storage, session, &mut shown).await;
+    // Whatever was stored reaches the screen, also when a page failed half-way through a run.
+    shown.flush(replica);
+    replica.receiving.set(None);
+    result
+}
+
+/// Records stored by a run of pages and not yet put on screen, newest version of each.
+#[derive(Default)]
+struct Shown {
+    waiting: std::collections::HashMap<(String, String), huitou_shared::merge::TrackedRecord>,
+    last_ms: u64,
+}
+
+impl Shown {
+    fn add(&mut self, records: Vec<huitou_shared::merge::TrackedRecord>) {
+        for record in records {
+            self.waiting
+                .insert((record.kind.clone(), record.id.clone()), record);
+        }
+    }
+
+    fn flush(&mut self, replica: Replica) {
+        self.last_ms = session::now_ms();
+        if !self.waiting.is_empty() {
+            replica.show(std::mem::take(&mut self.waiting).into_values().collect());
+        }
+    }
+}
+
+async fn fetch_page(
+    session: &Session,
+    cursor: &str,
+    count: bool,
+) -> Result<PullResponse, SyncError> {
+    let count = if count { "&count=true" } else { "" };
+    let url = format!(
+        "/api/v1/sync/pull?cursor={}&limit={PULL_LIMIT}{count}",
+        js_sys::encode_uri_component(cursor)
+    );
+    let response = authorized(Request::get(&url), session)
+        .send()
+        .await
+        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+    read(response).await
+}
+
+async fn pull_pages(
+    replica: Replica,
+    storage: &crate::storage::Storage,
+    session: &Session,
+    shown: &mut Shown,
+) -> Result<(), SyncError> {
+    let mut received = 0u64;
+    let cursor = storage.cursor().await?.unwrap_or_default();
+    // The first page asks how much follows, for the progress of a long run.
+    let mut page = fetch_page(session, &cursor, true).await?;
+    for page_number in 0u64.. {
         learn_server_time(replica, page.server_time_ms);
         replica.with_clock(|clock| {
             for change in &page.changes {
@@ -253,22 +305,53 @@ async fn pull(replica: Replica, session: &Session) -> Result<(), SyncError> {
                 }
             }
         });
+        if !page.revoked.is_empty() {
+            // Children of a revoked customer are found in memory: show what is stored first.
+            shown.flush(replica);
+        }
         let revoked = with_children(replica, &page.revoked, &page.changes);
-        let records = storage
-            .apply_page(&page.changes, &revoked, &page.cursor)
-            .await?;
-        replica.show(records);
+        // The next page is fetched while this one is stored (the cursor saved with each page
+        // is always the one of the page stored, so a closed tab resumes where storing stopped).
+        let next = page
+            .has_more
+            .then(|| fetch_page(session, &page.cursor, false));
+        let store = storage.apply_page(&page.changes, &revoked, &page.cursor);
+        let (records, next) = futures::join!(store, futures::future::OptionFuture::from(next));
+        let records = records?;
+        received += page.changes.len() as u64;
+        shown.add(records);
         if !revoked.is_empty() {
+            for gone in &revoked {
+                shown.waiting.remove(&(gone.kind.clone(), gone.id.clone()));
+            }
             replica.records.update(|all| {
                 for gone in &revoked {
                     all.remove(&gone.kind, &gone.id);
                 }
             });
         }
-        if !page.has_more {
+        let Some(next) = next else {
             return Ok(());
+        };
+        if page_number == 0 {
+            let total = page.remaining.map_or(0, |left| received + left);
+            replica.receiving.set(Some(Receiving { received, total }));
+            // The first page on screen at once: the list is usable while the rest arrives.
+            shown.flush(replica);
+        } else {
+            replica.receiving.update(|r| {
+                if let Some(r) = r {
+                    r.received = received;
+                    r.total = r.total.max(received);
+                }
+            });
+            if session::now_ms() >= shown.last_ms + SHOW_EVERY_MS {
+                shown.flush(replica);
+            }
         }
+        page = next?;
     }
+    Ok(())
 }
 
 /// A revoked customer takes its visits, contacts and other child records with it, except

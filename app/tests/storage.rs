@@ -347,3 +347,66 @@ async fn a_restamped_edit_stays_above_the_accepted_one_of_the_same_field() {
         assert_eq!(value, Some(&json!("13800000002")), "{who}");
     }
 }
+
+/// Pages read what is stored either by one range (dense keys, as a first sync brings them) or
+/// key by key (sparse edits over an old book); both must merge into every stored record.
+#[wasm_bindgen_test]
+async fn pages_merge_into_stored_records_whether_their_keys_are_dense_or_sparse() {
+    let storage = fresh("test-dense-sparse").await;
+    let mut ids: Vec<String> = (0..200).map(|_| new_id()).collect();
+    ids.sort();
+    let customer = new_id();
+    let mut n = 0u64;
+    let mut stamp = || {
+        n += 1;
+        hlc(10_000 + n, "deviceAA")
+    };
+    // Page 1: 200 new visits, one field each (dense: the range read finds nothing yet).
+    let first: Vec<Change> = ids
+        .iter()
+        .map(|id| Change::new("visit", id, "amount", json!(100), &stamp()))
+        .collect();
+    storage.apply_page(&first, &[], "s1").await.unwrap();
+    // Page 2: a second field on all of them, plus a customer (dense range read).
+    let mut second: Vec<Change> = ids
+        .iter()
+        .map(|id| Change::new("visit", id, "customer_id", json!(customer), &stamp()))
+        .collect();
+    second.push(Change::new(
+        "customer",
+        &customer,
+        "name",
+        json!("王芳"),
+        &stamp(),
+    ));
+    storage.apply_page(&second, &[], "s2").await.unwrap();
+    // Page 3: every third visit gets a note: 67 keys over a range holding 200 (read key by key).
+    let third: Vec<Change> = ids
+        .iter()
+        .step_by(3)
+        .map(|id| Change::new("visit", id, "note", json!("靠窗"), &stamp()))
+        .collect();
+    let touched = storage.apply_page(&third, &[], "s3").await.unwrap();
+    assert_eq!(touched.len(), 67);
+    assert!(
+        touched
+            .iter()
+            .all(|r| r.record.text("customer_id") == Some(customer.as_str()))
+    );
+
+    for (i, id) in ids.iter().enumerate() {
+        let record = storage.record("visit", id).await.unwrap().unwrap();
+        assert_eq!(record.record.value("amount"), Some(&json!(100)), "{i}");
+        assert_eq!(
+            record.record.text("customer_id"),
+            Some(customer.as_str()),
+            "{i}"
+        );
+        assert_eq!(record.record.text("note").is_some(), i % 3 == 0, "{i}");
+    }
+    // At start the app reads all but visits first, then the visits.
+    let first_read = storage.load_all_but_visits().await.unwrap();
+    assert_eq!(first_read.len(), 1);
+    assert_eq!(first_read[0].kind, "customer");
+    assert_eq!(storage.load_visits().await.unwrap().len(), 200);
+}

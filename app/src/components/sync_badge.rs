@@ -13,17 +13,32 @@ pub fn SyncBadge() -> impl IntoView {
         let pending = replica.pending();
         let rejected = replica.rejected();
         let connection = replica.connection.get();
+        let receiving = replica.receiving.get();
         let mut parts = Vec::new();
         let class = if rejected > 0 {
             "badge badge-error"
         } else if connection == Connection::Offline {
             "badge badge-offline"
-        } else if pending > 0 || connection == Connection::Connecting {
+        } else if pending > 0 || connection == Connection::Connecting || receiving.is_some() {
             "badge badge-waiting"
         } else {
             "badge badge-ok"
         };
         match connection {
+            // A long run of pages says how far it has come ("Receiving the book 45%").
+            Connection::Syncing if let Some(r) = receiving => {
+                let locale = i18n.locale.get();
+                parts.push(match r.percent() {
+                    Some(percent) => i18n.t(Key::ReceivingPercent).replace(
+                        "{percent}",
+                        &crate::i18n::number(percent as f64 / 100.0, locale, true),
+                    ),
+                    None => i18n.t(Key::ReceivingChanges).replace(
+                        "{n}",
+                        &crate::i18n::number(r.received as f64, locale, false),
+                    ),
+                });
+            }
             Connection::Offline => parts.push(i18n.t(Key::Offline).to_owned()),
             Connection::Connecting => parts.push(i18n.t(Key::Syncing).to_owned()),
             Connection::Syncing if pending > 0 => parts.push(i18n.t(Key::Syncing).to_owned()),

@@ -119,9 +119,10 @@ pub fn Today() -> impl IntoView {
         let counts = replica.records.with(|r| {
             [Kind::CUSTOMER, Kind::VISIT, Kind::REFERRAL, Kind::FAMILY].map(|k| r.count(k))
         });
-        (replica.loaded.get(), counts)
+        (replica.settled(), counts)
     });
     Effect::new(move |_| {
+        // Not on half a book: a customer whose visits have not arrived would look lost.
         let (loaded, _) = inputs.get();
         let org = org.get();
         // One planning run at a time; it may outlive this page, so the flag is not a signal.
