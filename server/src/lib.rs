@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod jobs;
 pub mod permissions;
 pub mod routes;
 pub mod store;
@@ -51,6 +52,8 @@ pub struct Config {
     pub demo: bool,
     /// Token lifetimes and sign-in throttling.
     pub auth: auth::Policy,
+    /// Background jobs run once across every instance over the database (`jobs`).
+    pub jobs: Vec<jobs::Job>,
 }
 
 impl Config {
@@ -62,6 +65,7 @@ impl Config {
             static_dir: None,
             demo: false,
             auth: auth::Policy::default(),
+            jobs: Vec::new(),
         }
     }
 }
@@ -72,6 +76,15 @@ pub struct Running {
     pub store: DynStore,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    jobs: Option<JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(jobs) = self.jobs.take() {
+            jobs.abort();
+        }
+    }
 }
 
 impl Running {
@@ -82,6 +95,9 @@ impl Running {
 
     /// Stops accepting connections and waits for the open ones to finish.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(jobs) = self.jobs.take() {
+            jobs.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -119,10 +135,14 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         })
         .await
     });
+    // Each process is one instance in `job_runs`.
+    let instance = format!("{addr}/{}", uuid::Uuid::new_v4());
+    let jobs = jobs::spawn(store.clone(), config.jobs, instance);
     Ok(Running {
         addr,
         store,
         shutdown: Some(shutdown),
         task,
+        jobs,
     })
 }

@@ -102,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
                     logins_per_minute,
                     ..auth::Policy::default()
                 },
+                jobs: Vec::new(),
             })
             .await?;
             println!("Huitou is running at http://{}/", running.addr);

@@ -206,6 +206,14 @@ impl CustomerRecords {
     }
 }
 
+/// The answer to [`Store::claim_job`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobClaim {
+    Mine,
+    Held,
+    Done,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// `SELECT 1`: is the database reachable?
@@ -276,6 +284,28 @@ pub trait Store: Send + Sync {
     /// How many of the organisation's changes lie after log position `seq` (a first sync's
     /// progress; one index range count).
     async fn changes_after(&self, org_id: &str, seq: i64) -> StoreResult<u64>;
+
+    /// Claims slot `slot` of background job `job` for `instance` (see `crate::jobs`): `Mine`
+    /// when this instance now holds it (new, or taken over from a claim older than
+    /// `stale_before_ms` that never finished), `Done` when some instance finished it, `Held`
+    /// while another instance's claim is live.
+    async fn claim_job(
+        &self,
+        job: &str,
+        slot: i64,
+        instance: &str,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<JobClaim>;
+
+    /// Marks `instance`'s claim on the slot finished.
+    async fn finish_job(
+        &self,
+        job: &str,
+        slot: i64,
+        instance: &str,
+        now_ms: i64,
+    ) -> StoreResult<()>;
 
     /// May `actor` read any of `customers` (SYNC §4)?
     async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool>;

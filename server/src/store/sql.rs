@@ -1319,6 +1319,63 @@ impl Store for BackendStore {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    async fn claim_job(
+        &self,
+        job: &str,
+        slot: i64,
+        instance: &str,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<super::JobClaim> {
+        // One statement: the unique (job, slot) key decides between instances.
+        let claimed = sqlx::query(
+            "INSERT INTO job_runs (job, slot, instance, claimed_at_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (job, slot) DO UPDATE
+                SET instance = excluded.instance, claimed_at_ms = excluded.claimed_at_ms
+              WHERE job_runs.finished_at_ms IS NULL AND job_runs.claimed_at_ms < $5",
+        )
+        .bind(job)
+        .bind(slot)
+        .bind(instance)
+        .bind(now_ms)
+        .bind(stale_before_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if claimed == 1 {
+            return Ok(super::JobClaim::Mine);
+        }
+        let finished: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT finished_at_ms FROM job_runs WHERE job = $1 AND slot = $2")
+                .bind(job)
+                .bind(slot)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match finished {
+            Some(Some(_)) => super::JobClaim::Done,
+            _ => super::JobClaim::Held,
+        })
+    }
+
+    async fn finish_job(
+        &self,
+        job: &str,
+        slot: i64,
+        instance: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE job_runs SET finished_at_ms = $4 WHERE job = $1 AND slot = $2 AND instance = $3",
+        )
+        .bind(job)
+        .bind(slot)
+        .bind(instance)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn reads_any(&self, actor: &Actor, customers: &BTreeSet<String>) -> StoreResult<bool> {
         if actor.role.sees_everything() {
             return Ok(true);
