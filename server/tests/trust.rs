@@ -713,3 +713,120 @@ async fn the_app_and_the_api_carry_security_headers() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A tablet left in a drawer for 30 days comes back with 2,000 waiting changes: they go up in
+/// the app's batches of 1,000, all accepted (old stamps are not refused), newer edits made
+/// meanwhile on another device keep winning field by field, and every device ends equal.
+#[tokio::test]
+async fn a_device_back_after_30_days_offline_with_2000_changes_syncs_cleanly() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let day = 24 * 3600 * 1000;
+    let now = now_ms();
+    // Before leaving: ten customers, known to both tablets.
+    let known: Vec<String> = (0..10).map(|_| new_id()).collect();
+    let before: Vec<Value> = known
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            change_at(
+                "customer",
+                id,
+                "name",
+                json!(format!("老客{i}")),
+                &hlc_at(now - 31 * day, i as u32, "drawer0001"),
+            )
+        })
+        .collect();
+    app.push(&manager, &before).await;
+    let (_, drawer_cursor, _) = app.pull_from(&manager, "").await;
+
+    // Meanwhile, at the front desk: today's phone numbers for those ten.
+    let desk: Vec<Value> = known
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            change_at(
+                "customer",
+                id,
+                "phone",
+                json!(format!("1390000{i:04}")),
+                &hlc_at(now - day, i as u32, "frontdesk1"),
+            )
+        })
+        .collect();
+    app.push(&manager, &desk).await;
+
+    // The drawer tablet's outbox: 30 days of work, oldest first — 199 new customers of ten
+    // fields, and older phone numbers for the ten known ones (which must lose).
+    let mut waiting = Vec::new();
+    for (i, id) in known.iter().enumerate() {
+        let at = now - 30 * day + i as u64;
+        waiting.push(change_at(
+            "customer",
+            id,
+            "phone",
+            json!("13800000000"),
+            &hlc_at(at, 0, "drawer0001"),
+        ));
+    }
+    for c in 0..199u64 {
+        let id = new_id();
+        for f in 0..10u64 {
+            let at = now - 30 * day + (c * 10 + f) * (29 * day / 2000);
+            waiting.push(change_at(
+                "customer",
+                &id,
+                &format!("note{f}"),
+                json!(format!("{c}-{f}")),
+                &hlc_at(at, 0, "drawer0001"),
+            ));
+        }
+    }
+    assert_eq!(waiting.len(), 2000);
+    for batch in waiting.chunks(1000) {
+        let (status, answer) = app
+            .push_raw(
+                &manager.token,
+                json!({"device": "drawer0001", "changes": batch}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["rejected"], json!([]), "{answer}");
+        assert_eq!(answer["accepted"].as_array().map(Vec::len), Some(1000));
+    }
+
+    // The drawer tablet catches up from its 30-day-old cursor; a fresh device pulls it all.
+    let (caught_up, _, revoked) = app.pull_from(&manager, &drawer_cursor).await;
+    assert!(revoked.is_empty());
+    let mut drawer: Vec<Change> = serde_json::from_value(Value::Array(before)).unwrap();
+    drawer.extend(serde_json::from_value::<Vec<Change>>(Value::Array(waiting.clone())).unwrap());
+    drawer.extend(caught_up);
+    let drawer = State::fold(&drawer);
+    let fresh = State::fold(&app.pull_all(&manager).await);
+    let values = |state: &State| -> std::collections::BTreeMap<(String, String), Value> {
+        state
+            .records("customer")
+            .flat_map(|(id, record)| {
+                record
+                    .fields
+                    .iter()
+                    .map(move |(field, state)| ((id.clone(), field.clone()), state.value.clone()))
+            })
+            .collect()
+    };
+    assert_eq!(
+        values(&drawer),
+        values(&fresh),
+        "the returning tablet and a fresh one disagree"
+    );
+    for (i, id) in known.iter().enumerate() {
+        let phone = fresh.value("customer", id, "phone");
+        assert_eq!(
+            phone,
+            Some(&json!(format!("1390000{i:04}"))),
+            "the newer front-desk edit wins"
+        );
+    }
+    assert_eq!(fresh.records("customer").count(), 209);
+}
