@@ -4,6 +4,10 @@
 //! on a fresh PostgreSQL database made on that server (never analyzed by hand). The push rate of
 //! the first and the last tenth of the load is printed too: it must not fall as the log grows.
 //!
+//! Then 1, 10 and 100 devices at once, each pushing small batches (50 changes, a tablet's
+//! edits) and pulling what is new, as a store's devices do during service: p50/p99 latency of
+//! pushes and pulls, and the changes pushed per second over all devices.
+//!
 //! The server runs in this process (`huitou_server::start`) on 127.0.0.1:0 with a fresh SQLite
 //! file; the client is reqwest over a real socket. Prints figures only (STYLE rule 7); the bar
 //! is 20,000 changes/s for push+pull. The asserts check correctness, never timing.
@@ -206,6 +210,98 @@ async fn main() -> anyhow::Result<()> {
         if both >= 20_000.0 { "met" } else { "NOT met" }
     );
 
+    for devices in [1usize, 10, 100] {
+        concurrent(&url, &token, &cursor, devices).await?;
+    }
+
     server.stop().await?;
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[at].as_secs_f64() * 1000.0
+}
+
+/// `devices` devices at once, each `rounds` times: push 50 new changes, then pull from its
+/// cursor (everything the others pushed meanwhile comes along).
+async fn concurrent(url: &str, token: &str, cursor: &str, devices: usize) -> anyhow::Result<()> {
+    const SMALL: usize = 50;
+    let rounds = 2000 / devices.max(1) / 2;
+    let rounds = rounds.clamp(5, 100);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for d in 0..devices {
+        let (url, token, cursor) = (url.to_owned(), token.to_owned(), cursor.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let device = format!("bench-device-{d:03}");
+            let mut cursor = cursor;
+            let (mut pushes, mut pulls) = (Vec::new(), Vec::new());
+            let mut stamp = 0u64;
+            let start = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+            for _ in 0..rounds {
+                let id = huitou_shared::model::new_id();
+                let batch: Vec<Value> = (0..SMALL)
+                    .map(|f| {
+                        stamp += 1;
+                        let hlc =
+                            format!("{:015}:{:05}:{device}", start + stamp / 1000, stamp % 1000);
+                        serde_json::to_value(Change::new(
+                            "customer",
+                            &id,
+                            &format!("f{f}"),
+                            json!(f),
+                            &hlc,
+                        ))
+                        .expect("a change serialises")
+                    })
+                    .collect();
+                let t = Instant::now();
+                let response: PushResponse = client
+                    .post(format!("{url}/api/v1/sync/push"))
+                    .bearer_auth(&token)
+                    .json(&json!({"device": device, "changes": batch}))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                pushes.push(t.elapsed());
+                ensure!(response.accepted.len() == SMALL, "every op accepted");
+                let t = Instant::now();
+                let page: PullResponse = client
+                    .get(format!("{url}/api/v1/sync/pull"))
+                    .query(&[("cursor", cursor.as_str()), ("limit", "5000")])
+                    .bearer_auth(&token)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                pulls.push(t.elapsed());
+                cursor = page.cursor;
+            }
+            Ok::<_, anyhow::Error>((pushes, pulls))
+        }));
+    }
+    let (mut pushes, mut pulls) = (Vec::new(), Vec::new());
+    for task in tasks {
+        let (push, pull) = task.await??;
+        pushes.extend(push);
+        pulls.extend(pull);
+    }
+    let elapsed = started.elapsed();
+    pushes.sort_unstable();
+    pulls.sort_unstable();
+    println!(
+        "{devices} device(s) at once, {rounds} rounds each of a push of {SMALL} changes and a pull: \
+         push p50 {:.1} ms, p99 {:.1} ms; pull p50 {:.1} ms, p99 {:.1} ms; {:.0} changes pushed/s over all devices",
+        percentile(&pushes, 0.5),
+        percentile(&pushes, 0.99),
+        percentile(&pulls, 0.5),
+        percentile(&pulls, 0.99),
+        rate(pushes.len() * SMALL, elapsed)
+    );
     Ok(())
 }
