@@ -87,6 +87,23 @@ async fn login(client: &reqwest::Client, url: &str, password: &str) -> reqwest::
         .expect("login")
 }
 
+/// A server over a new database in `dir` with the manager `boss` signed in: (server, its URL,
+/// the database URL, boss's token).
+async fn serve_with_boss(dir: &tempfile::TempDir) -> (Server, String, String, String) {
+    let database = format!("sqlite://{}", dir.path().join("h.db").display());
+    add_user(&database, "acme", "boss", "manager", "pw");
+    let (server, url) = serve(&database);
+    let token = login(&reqwest::Client::new(), &url, "pw")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (server, url, database, token)
+}
+
 #[tokio::test]
 async fn user_add_reads_the_password_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,18 +126,8 @@ async fn user_add_reads_the_password_from_stdin() {
 #[tokio::test]
 async fn accepted_changes_survive_a_hard_kill() {
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("h.db").display());
-    add_user(&database, "acme", "boss", "manager", "pw");
-    let (mut server, url) = serve(&database);
+    let (mut server, url, database, token) = serve_with_boss(&dir).await;
     let client = reqwest::Client::new();
-    let token = login(&client, &url, "pw")
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let customer = huitou_shared::model::new_id();
     let millis = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
     let mut accepted = Vec::new();
@@ -264,18 +271,8 @@ async fn log_ops(client: &reqwest::Client, url: &str, token: &str) -> BTreeMap<S
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_during_pushes_from_four_devices_loses_nothing_and_retries_store_once() {
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("h.db").display());
-    add_user(&database, "acme", "boss", "manager", "pw");
-    let (server, url) = serve(&database);
+    let (server, url, database, token) = serve_with_boss(&dir).await;
     let client = reqwest::Client::new();
-    let token = login(&client, &url, "pw")
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let devices = ["faultdev01", "faultdev02", "faultdev03", "faultdev04"];
     let all: BTreeMap<&str, Vec<Vec<Value>>> =
         devices.iter().map(|d| (*d, batches(d, 40))).collect();
