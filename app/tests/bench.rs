@@ -154,22 +154,26 @@ async fn indexeddb_start_with_10000_customers_and_100000_visits() {
     let write_ms = now() - start;
     storage.close();
 
-    // What the app does at start: open, read every record, build the replica and the search index.
+    // What the app does at start (`Replica::open`, then `load_history`): everything but visits
+    // and the search index (the list is usable), then the visits.
     let start = now();
     let storage = Storage::open(name).await.unwrap();
-    let loaded = storage.load_records().await.unwrap();
-    let read_ms = now() - start;
-    let count = loaded.len();
     let mut records = Records::default();
-    for record in loaded {
+    for record in storage.load_all_but_visits().await.unwrap() {
         records.put(record);
     }
     let index = records.customer_index();
+    let list_ms = now() - start;
+    let visits = storage.load_visits().await.unwrap();
+    let count = records.count("customer") + visits.len();
+    for visit in visits {
+        records.put_missing(visit);
+    }
     let total_ms = now() - start;
     assert_eq!(count, 110_000);
     assert_eq!(index.len(), 10_000);
     console_log!(
-        "IndexedDB start (wasm, headless Chromium): {count} records read in {read_ms:.0} ms; replica + search index ready in {total_ms:.0} ms (writing them as 110 pulled pages took {write_ms:.0} ms)"
+        "IndexedDB start (wasm, headless Chromium): list searchable after {list_ms:.0} ms; all {count} records in memory after {total_ms:.0} ms (writing them as 110 pulled pages took {write_ms:.0} ms)"
     );
     Storage::delete(name).await.unwrap();
 }
