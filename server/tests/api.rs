@@ -748,3 +748,69 @@ async fn demo_seeding_creates_users_and_samples_once() {
         "4 users × 3 fields, 12 customers × 7 fields, 30 visits × 6 fields, once"
     );
 }
+
+#[tokio::test]
+async fn pull_pages_and_app_files_are_compressed_when_the_client_accepts_it() {
+    use std::io::Read;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<html>huitou</html>").unwrap();
+    let script = "console.log('回头客 comes back');\n".repeat(2000);
+    std::fs::write(site.path().join("app.js"), &script).unwrap();
+    let dir = site.path().to_owned();
+    let app = spawn_app_with(move |mut config| {
+        config.static_dir = Some(dir);
+        config
+    })
+    .await;
+    let manager = app.user("acme", "boss", Role::Manager).await;
+    let changes: Vec<Value> = (0..200)
+        .map(|n| change("customer", &new_id(), "name", json!(format!("客户 {n}")), n))
+        .collect();
+    app.push(&manager, &changes).await;
+    let (status, plain) = app.pull_raw(&manager.token, "limit=5000").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let response = app
+        .client
+        .get(format!("{}/api/v1/sync/pull?limit=5000", app.url))
+        .bearer_auth(&manager.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let packed = response.bytes().await.unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut unpacked: Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        packed.len() * 3 < text.len(),
+        "a page of JSON shrinks: {} of {} bytes",
+        packed.len(),
+        text.len()
+    );
+    // Same page, apart from the server's clock.
+    let mut plain = plain;
+    for page in [&mut plain, &mut unpacked] {
+        page.as_object_mut().unwrap().remove("server_time_ms");
+    }
+    assert_eq!(unpacked, plain);
+
+    let response = app
+        .client
+        .get(format!("{}/app.js", app.url))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+    let packed = response.bytes().await.unwrap();
+    let mut text = String::new();
+    brotli_decompressor::Decompressor::new(&packed[..], 4096)
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, script);
+}
