@@ -33,12 +33,25 @@ impl From<sqlx::Error> for StoreError {
             }
             // Busy, not broken: SQLite's lock outlived busy_timeout (SQLITE_BUSY, _LOCKED and
             // their extended codes), PostgreSQL's lock_timeout or statement_timeout ran out.
+            // Or PostgreSQL going down or coming up: its sessions are ended by a shutdown
+            // (57P01, 57P02), it refuses sessions while it starts (57P03), or a connection
+            // broke (class 08); the pool connects afresh once it is back.
             sqlx::Error::Database(ref db)
                 if db.code().is_some_and(|code| {
                     matches!(
                         code.as_ref(),
-                        "5" | "6" | "261" | "517" | "773" | "262" | "55P03" | "57014" | "40P01"
-                    )
+                        "5" | "6"
+                            | "261"
+                            | "517"
+                            | "773"
+                            | "262"
+                            | "55P03"
+                            | "57014"
+                            | "40P01"
+                            | "57P01"
+                            | "57P02"
+                            | "57P03"
+                    ) || code.starts_with("08")
                 }) =>
             {
                 Self::Unavailable(error.to_string())
