@@ -8,25 +8,6 @@ use huitou_shared::{Role, State};
 use serde_json::json;
 use support::*;
 
-/// A second server over the same database as `first`.
-async fn second_instance(first: &TestApp) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = huitou_server::Config {
-        database_url: first.database_url.clone(),
-        ..huitou_server::Config::sqlite(dir.path().join("unused.db"))
-    };
-    let server = huitou_server::start(config)
-        .await
-        .expect("second instance starts");
-    TestApp {
-        url: server.url(),
-        server,
-        client: reqwest::Client::new(),
-        dir,
-        database_url: first.database_url.clone(),
-    }
-}
-
 #[tokio::test]
 async fn two_instances_over_one_postgres_serve_one_organisation() {
     if std::env::var("HUITOU_TEST_POSTGRES").is_err() {

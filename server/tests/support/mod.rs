@@ -58,6 +58,25 @@ pub async fn spawn_app_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
     }
 }
 
+/// A second server over the same database as `first` (PostgreSQL: several instances, one database).
+pub async fn second_instance(first: &TestApp) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config {
+        database_url: first.database_url.clone(),
+        ..Config::sqlite(dir.path().join("unused.db"))
+    };
+    let server = huitou_server::start(config)
+        .await
+        .expect("second instance starts");
+    TestApp {
+        url: server.url(),
+        server,
+        client: reqwest::Client::new(),
+        dir,
+        database_url: first.database_url.clone(),
+    }
+}
+
 /// With `HUITOU_TEST_POSTGRES=postgres://user@host/db`, each test gets a database of its own on that server.
 async fn fresh_postgres_database(server_url: &str) -> String {
     use sqlx::Connection;
