@@ -84,7 +84,14 @@ fn Shell() -> impl IntoView {
             </Show>
             <Show when=move || replica.storage_error.with(Option::is_some)>
                 <p class="banner banner-error" role="alert">
-                    {move || i18n.t(Key::StorageError)} ": " {move || replica.storage_error.get().unwrap_or_default()}
+                    {move || {
+                        let detail = replica.storage_error.get().unwrap_or_default();
+                        if crate::storage::is_full(&detail) {
+                            i18n.t(Key::StorageFull).to_owned()
+                        } else {
+                            format!("{}: {detail}", i18n.t(Key::StorageError))
+                        }
+                    }}
                 </p>
             </Show>
             <main class="content">

@@ -343,6 +343,13 @@ impl Replica {
             })
             .collect();
         let records = storage.write_local(&changes).await?;
+        // Space was freed: "storage full" no longer holds (other errors stay shown).
+        if self
+            .storage_error
+            .with_untracked(|e| e.as_deref().is_some_and(crate::storage::is_full))
+        {
+            self.storage_error.set(None);
+        }
         self.show(records);
         self.refresh_outbox().await;
         self.kick();

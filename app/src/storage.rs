@@ -46,6 +46,35 @@ impl From<serde_json::Error> for StorageError {
 
 pub type Result<T> = std::result::Result<T, StorageError>;
 
+/// Is this the error of a write the browser refused to keep ([`commit_failed`]): in practice a
+/// device whose storage is full. The write was rolled back whole; the user is told so in words
+/// and keeps what they typed, instead of a raw error.
+pub fn is_full(message: &str) -> bool {
+    message.starts_with(FULL)
+}
+
+/// How [`commit_failed`] errors start.
+const FULL: &str = "not stored";
+
+/// The error of a commit IndexedDB refused. The browser refuses a commit when the device's disk
+/// or the site's quota is full (`QuotaExceededError`), but rexie does not pass that name on, so
+/// the detail says how much of the quota is used, for the one who reads it.
+async fn commit_failed(error: rexie::Error) -> StorageError {
+    let estimate = async {
+        let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
+        let estimate: web_sys::StorageEstimate = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()?
+            .into();
+        Some((estimate.get_usage()?, estimate.get_quota()?))
+    };
+    let used = match estimate.await {
+        Some((usage, quota)) => format!("{usage} of {quota} bytes of the quota in use"),
+        None => "quota unknown".to_owned(),
+    };
+    StorageError(format!("{FULL}: {error:?}; {used}"))
+}
+
 /// A local change waiting to be accepted by the server, or refused by it with a reason.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
@@ -77,10 +106,10 @@ async fn all_or_nothing<T>(
     body: impl AsyncFnOnce(&Transaction) -> Result<T>,
 ) -> Result<T> {
     match body(&tx).await {
-        Ok(value) => {
-            tx.commit().await?;
-            Ok(value)
-        }
+        Ok(value) => match tx.commit().await {
+            Ok(()) => Ok(value),
+            Err(e) => Err(commit_failed(e).await),
+        },
         Err(e) => {
             let _ = tx.abort().await;
             Err(e)
