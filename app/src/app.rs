@@ -75,6 +75,8 @@ fn Shell() -> impl IntoView {
     let replica = use_replica();
     view! {
         <div class="shell">
+            // The bar and its warnings stay in view: a "not saved" must be seen where Save was tapped.
+            <div class="top">
             <header class="topbar">
                 <a class="brand" href="/">{move || i18n.t(Key::AppName)}</a>
                 <SyncBadge/>
@@ -94,6 +96,7 @@ fn Shell() -> impl IntoView {
                     }}
                 </p>
             </Show>
+            </div>
             <main class="content">
                 <Show when=move || replica.loaded.get() fallback=move || view! { <p class="muted">{i18n.t(Key::Loading)}</p> }>
                     <Routes fallback=move || view! { <p>{i18n.t(Key::NotFound)}</p> }>

@@ -120,6 +120,18 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
         Duration::from_secs(10),
     )
     .await?;
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    screenshot(&tablet, &shots.join("storage-full.png")).await?;
+    let in_view = tablet
+        .execute(
+            "const r = document.querySelector('[role=alert]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        in_view == json!(true),
+        "the warning is in view where Save was tapped, not scrolled away above the form"
+    );
     ensure!(
         field(&tablet, "Name")
             .await?
