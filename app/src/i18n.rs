@@ -282,7 +282,7 @@ strings! {
     CustomerMissing => "这位客户不在本机（可能已被删除或无权查看）", "這位客戶不在本機（可能已被刪除或無權檢視）", "This customer is not on this device (deleted, or not yours to see)";
     Loading => "加载中…", "載入中…", "Loading…";
     StorageError => "本机存储出错", "本機儲存出錯", "Local storage failed";
-    StorageFull => "这台设备没能存下刚才的内容（存储空间可能已满）。内容还在表单里：请清理设备空间后再保存一次", "這台裝置沒能存下剛才的內容（儲存空間可能已滿）。內容還在表單裡：請清理裝置空間後再儲存一次", "This device could not store that (its storage is probably full). It is still in the form: free some space on the device, then save again";
+    StorageFull => "这台设备没能存下刚才的内容（存储空间可能已满），什么都没有存一半。填写的内容还在屏幕上：请清理设备空间后再试一次", "這台裝置沒能存下剛才的內容（儲存空間可能已滿），什麼都沒有存一半。填寫的內容還在螢幕上：請清理裝置空間後再試一次", "This device could not store that (its storage is probably full), and nothing was half saved. What you entered is still on screen: free some space on the device, then try again";
     Profile => "资料", "資料", "Profile";
     ByWhom => "修改人", "修改人", "By";
     FromDevice => "设备", "裝置", "Device";

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A hash map keyed by ids with `foldhash` (randomly seeded per process) instead of SipHash:
 /// a fold hashes every change's kind and id, and SipHash was a third of its time.
-pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One field write: the unit of sync (SYNC §2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
