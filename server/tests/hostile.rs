@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use support::*;
 
 const NASTY: [&str; 9] = [
-    "'; DROP TABLE changes; --",
+    "'; DROP TABLE log; --",
     "\" OR 1=1 --",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -420,7 +420,7 @@ async fn a_busy_database_answers_503_with_retry_after_never_500() {
         Box::new(conn)
     } else {
         let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::raw_sql("BEGIN; LOCK TABLE changes IN EXCLUSIVE MODE")
+        sqlx::raw_sql("BEGIN; LOCK TABLE log IN EXCLUSIVE MODE")
             .execute(&mut conn)
             .await
             .unwrap();

@@ -133,7 +133,7 @@ impl PostgresStore {
         {
             let pool = self.pool.clone();
             tokio::spawn(async move {
-                if let Err(e) = sqlx::raw_sql("ANALYZE changes, state, scope")
+                if let Err(e) = sqlx::raw_sql("ANALYZE log, records, fields")
                     .execute(&pool)
                     .await
                 {

@@ -48,14 +48,11 @@ fn json_text(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
-/// Visibility of the customer a change's scope row names, for salespeople (`$1` org, `$2` owner JSON, `$3` user id).
-const VISIBLE_CUSTOMER: &str = "(
-    EXISTS (SELECT 1 FROM state o WHERE o.org_id = $1 AND o.kind = 'customer' AND o.record_id = s.customer_id
-            AND ((o.field = 'owner' AND o.value = $2) OR (o.field = 'shared' AND o.value = 'true')))
-    OR (EXISTS (SELECT 1 FROM scope cs WHERE cs.org_id = $1 AND cs.kind = 'customer'
-                AND cs.record_id = s.customer_id AND cs.creator = $3)
-        AND NOT EXISTS (SELECT 1 FROM state o WHERE o.org_id = $1 AND o.kind = 'customer'
-                AND o.record_id = s.customer_id AND o.field = 'owner' AND o.value NOT IN ('null', '\"\"'))))";
+/// Visibility of the customer a `records` row `s` belongs to, for salespeople (`$1` org, `$2`
+/// user id): the SQL of `CustomerFacts::visible_to` over the customer's own row.
+const VISIBLE_CUSTOMER: &str = "EXISTS (SELECT 1 FROM records o WHERE o.org_id = $1 AND o.kind = 'customer'
+    AND o.record_id = s.customer_id
+    AND (o.owner = $2 OR o.shared OR (o.owner IS NULL AND o.creator = $2)))";
 
 /// Rows per multi-row `INSERT` (SQLite takes up to 32766 parameters, PostgreSQL 65535).
 const ROWS_PER_INSERT: usize = 200;
@@ -83,19 +80,36 @@ fn placeholders(rows: usize, columns: usize, first: usize) -> String {
 /// A record: `(kind, id)`.
 type RecordKey = (String, String);
 
-/// A `scope` row.
+/// A `records` row: where a record belongs and, for a customer, who may read it.
 #[derive(Clone, Debug, PartialEq)]
-struct ScopeRow {
+struct RecordRow {
+    /// Its number, once stored (`None`: first stored by this push).
+    rid: Option<i64>,
     customer_id: Option<String>,
     creator: String,
     /// For organisation-wide rows: the only salesperson who reads it (`None`: everyone).
     private_to: Option<String>,
+    /// A customer's winning `owner` (`permissions::owner_of`) and `shared`.
+    owner: Option<String>,
+    shared: bool,
 }
 
-/// The winning write of a watched field, as the `state` table holds it.
+impl RecordRow {
+    fn from_row(row: &DbRow) -> StoreResult<Self> {
+        Ok(Self {
+            rid: Some(row.try_get("rid")?),
+            customer_id: row.try_get("customer_id")?,
+            creator: row.try_get("creator")?,
+            private_to: row.try_get("private_to")?,
+            owner: row.try_get("owner")?,
+            shared: row.try_get("shared")?,
+        })
+    }
+}
+
+/// The clock of a watched field's winning write, as the `fields` table holds it.
 #[derive(Clone, Debug)]
 struct Written {
-    value: Value,
     hlc: String,
     op: String,
 }
@@ -117,22 +131,22 @@ struct Refusal<'a> {
 
 /// One push, judged in memory and written in bulk.
 ///
-/// Judging a change reads the `scope` rows and watched `state` fields of the records it
-/// touches, as earlier changes of the same push left them. Those rows are loaded in a few
+/// Judging a change reads the `records` rows and the clocks of watched fields of the records
+/// it touches, as earlier changes of the same push left them. Those rows are loaded in a few
 /// bulk queries at the start (inside the push's transaction), any other one on first use,
-/// and every store updates them here exactly as its SQL would; the log, `state`, `scope`
-/// and quarantine rows are then written with multi-row statements before the commit. The
+/// and every store updates them here exactly as its SQL would; the push, `records`, log,
+/// `fields` and quarantine rows are then written with multi-row statements before the commit. The
 /// outcome is that of running each change's statements one after the other, with a few
 /// dozen statements per push instead of several per change.
 struct Batch<'a> {
     actor: &'a Actor,
     /// Ops already in the log, or stored by this push.
     stored_ops: HashSet<String>,
-    /// Scope rows as the database had them before this push (`None`: no row).
-    scope_before: HashMap<RecordKey, Option<ScopeRow>>,
-    /// Scope rows with this push's writes.
-    scope: HashMap<RecordKey, Option<ScopeRow>>,
-    /// Watched fields with this push's writes.
+    /// Records rows as the database had them before this push (`None`: no row).
+    scope_before: HashMap<RecordKey, Option<RecordRow>>,
+    /// Records rows with this push's writes.
+    scope: HashMap<RecordKey, Option<RecordRow>>,
+    /// Clocks of watched fields with this push's writes.
     watched: HashMap<RecordKey, HashMap<String, Written>>,
     /// Changes to append to the log, in order, with their encoded value.
     log: Vec<(&'a Change, String)>,
@@ -184,7 +198,7 @@ impl<'a> Batch<'a> {
         ops.dedup();
         for chunk in ops.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
-                "SELECT op FROM changes WHERE org_id = {} AND op {}",
+                "SELECT op FROM log WHERE org_id = {} AND op {}",
                 placeholder(1),
                 key_list(2, chunk.len())
             );
@@ -202,11 +216,11 @@ impl<'a> Batch<'a> {
         Ok(batch)
     }
 
-    /// Loads the scope rows and watched fields of records `(kind, id)`, `ids` not empty.
+    /// Loads the records rows and watched fields' clocks of records `(kind, id)`, `ids` not empty.
     async fn load_records(&mut self, conn: &mut Conn, kind: &str, ids: &[&str]) -> StoreResult<()> {
         let org = &self.actor.org_id;
         let sql = format!(
-            "SELECT record_id, customer_id, creator, private_to FROM scope
+            "SELECT rid, record_id, customer_id, creator, private_to, owner, shared FROM records
              WHERE org_id = {} AND kind = {} AND record_id {}",
             placeholder(1),
             placeholder(2),
@@ -214,21 +228,14 @@ impl<'a> Batch<'a> {
         );
         let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(kind);
         let query = bind_keys!(query, ids);
-        let mut scope: HashMap<String, ScopeRow> = HashMap::new();
+        let mut scope: HashMap<String, RecordRow> = HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
-            scope.insert(
-                row.try_get("record_id")?,
-                ScopeRow {
-                    customer_id: row.try_get("customer_id")?,
-                    creator: row.try_get("creator")?,
-                    private_to: row.try_get("private_to")?,
-                },
-            );
+            scope.insert(row.try_get("record_id")?, RecordRow::from_row(&row)?);
         }
         let sql = format!(
-            "SELECT record_id, field, value, hlc, op FROM state
-             WHERE org_id = {} AND kind = {} AND record_id {}
-             AND field IN ('customer_id', 'owner', 'shared')",
+            "SELECT r.record_id, f.field, f.hlc, f.op FROM records r JOIN fields f ON f.rid = r.rid
+             WHERE r.org_id = {} AND r.kind = {} AND r.record_id {}
+             AND f.field IN ('customer_id', 'owner', 'shared')",
             placeholder(1),
             placeholder(2),
             key_list(3, ids.len())
@@ -237,14 +244,12 @@ impl<'a> Batch<'a> {
         let query = bind_keys!(query, ids);
         let mut watched: HashMap<String, HashMap<String, Written>> = HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
-            let value: String = row.try_get("value")?;
             watched
                 .entry(row.try_get("record_id")?)
                 .or_default()
                 .insert(
                     row.try_get("field")?,
                     Written {
-                        value: serde_json::from_str(&value).unwrap_or(Value::Null),
                         hlc: row.try_get("hlc")?,
                         op: row.try_get("op")?,
                     },
@@ -274,7 +279,7 @@ impl<'a> Batch<'a> {
         conn: &mut Conn,
         kind: &str,
         id: &str,
-    ) -> StoreResult<Option<ScopeRow>> {
+    ) -> StoreResult<Option<RecordRow>> {
         self.ensure(conn, kind, id).await?;
         Ok(self
             .scope
@@ -283,24 +288,20 @@ impl<'a> Batch<'a> {
             .flatten())
     }
 
-    /// What the server knows about a customer: its scope row and its `owner` and `shared` fields.
+    /// What the server knows about a customer: its creator, `owner` and `shared`, from its `records` row.
     async fn customer_facts(
         &mut self,
         conn: &mut Conn,
         customer_id: &str,
     ) -> StoreResult<CustomerFacts> {
-        let creator = self
-            .scope_row(conn, Kind::CUSTOMER, customer_id)
-            .await?
-            .map(|row| row.creator);
-        let key = (Kind::CUSTOMER.to_owned(), customer_id.to_owned());
-        let fields = self.watched.get(&key);
-        let field = |name: &str| fields.and_then(|fields| fields.get(name)).map(|w| &w.value);
-        Ok(CustomerFacts {
-            exists: creator.is_some(),
-            creator,
-            owner: field("owner").and_then(permissions::owner_of),
-            shared: field("shared").and_then(Value::as_bool).unwrap_or(false),
+        Ok(match self.scope_row(conn, Kind::CUSTOMER, customer_id).await? {
+            Some(row) => CustomerFacts {
+                exists: true,
+                creator: Some(row.creator),
+                owner: row.owner,
+                shared: row.shared,
+            },
+            None => CustomerFacts::default(),
         })
     }
 
@@ -364,8 +365,8 @@ impl<'a> Batch<'a> {
         Ok(facts)
     }
 
-    /// Stores one change: appended to the log, folded into `state` with the merge rule, and
-    /// into `scope` (the record's customer, set when a child's `customer_id` wins).
+    /// Stores one change: appended to the log, folded into `fields` with the merge rule, and
+    /// into `records` (the record's customer, set when a child's `customer_id` wins).
     async fn store(
         &mut self,
         conn: &mut Conn,
@@ -393,37 +394,42 @@ impl<'a> Batch<'a> {
             }
         }
         let key = (change.kind.clone(), change.id.clone());
-        let mut won = false;
+        let row = self.scope.entry(key.clone()).or_insert(None);
+        if row.is_none() {
+            *row = Some(RecordRow {
+                rid: None,
+                customer_id: customer.map(str::to_owned),
+                creator: self.actor.user_id.clone(),
+                private_to: private_to.map(str::to_owned),
+                owner: None,
+                shared: false,
+            });
+        }
         if WATCHED_FIELDS.contains(&change.field.as_str()) {
             let fields = self.watched.entry(key.clone()).or_default();
-            won = fields
+            let won = fields
                 .get(&change.field)
                 .is_none_or(|current| current.beaten_by(change));
             if won {
                 fields.insert(
                     change.field.clone(),
                     Written {
-                        value: change.value.clone(),
                         hlc: change.hlc.clone(),
                         op: change.op.clone(),
                     },
                 );
+                if let Some(Some(row)) = self.scope.get_mut(&key) {
+                    let customer = change.kind == Kind::CUSTOMER;
+                    match change.field.as_str() {
+                        "customer_id" if Kind::is_child_of_customer(&change.kind) => {
+                            row.customer_id = change.value.as_str().map(str::to_owned);
+                        }
+                        "owner" if customer => row.owner = permissions::owner_of(&change.value),
+                        "shared" if customer => row.shared = change.value.as_bool().unwrap_or(false),
+                        _ => {}
+                    }
+                }
             }
-        }
-        let row = self.scope.entry(key).or_insert(None);
-        if row.is_none() {
-            *row = Some(ScopeRow {
-                customer_id: customer.map(str::to_owned),
-                creator: self.actor.user_id.clone(),
-                private_to: private_to.map(str::to_owned),
-            });
-        }
-        if won
-            && change.field == "customer_id"
-            && Kind::is_child_of_customer(&change.kind)
-            && let Some(row) = row
-        {
-            row.customer_id = change.value.as_str().map(str::to_owned);
         }
         Ok(())
     }
@@ -477,75 +483,34 @@ impl<'a> Batch<'a> {
         });
     }
 
-    /// Writes the log, `state`, `scope` and quarantine rows of this push.
+    /// Writes the push, `records`, log, `fields` and quarantine rows of this push.
     async fn write(self, conn: &mut Conn, device: &DeviceId, at: &str) -> StoreResult<Readers> {
         let actor = self.actor;
         let org = actor.org_id.as_str();
-        for chunk in self.log.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "INSERT INTO changes (org_id, op, kind, record_id, field, value, hlc, author, device, received_at)
-                 VALUES {}",
-                placeholders(chunk.len(), 10, 1)
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (change, value) in chunk {
-                query = query
-                    .bind(org)
-                    .bind(&change.op)
-                    .bind(&change.kind)
-                    .bind(&change.id)
-                    .bind(&change.field)
-                    .bind(value)
-                    .bind(&change.hlc)
-                    .bind(&change.author)
-                    .bind(device.as_str())
-                    .bind(at);
+        // Records first: the log and `fields` name each record by its number.
+        let mut rids: HashMap<RecordKey, i64> = HashMap::with_capacity(self.scope.len());
+        let mut changed: Vec<(RecordKey, RecordRow)> = Vec::new();
+        for (key, row) in self.scope {
+            let Some(row) = row else { continue };
+            let before = self.scope_before.get(&key).cloned().flatten();
+            if before.as_ref() == Some(&row) {
+                if let Some(rid) = row.rid {
+                    rids.insert(key, rid);
+                }
+            } else {
+                changed.push((key, row));
             }
-            query.execute(&mut *conn).await?;
         }
-        // The merge rule: a field only takes a write with a greater (clock, op).
-        let mut winners: Vec<usize> = self.winners.into_values().collect();
-        winners.sort_unstable();
-        for chunk in winners.chunks(ROWS_PER_INSERT) {
+        changed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for chunk in changed.chunks(ROWS_PER_INSERT) {
+            // A new row, or an existing one whose customer or readers changed (its creator stays).
             let sql = format!(
-                "INSERT INTO state (org_id, kind, record_id, field, value, hlc, op, author)
+                "INSERT INTO records (org_id, kind, record_id, customer_id, creator, private_to, owner, shared)
                  VALUES {}
-                 ON CONFLICT (org_id, kind, record_id, field) DO UPDATE
-                 SET value = excluded.value, hlc = excluded.hlc, op = excluded.op, author = excluded.author
-                 WHERE (excluded.hlc, excluded.op) > (state.hlc, state.op)",
+                 ON CONFLICT (org_id, kind, record_id) DO UPDATE
+                 SET customer_id = excluded.customer_id, owner = excluded.owner, shared = excluded.shared
+                 RETURNING rid, kind, record_id",
                 placeholders(chunk.len(), 8, 1)
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for &index in chunk {
-                let (change, value) = &self.log[index];
-                query = query
-                    .bind(org)
-                    .bind(&change.kind)
-                    .bind(&change.id)
-                    .bind(&change.field)
-                    .bind(value)
-                    .bind(&change.hlc)
-                    .bind(&change.op)
-                    .bind(&change.author);
-            }
-            query.execute(&mut *conn).await?;
-        }
-        let mut scope: Vec<(RecordKey, ScopeRow)> = self
-            .scope
-            .into_iter()
-            .filter_map(|(key, row)| {
-                let row = row?;
-                let before = self.scope_before.get(&key).cloned().flatten();
-                (before.as_ref() != Some(&row)).then_some((key, row))
-            })
-            .collect();
-        scope.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for chunk in scope.chunks(ROWS_PER_INSERT) {
-            // A new row, or an existing one whose customer changed (its creator stays).
-            let sql = format!(
-                "INSERT INTO scope (org_id, kind, record_id, customer_id, creator, private_to) VALUES {}
-                 ON CONFLICT (org_id, kind, record_id) DO UPDATE SET customer_id = excluded.customer_id",
-                placeholders(chunk.len(), 6, 1)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for ((kind, id), row) in chunk {
@@ -555,7 +520,84 @@ impl<'a> Batch<'a> {
                     .bind(id)
                     .bind(&row.customer_id)
                     .bind(&row.creator)
-                    .bind(&row.private_to);
+                    .bind(&row.private_to)
+                    .bind(&row.owner)
+                    .bind(row.shared);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                rids.insert(
+                    (row.try_get("kind")?, row.try_get("record_id")?),
+                    row.try_get("rid")?,
+                );
+            }
+        }
+        let rid_of = |change: &Change| -> StoreResult<i64> {
+            rids.get(&(change.kind.clone(), change.id.clone()))
+                .copied()
+                .ok_or_else(|| StoreError::Other(format!("no record number for {}", change.id)))
+        };
+        // Where each stored change landed in the log, by op.
+        let mut seqs: HashMap<String, i64> = HashMap::with_capacity(self.log.len());
+        if !self.log.is_empty() {
+            let push: i64 = sqlx::query_scalar(
+                "INSERT INTO pushes (device, received_at) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(device.as_str())
+            .bind(at)
+            .fetch_one(&mut *conn)
+            .await?;
+            for chunk in self.log.chunks(ROWS_PER_INSERT) {
+                let sql = format!(
+                    "INSERT INTO log (org_id, op, rid, kind, record_id, field, value, hlc, author, push)
+                     VALUES {} RETURNING seq, op",
+                    placeholders(chunk.len(), 10, 1)
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (change, value) in chunk {
+                    query = query
+                        .bind(org)
+                        .bind(&change.op)
+                        .bind(rid_of(change)?)
+                        .bind(&change.kind)
+                        .bind(&change.id)
+                        .bind(&change.field)
+                        .bind(value)
+                        .bind(&change.hlc)
+                        .bind(&change.author)
+                        .bind(push);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    seqs.insert(row.try_get("op")?, row.try_get("seq")?);
+                }
+            }
+        }
+        // The merge rule: a field only takes a write with a greater (clock, op).
+        let mut winners: Vec<(i64, &str, usize)> = Vec::with_capacity(self.winners.len());
+        for ((_, _, field), index) in self.winners {
+            winners.push((rid_of(self.log[index].0)?, field, index));
+        }
+        winners.sort_unstable();
+        for chunk in winners.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO fields (rid, field, hlc, op, seq)
+                 VALUES {}
+                 ON CONFLICT (rid, field) DO UPDATE
+                 SET hlc = excluded.hlc, op = excluded.op, seq = excluded.seq
+                 WHERE (excluded.hlc, excluded.op) > (fields.hlc, fields.op)",
+                placeholders(chunk.len(), 5, 1)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for &(rid, field, index) in chunk {
+                let change = self.log[index].0;
+                let seq = seqs.get(&change.op).copied().ok_or_else(|| {
+                    StoreError::Other(format!("no log position for {}", change.op))
+                })?;
+                query = query
+                    .bind(rid)
+                    .bind(field)
+                    .bind(&change.hlc)
+                    .bind(&change.op)
+                    .bind(seq);
             }
             query.execute(&mut *conn).await?;
         }
@@ -673,7 +715,7 @@ impl BackendStore {
         end: i64,
     ) -> StoreResult<(BTreeSet<String>, BTreeSet<RecordKey>)> {
         let rows = sqlx::query(
-            "SELECT DISTINCT kind, record_id, field FROM changes
+            "SELECT DISTINCT kind, record_id, field FROM log
              WHERE org_id = $1 AND seq > $2 AND seq <= $3
              AND ((kind = 'customer' AND field IN ('owner', 'shared')) OR field = 'customer_id')",
         )
@@ -705,7 +747,7 @@ impl BackendStore {
         let mut facts: HashMap<String, CustomerFacts> = HashMap::new();
         for chunk in ids.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
-                "SELECT record_id, creator FROM scope
+                "SELECT record_id, creator, owner, shared FROM records
                  WHERE org_id = {} AND kind = 'customer' AND record_id {}",
                 placeholder(1),
                 key_list(2, chunk.len())
@@ -718,30 +760,10 @@ impl BackendStore {
                     CustomerFacts {
                         exists: true,
                         creator: Some(row.try_get("creator")?),
-                        ..CustomerFacts::default()
+                        owner: row.try_get("owner")?,
+                        shared: row.try_get("shared")?,
                     },
                 );
-            }
-            let sql = format!(
-                "SELECT record_id, field, value FROM state
-                 WHERE org_id = {} AND kind = 'customer' AND record_id {}
-                 AND field IN ('owner', 'shared')",
-                placeholder(1),
-                key_list(2, chunk.len())
-            );
-            let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
-            let query = bind_keys!(query, chunk);
-            for row in query.fetch_all(&self.pool).await? {
-                let id: String = row.try_get("record_id")?;
-                let field: String = row.try_get("field")?;
-                let value: String = row.try_get("value")?;
-                let value: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
-                if let Some(facts) = facts.get_mut(&id) {
-                    match field.as_str() {
-                        "owner" => facts.owner = permissions::owner_of(&value),
-                        _ => facts.shared = value.as_bool().unwrap_or(false),
-                    }
-                }
             }
         }
         Ok(facts)
@@ -761,7 +783,7 @@ impl BackendStore {
         for (kind, ids) in by_kind {
             for chunk in ids.chunks(KEYS_PER_LOOKUP) {
                 let sql = format!(
-                    "SELECT record_id, customer_id FROM scope
+                    "SELECT record_id, customer_id FROM records
                      WHERE org_id = {} AND kind = {} AND record_id {}",
                     placeholder(1),
                     placeholder(2),
@@ -837,12 +859,11 @@ impl BackendStore {
         let rows = match unit {
             Unit::Customer(customer) => {
                 sqlx::query(
-                    "SELECT st.op, st.kind, st.record_id, st.field, st.value, st.hlc, st.author
-                     FROM scope s JOIN state st
-                       ON st.org_id = s.org_id AND st.kind = s.kind AND st.record_id = s.record_id
+                    "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+                     FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
                      WHERE s.org_id = $1 AND s.customer_id = $2
-                       AND (st.kind, st.record_id, st.field) > ($3, $4, $5)
-                     ORDER BY st.kind, st.record_id, st.field LIMIT $6",
+                       AND (s.kind, s.record_id, f.field) > ($3, $4, $5)
+                     ORDER BY s.kind, s.record_id, f.field LIMIT $6",
                 )
                 .bind(org_id)
                 .bind(customer)
@@ -855,10 +876,11 @@ impl BackendStore {
             }
             Unit::Record(kind, id) => {
                 sqlx::query(
-                    "SELECT op, kind, record_id, field, value, hlc, author FROM state
-                     WHERE org_id = $1 AND kind = $2 AND record_id = $3
-                       AND (kind, record_id, field) > ($4, $5, $6)
-                     ORDER BY kind, record_id, field LIMIT $7",
+                    "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+                     FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
+                     WHERE s.org_id = $1 AND s.kind = $2 AND s.record_id = $3
+                       AND (s.kind, s.record_id, f.field) > ($4, $5, $6)
+                     ORDER BY s.kind, s.record_id, f.field LIMIT $7",
                 )
                 .bind(org_id)
                 .bind(kind)
@@ -877,9 +899,8 @@ impl BackendStore {
     /// Every winning write of a customer and of its child records: its whole history as state.
     async fn customer_state(&self, org_id: &str, customer_id: &str) -> StoreResult<Vec<Change>> {
         let rows = sqlx::query(
-            "SELECT st.op, st.kind, st.record_id, st.field, st.value, st.hlc, st.author
-             FROM scope s JOIN state st
-               ON st.org_id = s.org_id AND st.kind = s.kind AND st.record_id = s.record_id
+            "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+             FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
              WHERE s.org_id = $1 AND s.customer_id = $2",
         )
         .bind(org_id)
@@ -902,7 +923,7 @@ impl BackendStore {
         let fetch = i64::try_from(room + 1).unwrap_or(i64::MAX);
         let rows = if actor.role.sees_everything() {
             sqlx::query(
-                "SELECT seq, op, kind, record_id, field, value, hlc, author FROM changes
+                "SELECT seq, op, kind, record_id, field, value, hlc, author FROM log
                  WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
             )
             .bind(&actor.org_id)
@@ -914,16 +935,14 @@ impl BackendStore {
         } else {
             let sql = format!(
                 "SELECT c.seq, c.op, c.kind, c.record_id, c.field, c.value, c.hlc, c.author
-                 FROM changes c JOIN scope s
-                   ON s.org_id = c.org_id AND s.kind = c.kind AND s.record_id = c.record_id
-                 WHERE c.org_id = $1 AND c.seq > $4 AND c.seq <= $5
-                   AND ((s.customer_id IS NULL AND (s.private_to IS NULL OR s.private_to = $3))
+                 FROM log c JOIN records s ON s.rid = c.rid
+                 WHERE c.org_id = $1 AND c.seq > $3 AND c.seq <= $4
+                   AND ((s.customer_id IS NULL AND (s.private_to IS NULL OR s.private_to = $2))
                         OR {VISIBLE_CUSTOMER})
-                 ORDER BY c.seq LIMIT $6"
+                 ORDER BY c.seq LIMIT $5"
             );
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(&actor.org_id)
-                .bind(json_text(&Value::String(actor.user_id.clone())))
                 .bind(&actor.user_id)
                 .bind(after)
                 .bind(end)
@@ -1169,7 +1188,7 @@ impl Store for BackendStore {
         let stored_count = batch.log.len();
         let readers = batch.write(&mut tx, device, &at).await?;
         let latest_seq: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = $1")
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM log WHERE org_id = $1")
                 .bind(&actor.org_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -1263,7 +1282,7 @@ impl Store for BackendStore {
     ) -> StoreResult<Option<CustomerRecords>> {
         let visible: Option<i32> = if actor.role.sees_everything() {
             sqlx::query_scalar(
-                "SELECT 1 FROM scope s WHERE s.org_id = $1 AND s.kind = 'customer' AND s.record_id = $2",
+                "SELECT 1 FROM records s WHERE s.org_id = $1 AND s.kind = 'customer' AND s.record_id = $2",
             )
             .bind(&actor.org_id)
             .bind(customer_id)
@@ -1271,12 +1290,11 @@ impl Store for BackendStore {
             .await?
         } else {
             let sql = format!(
-                "SELECT 1 FROM scope s WHERE s.org_id = $1 AND s.kind = 'customer'
-                 AND s.record_id = $4 AND s.customer_id = s.record_id AND {VISIBLE_CUSTOMER}"
+                "SELECT 1 FROM records s WHERE s.org_id = $1 AND s.kind = 'customer'
+                 AND s.record_id = $3 AND s.customer_id = s.record_id AND {VISIBLE_CUSTOMER}"
             );
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .bind(&actor.org_id)
-                .bind(json_text(&Value::String(actor.user_id.clone())))
                 .bind(&actor.user_id)
                 .bind(customer_id)
                 .fetch_optional(&self.pool)
@@ -1302,7 +1320,7 @@ impl Store for BackendStore {
 
     async fn latest_seq(&self, org_id: &str) -> StoreResult<i64> {
         Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = $1")
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM log WHERE org_id = $1")
                 .bind(org_id)
                 .fetch_one(&self.pool)
                 .await?,
@@ -1311,7 +1329,7 @@ impl Store for BackendStore {
 
     async fn changes_after(&self, org_id: &str, seq: i64) -> StoreResult<u64> {
         let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE org_id = $1 AND seq > $2")
+            sqlx::query_scalar("SELECT COUNT(*) FROM log WHERE org_id = $1 AND seq > $2")
                 .bind(org_id)
                 .bind(seq)
                 .fetch_one(&self.pool)
@@ -1387,8 +1405,9 @@ impl Store for BackendStore {
 
     async fn org_records(&self, org_id: &str, kind: &str) -> StoreResult<BTreeMap<String, Record>> {
         let rows = sqlx::query(
-            "SELECT op, kind, record_id, field, value, hlc, author FROM state
-             WHERE org_id = $1 AND kind = $2",
+            "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+             FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
+             WHERE s.org_id = $1 AND s.kind = $2",
         )
         .bind(org_id)
         .bind(kind)
@@ -1434,7 +1453,7 @@ impl Store for BackendStore {
     }
 
     async fn has_changes(&self) -> StoreResult<bool> {
-        let any: Option<i64> = sqlx::query_scalar("SELECT seq FROM changes LIMIT 1")
+        let any: Option<i64> = sqlx::query_scalar("SELECT seq FROM log LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
         Ok(any.is_some())

@@ -78,7 +78,7 @@ pub async fn second_instance(first: &TestApp) -> TestApp {
 }
 
 /// With `HUITOU_TEST_POSTGRES=postgres://user@host/db`, each test gets a database of its own on that server.
-async fn fresh_postgres_database(server_url: &str) -> String {
+pub async fn fresh_postgres_database(server_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("huitou_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(server_url)
@@ -95,7 +95,7 @@ async fn fresh_postgres_database(server_url: &str) -> String {
 }
 
 /// Argon2 is slow in debug builds: hash the test password once per test binary.
-fn password_hash() -> String {
+pub fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| huitou_server::auth::hash_password_blocking(PASSWORD).expect("hash"))
         .clone()
