@@ -84,6 +84,9 @@ fn Shell() -> impl IntoView {
             <Show when=move || replica.session_expired.get()>
                 <p class="banner banner-warn" role="alert">{move || i18n.t(Key::SessionExpired)}</p>
             </Show>
+            <Show when=move || replica.connection.get() == crate::replica::Connection::DeviceFull>
+                <p class="banner banner-error" role="alert">{move || i18n.t(Key::SyncStorageFull)}</p>
+            </Show>
             <Show when=move || replica.storage_error.with(Option::is_some)>
                 <p class="banner banner-error" role="alert">
                     {move || {

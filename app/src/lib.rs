@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod derived;
 pub mod i18n;
 pub mod org;
 pub mod pages;

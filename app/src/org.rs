@@ -70,11 +70,7 @@ pub fn provide_org(replica: crate::replica::Replica) {
 
 /// A customer's child records sorted for the retention rules.
 pub fn history<'a>(records: &'a Records, customer_id: &'a str) -> History<'a> {
-    History::from_children(Kind::CHILDREN_OF_CUSTOMER.iter().flat_map(|kind| {
-        records
-            .children_of(kind, customer_id)
-            .map(|c| (c.kind.as_str(), &c.record))
-    }))
+    records.history(customer_id)
 }
 
 /// Every customer's history in one pass over the child records (`history` per customer would

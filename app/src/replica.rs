@@ -6,42 +6,163 @@
 use crate::session::{self, Session};
 use crate::storage::{OutboxEntry, Storage, StorageError};
 use futures::channel::mpsc::UnboundedSender;
-use huitou_shared::customer::CustomerIndex;
+use huitou_shared::customer::{CustomerIndex, Filter};
 use huitou_shared::merge::{Change, TrackedRecord};
 use huitou_shared::{Clock, Kind};
 use leptos::prelude::*;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
-/// All records on this device: kind → id → record.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// All records on this device: kind → id → record, with each customer's child records
+/// indexed and a revision per customer that moves whenever the customer or one of its child
+/// records changes, so derived views redo only the customers that changed ([`crate::derived`]).
+#[derive(Clone, Debug, Default)]
 pub struct Records {
     kinds: HashMap<String, HashMap<String, TrackedRecord>>,
+    /// Customer id → `(kind, id)` of the records whose `customer_id` names it.
+    children: HashMap<String, HashSet<(String, String)>>,
+    /// Customer id → the revision of its last change (see [`next_revision`]), and the
+    /// reverse, so the customers changed since a revision are found without a pass over all.
+    revisions: HashMap<String, u64>,
+    by_revision: BTreeMap<u64, String>,
+    /// Kind → revision of the last change to a record of that kind.
+    kind_revisions: HashMap<String, u64>,
+    /// Which book this is (a revision taken at its first change): a cache of another book,
+    /// or of this one before it was replaced whole, starts again.
+    book: u64,
+}
+
+impl PartialEq for Records {
+    fn eq(&self, other: &Self) -> bool {
+        self.kinds == other.kinds
+    }
+}
+
+/// Revisions come from one counter for the whole page, so a revision seen in one book is never
+/// mistaken for another's (after signing in as someone else).
+fn next_revision() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The customer a record belongs to: itself for a customer, else its `customer_id`.
+fn customer_of(record: &TrackedRecord) -> Option<&str> {
+    if record.kind == Kind::CUSTOMER {
+        Some(&record.id)
+    } else {
+        record.record.text("customer_id")
+    }
 }
 
 impl Records {
     pub fn put(&mut self, record: TrackedRecord) {
-        self.kinds
+        let key = (record.kind.clone(), record.id.clone());
+        let after = customer_of(&record).map(str::to_owned);
+        let before = self
+            .kinds
             .entry(record.kind.clone())
             .or_default()
-            .insert(record.id.clone(), record);
+            .insert(record.id.clone(), record)
+            .and_then(|old| customer_of(&old).map(str::to_owned));
+        self.relink(&key, before, after);
     }
 
     /// Puts `record` unless this copy already holds it: what is held is as new or newer (it
     /// came from IndexedDB after the same write).
     pub fn put_missing(&mut self, record: TrackedRecord) {
-        self.kinds
-            .entry(record.kind.clone())
-            .or_default()
-            .entry(record.id.clone())
-            .or_insert(record);
+        let held = self
+            .kinds
+            .get(&record.kind)
+            .is_some_and(|records| records.contains_key(&record.id));
+        if !held {
+            self.put(record);
+        }
     }
 
     pub fn remove(&mut self, kind: &str, id: &str) {
-        if let Some(records) = self.kinds.get_mut(kind) {
-            records.remove(id);
+        let before = self
+            .kinds
+            .get_mut(kind)
+            .and_then(|records| records.remove(id))
+            .and_then(|old| customer_of(&old).map(str::to_owned));
+        self.relink(&(kind.to_owned(), id.to_owned()), before, None);
+    }
+
+    /// Moves `key` in the child index from customer `before` to `after` and gives both a new
+    /// revision.
+    fn relink(&mut self, key: &(String, String), before: Option<String>, after: Option<String>) {
+        let revision = next_revision();
+        if self.book == 0 {
+            self.book = revision;
         }
+        self.kind_revisions.insert(key.0.clone(), revision);
+        let child = key.0 != Kind::CUSTOMER;
+        if child && before != after {
+            if let Some(before) = &before
+                && let Some(set) = self.children.get_mut(before)
+            {
+                set.remove(key);
+            }
+            if let Some(after) = &after {
+                self.children
+                    .entry(after.clone())
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
+        // Tasks and contacts are not part of what is derived per customer (tiers, planned
+        // tasks, birthdays, search): planning hundreds of tasks re-derives nothing.
+        if !matches!(key.0.as_str(), Kind::TASK | Kind::CONTACT) {
+            for customer in before.into_iter().chain(after) {
+                let revision = next_revision();
+                if let Some(old) = self.revisions.insert(customer.clone(), revision) {
+                    self.by_revision.remove(&old);
+                }
+                self.by_revision.insert(revision, customer);
+            }
+        }
+    }
+
+    /// The revision of a customer's last change (its record or a child record other than a task
+    /// or contact); 0 when nothing of it is held.
+    pub fn revision(&self, customer_id: &str) -> u64 {
+        self.revisions.get(customer_id).copied().unwrap_or(0)
+    }
+
+    /// The customers (ids) whose revision is above `revision`: changed since then, or gone
+    /// (removed customers are listed too, and are no longer held).
+    pub fn changed_since(&self, revision: u64) -> impl Iterator<Item = &str> {
+        self.by_revision
+            .range(revision + 1..)
+            .map(|(_, customer)| customer.as_str())
+    }
+
+    /// The revision of the last change to any customer (0: none yet).
+    pub fn latest_revision(&self) -> u64 {
+        self.by_revision.keys().next_back().copied().unwrap_or(0)
+    }
+
+    /// The revision of the last change to any record of `kind` (0: none yet).
+    pub fn kind_revision(&self, kind: &str) -> u64 {
+        self.kind_revisions.get(kind).copied().unwrap_or(0)
+    }
+
+    /// Which book this is: changes when the records are replaced whole.
+    pub fn book(&self) -> u64 {
+        self.book
+    }
+
+    /// A customer's visits, referrals, suggestions and family members, from the child index.
+    pub fn history(&self, customer_id: &str) -> huitou_shared::retention::History<'_> {
+        huitou_shared::retention::History::from_children(
+            self.children
+                .get(customer_id)
+                .into_iter()
+                .flatten()
+                .filter_map(|(kind, id)| Some((kind.as_str(), &self.get(kind, id)?.record))),
+        )
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Option<&TrackedRecord> {
@@ -90,14 +211,61 @@ impl Records {
             .to_owned()
     }
 
-    /// Child records (visits, contacts, ...) of one customer.
+    /// Child records (visits, contacts, ...) of one customer, from the child index.
     pub fn children_of<'a>(
         &'a self,
         kind: &'a str,
         customer_id: &'a str,
     ) -> impl Iterator<Item = &'a TrackedRecord> + 'a {
-        self.of_kind(kind)
-            .filter(move |r| r.record.text("customer_id") == Some(customer_id))
+        self.children
+            .get(customer_id)
+            .into_iter()
+            .flatten()
+            .filter(move |(k, _)| k == kind)
+            .filter_map(move |(k, id)| self.get(k, id))
+    }
+}
+
+/// The customer search index, and the book and revision it is up to date with.
+#[derive(Debug, Default)]
+pub struct SearchCache {
+    index: CustomerIndex,
+    book: u64,
+    seen: u64,
+}
+
+impl SearchCache {
+    /// Re-indexes the customers changed since the last refresh (and forgets those gone); when
+    /// the book was replaced or most of it changed (a first load, a large page), builds anew.
+    pub fn refresh(&mut self, records: &Records) {
+        let changed: Vec<&str> = records.changed_since(self.seen).collect();
+        if self.book != records.book()
+            || (changed.len() > 200 && changed.len() * 4 > self.index.len())
+        {
+            self.index = records.customer_index();
+        } else {
+            for id in changed {
+                match records.get(Kind::CUSTOMER, id) {
+                    Some(customer) => {
+                        let recency = records
+                            .children_of(Kind::VISIT, id)
+                            .filter_map(|visit| visit.record.last_hlc())
+                            .chain(customer.record.last_hlc())
+                            .max()
+                            .unwrap_or("");
+                        self.index.upsert(id, &customer.record, recency);
+                    }
+                    None => self.index.remove(id),
+                }
+            }
+        }
+        self.book = records.book();
+        self.seen = records.latest_revision();
+    }
+
+    /// The index as of the last refresh.
+    pub fn index(&self) -> &CustomerIndex {
+        &self.index
     }
 }
 
@@ -110,6 +278,9 @@ pub enum Connection {
     Idle,
     Syncing,
     Offline,
+    /// The server answered, but this device's storage refused what it sent (full): nothing of
+    /// that page is kept, the cursor stays, and the next try fetches it again.
+    DeviceFull,
 }
 
 /// A pull of many pages under way (a first sync, a long time offline).
@@ -143,8 +314,11 @@ pub struct Replica {
     /// Set while a pull of many pages runs; the badge shows its progress.
     pub receiving: RwSignal<Option<Receiving>>,
     pub storage_error: RwSignal<Option<String>>,
-    /// Search over customers, rebuilt when records change.
-    pub index: Memo<CustomerIndex>,
+    /// Search over customers, brought up to date (customers that changed) when searched.
+    search: StoredValue<SearchCache, LocalStorage>,
+    search_fresh: Memo<()>,
+    /// Tiers, planned tasks and birthdays per customer (see [`crate::derived`]).
+    pub derived: StoredValue<crate::derived::Derived, LocalStorage>,
     storage: StoredValue<Option<Rc<Storage>>, LocalStorage>,
     clock: StoredValue<Option<Clock>>,
     kick: StoredValue<Option<UnboundedSender<()>>>,
@@ -153,12 +327,15 @@ pub struct Replica {
 impl Replica {
     pub fn new(session: Option<Session>) -> Self {
         let records = RwSignal::new(Records::default());
+        let search = StoredValue::new_local(SearchCache::default());
         Self {
             records,
-            index: Memo::new_with_compare(
-                move |_| records.with(Records::customer_index),
+            search,
+            search_fresh: Memo::new_with_compare(
+                move |_| records.with(|r| search.update_value(|cache| cache.refresh(r))),
                 |_, _| true,
             ),
+            derived: StoredValue::new_local(crate::derived::Derived::default()),
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Idle),
             session_expired: RwSignal::new(false),
@@ -189,6 +366,14 @@ impl Replica {
                 replica.storage_error.set(Some(e.to_string()));
             }
         });
+    }
+
+    /// Ids of up to `limit` customers matching `query` and `filter`, most recent first
+    /// ([`CustomerIndex::search`]); tracks the records.
+    pub fn search(&self, query: &str, filter: &Filter, limit: usize) -> Vec<String> {
+        self.search_fresh.get();
+        self.search
+            .with_value(|cache| cache.index.search(query, filter, limit))
     }
 
     pub fn storage(&self) -> Option<Rc<Storage>> {

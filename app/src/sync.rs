@@ -115,7 +115,11 @@ pub fn start(replica: Replica, session: Session) {
                 }
                 Err(SyncError::Unreachable(why) | SyncError::Storage(why)) => {
                     leptos::logging::warn!("sync: {why}");
-                    replica.connection.set(Connection::Offline);
+                    replica.connection.set(if crate::storage::is_full(&why) {
+                        Connection::DeviceFull
+                    } else {
+                        Connection::Offline
+                    });
                     let wait = backoff_ms;
                     backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
                     wait

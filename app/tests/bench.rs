@@ -180,10 +180,9 @@ async fn indexeddb_start_with_10000_customers_and_100000_visits() {
 
 /// What Today does on a salesperson's tablet with a big book: every customer's tier under the
 /// active rules, the rule tasks and the playbook tasks (issue 4's bar: under 1 s in wasm).
-#[wasm_bindgen_test]
-#[ignore = "benchmark: run with --include-ignored"]
-async fn retention_tiers_and_tasks_for_10000_customers_and_100000_visits() {
-    use huitou_app::org::Org;
+/// The retention benches' book: 10,000 customers (created 30–730 days ago, a birthday each,
+/// a third lunar) and 100,000 visits over the last 400 days, as records; and its "today".
+fn retention_book() -> (Vec<String>, Records, chrono::NaiveDate) {
     use huitou_shared::merge::TrackedRecord;
     let (ids, mut changes) = customers(10_000);
     let mut dice = Dice(13);
@@ -227,6 +226,14 @@ async fn retention_tiers_and_tasks_for_10000_customers_and_100000_visits() {
     for record in by_key.into_values() {
         records.put(record);
     }
+    (ids, records, today)
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn retention_tiers_and_tasks_for_10000_customers_and_100000_visits() {
+    use huitou_app::org::Org;
+    let (_, records, today) = retention_book();
     let mut runs = Vec::new();
     let mut planned = 0;
     for _ in 0..5 {
@@ -241,5 +248,136 @@ async fn retention_tiers_and_tasks_for_10000_customers_and_100000_visits() {
     console_log!(
         "retention (wasm, headless Chromium): tiers + rule and playbook tasks for 10000 customers, 100000 visits: best {:.0} ms, mean {mean:.0} ms over 5 runs ({planned} tasks planned)",
         runs[0]
+    );
+}
+
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
+    use huitou_app::derived::Derived;
+    use huitou_app::org::Org;
+    use huitou_app::pages::today::DueTasks;
+    use huitou_app::replica::SearchCache;
+    use huitou_shared::merge::TrackedRecord;
+    use huitou_shared::retention::holidays::holidays_between;
+    let (ids, mut records, today) = retention_book();
+    let week = today + chrono::Days::new(7);
+    let holidays = holidays_between(today, today + chrono::Days::new(30));
+    let org = Org::from_records(&records);
+    let mut derived = Derived::default();
+    let mut search = SearchCache::default();
+    let mut due = DueTasks::default();
+    let start = now();
+    derived.refresh(&records, &org, today);
+    search.refresh(&records);
+    let whole = now() - start;
+    // The planner writes what it planned as task records, as on a tablet.
+    let mut n = 9_000_000u64;
+    let mut stamped = |record: &mut TrackedRecord, fields: Vec<(&str, serde_json::Value)>| {
+        for (field, value) in fields {
+            n += 1;
+            record.apply(&Change::new(
+                &record.kind.clone(),
+                &record.id.clone(),
+                field,
+                value,
+                &stamp(n),
+            ));
+        }
+    };
+    let planned = huitou_app::planner::to_write(&records, derived.planned());
+    for (id, fields) in &planned {
+        let mut record = TrackedRecord::new("task", id);
+        stamped(
+            &mut record,
+            fields
+                .iter()
+                .map(|(f, v)| (f.as_str(), v.clone()))
+                .collect(),
+        );
+        records.put(record);
+    }
+    due.refresh(&records, today, week);
+    assert_eq!(
+        derived.refresh(&records, &org, today),
+        0,
+        "tasks re-derive nobody"
+    );
+    search.refresh(&records);
+    // One visit logged at a time, then everything Today and the search show, brought up to date.
+    let mut dice = Dice(99);
+    let mut runs = Vec::new();
+    let mut parts = [0.0f64; 5];
+    let mut planner_wrote = 0;
+    for (done_id, _) in planned.iter().take(50) {
+        let customer = &ids[dice.next(ids.len())];
+        // And one of Today's tasks ticked done, so the task list changes every time.
+        let mut done = records.get("task", done_id).expect("planned task").clone();
+        let mut visit = TrackedRecord::new("visit", &new_id());
+        stamped(
+            &mut visit,
+            vec![
+                ("customer_id", json!(customer)),
+                ("at", json!(format!("{today}T12:00:00+08:00"))),
+                ("amount", json!(388)),
+            ],
+        );
+        stamped(&mut done, vec![("status", json!("done"))]);
+        let start = now();
+        records.put(visit);
+        records.put(done);
+        let redone = derived.refresh(&records, &org, today);
+        let t1 = now();
+        // What the planner then writes (a follow-up for the visit, say), as on a tablet.
+        let writes = huitou_app::planner::to_write(&records, derived.planned());
+        planner_wrote += writes.len();
+        let mut shown = writes.len();
+        for (id, fields) in writes {
+            let mut record = TrackedRecord::new("task", &id);
+            stamped(
+                &mut record,
+                fields
+                    .iter()
+                    .map(|(f, v)| (f.as_str(), v.clone()))
+                    .collect(),
+            );
+            records.put(record);
+        }
+        let t2 = now();
+        shown += derived.birthdays().len() + derived.to_greet(&org, &holidays).len();
+        let t3 = now();
+        shown += due.refresh(&records, today, week).len();
+        let t4 = now();
+        search.refresh(&records);
+        let found = search.index().search("", &Filter::default(), 100).len();
+        let t5 = now();
+        for (slot, d) in parts
+            .iter_mut()
+            .zip([t1 - start, t2 - t1, t3 - t2, t4 - t3, t5 - t4])
+        {
+            *slot += d / 50.0;
+        }
+        runs.push(now() - start);
+        assert_eq!(redone, 1, "only the visited customer is derived again");
+        assert!(shown > 0 && found == 100);
+    }
+    runs.sort_by(f64::total_cmp);
+    let mean = runs.iter().sum::<f64>() / runs.len() as f64;
+    console_log!(
+        "parts (mean ms): refresh {:.1}, planner writes {:.1}, birthdays+greet {:.1}, due tasks {:.1}, search {:.1}",
+        parts[0],
+        parts[1],
+        parts[2],
+        parts[3],
+        parts[4]
+    );
+    console_log!(
+        "one edit (wasm, headless Chromium), 10000 customers, 100000 visits, {} planned tasks held: \
+         a visit logged and a task ticked done ({planner_wrote} tasks planned by them), then tiers, planned tasks, birthdays, holiday greetings, Today's task list and the search index brought up to date: \
+         median {:.1} ms, mean {mean:.1} ms, max {:.1} ms over {} edits (from scratch: {whole:.0} ms)",
+        planned.len(),
+        runs[runs.len() / 2],
+        runs[runs.len() - 1],
+        runs.len()
     );
 }

@@ -45,9 +45,13 @@ async fn old_schema(url: &str, sqlite: bool) -> tempfile::TempDir {
         .await
         .expect("migrator");
     if sqlite {
-        let options: sqlx::sqlite::SqliteConnectOptions =
-            url.parse::<sqlx::sqlite::SqliteConnectOptions>().expect("url").create_if_missing(true);
-        let pool = sqlx::SqlitePool::connect_with(options).await.expect("sqlite");
+        let options: sqlx::sqlite::SqliteConnectOptions = url
+            .parse::<sqlx::sqlite::SqliteConnectOptions>()
+            .expect("url")
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options)
+            .await
+            .expect("sqlite");
         migrator.run(&pool).await.expect("old migrations");
     } else {
         let pool = sqlx::PgPool::connect(url).await.expect("postgres");
@@ -61,10 +65,16 @@ async fn run_script(url: &str, sqlite: bool, script: String) {
     let script = sqlx::AssertSqlSafe(script);
     if sqlite {
         let mut conn = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
-        sqlx::raw_sql(script).execute(&mut conn).await.expect("old rows");
+        sqlx::raw_sql(script)
+            .execute(&mut conn)
+            .await
+            .expect("old rows");
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await.expect("postgres");
-        sqlx::raw_sql(script).execute(&mut conn).await.expect("old rows");
+        sqlx::raw_sql(script)
+            .execute(&mut conn)
+            .await
+            .expect("old rows");
     }
 }
 
@@ -103,19 +113,110 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
             device,
         });
     };
-    add("customer", &chen, "name", json!("陈"), &sales1, "device0001");
-    add("customer", &chen, "owner", json!(sales1), &sales1, "device0001");
-    add("customer", &chen, "name", json!("陈先生"), &sales1, "device0001");
-    add("visit", &visit, "customer_id", json!(chen), &sales1, "device0001");
-    add("visit", &visit, "amount", json!(388.5), &sales1, "device0001");
-    add("customer", &li, "name", json!("李女士"), &sales1, "device0001");
-    add("customer", &li, "owner", json!(sales2), &sales1, "device0001");
-    add("customer", &li, "shared", json!(true), &sales1, "device0001");
-    add("customer", &wang, "name", json!("王总"), &sales2, "device0002");
-    add("customer", &wang, "owner", json!(null), &sales2, "device0002");
-    add("customer", &zhao, "name", json!("赵经理"), &sales1, "device0001");
-    add("customer", &zhao, "owner", json!(sales2), &sales1, "device0001");
-    add("template", &template, "text", json!("中秋快乐"), &manager, "device0003");
+    add(
+        "customer",
+        &chen,
+        "name",
+        json!("陈"),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &chen,
+        "owner",
+        json!(sales1),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &chen,
+        "name",
+        json!("陈先生"),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "visit",
+        &visit,
+        "customer_id",
+        json!(chen),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "visit",
+        &visit,
+        "amount",
+        json!(388.5),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &li,
+        "name",
+        json!("李女士"),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &li,
+        "owner",
+        json!(sales2),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &li,
+        "shared",
+        json!(true),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &wang,
+        "name",
+        json!("王总"),
+        &sales2,
+        "device0002",
+    );
+    add(
+        "customer",
+        &wang,
+        "owner",
+        json!(null),
+        &sales2,
+        "device0002",
+    );
+    add(
+        "customer",
+        &zhao,
+        "name",
+        json!("赵经理"),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "customer",
+        &zhao,
+        "owner",
+        json!(sales2),
+        &sales1,
+        "device0001",
+    );
+    add(
+        "template",
+        &template,
+        "text",
+        json!("中秋快乐"),
+        &manager,
+        "device0003",
+    );
     let winner = |c: &Old| !(c.id == chen && c.field == "name" && c.value == json!("陈"));
     let hash = password_hash();
     let mut script = format!(
@@ -225,9 +326,8 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
     // Readers as before: sales1 owns 陈先生 (and his visit) and reads the shared 李女士;
     // sales2 owns 李女士 and 赵经理 (created by sales1) and created the unowned 王总; the
     // template is everyone's.
-    let ids = |changes: &[Change]| -> BTreeSet<String> {
-        changes.iter().map(|c| c.id.clone()).collect()
-    };
+    let ids =
+        |changes: &[Change]| -> BTreeSet<String> { changes.iter().map(|c| c.id.clone()).collect() };
     assert_eq!(
         ids(&app.pull_all(&sales1_session).await),
         BTreeSet::from([chen.clone(), visit.clone(), li.clone(), template.clone()])
@@ -246,7 +346,13 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
         .expect("陈先生");
     assert_eq!(records.customer.fields["name"].value, json!("陈先生"));
     assert_eq!(records.children.len(), 1, "his visit is still his");
-    let older = change_at("customer", &chen, "name", json!("旧名"), &hlc_at(t, 5, "device0001"));
+    let older = change_at(
+        "customer",
+        &chen,
+        "name",
+        json!("旧名"),
+        &hlc_at(t, 5, "device0001"),
+    );
     let newer = change("customer", &chen, "name", json!("陈总"), 0);
     let body = app.push(&sales1_session, &[older, newer.clone()]).await;
     assert_eq!(body["rejected"], json!([]), "{body}");
@@ -263,7 +369,11 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
     let body = app.push(&sales1_session, &[again]).await;
     assert_eq!(body["accepted"].as_array().map(Vec::len), Some(1), "{body}");
     let (after, _, _) = app.pull_from(&manager_session, &cursor).await;
-    assert_eq!(after.len(), 2, "only the two new changes follow the old cursor");
+    assert_eq!(
+        after.len(),
+        2,
+        "only the two new changes follow the old cursor"
+    );
     assert!(after.iter().any(|c| c.op == newer["op"]));
     // Visibility still follows the carried-over rows: the manager gives 陈先生 to sales2.
     let body = app

@@ -3,7 +3,8 @@
 //! site fills it until the browser refuses writes (`QuotaExceededError`). Saving a new customer
 //! then fails in IndexedDB; the app says the device is full (in the user's words, not a raw
 //! error), keeps what was typed in the form and writes nothing half; once space is freed, the
-//! same Save stores it and it reaches the server. Needs app/dist, and root to mount the small
+//! same Save stores it and it reaches the server. A pull page that cannot be stored shows
+//! "Device full" (not "Offline") and is stored by itself once there is space. Needs app/dist, and root to mount the small
 //! disk (CI runs as root; elsewhere the test says why it cannot run).
 
 use anyhow::{Context, Result, bail, ensure};
@@ -156,6 +157,36 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
         "nothing reached the server"
     );
 
+    // While the device is full, a customer added on another of sales1's devices reaches the
+    // server; the page that brings it cannot be stored, and the tablet says so (not "Offline").
+    let from_elsewhere = uuid::Uuid::now_v7().to_string();
+    api.push(
+        "otherdevice01",
+        &[
+            ("customer", &from_elsewhere, "name", json!("别处来的客户")),
+            (
+                "customer",
+                &from_elsewhere,
+                "note",
+                json!("好".repeat(10_000)),
+            ),
+        ],
+    )
+    .await?;
+    eventually(Duration::from_secs(60), || async {
+        let badge = sync_badge(&tablet).await?;
+        ensure!(badge.contains("Device full"), "badge: {badge}");
+        Ok(())
+    })
+    .await?;
+    wait_for_text(
+        &tablet,
+        "what the server sent could not be stored",
+        Duration::from_secs(5),
+    )
+    .await?;
+    screenshot(&tablet, &shots.join("storage-full-sync.png")).await?;
+
     // Space is freed: the same Save now goes through.
     let freed = tablet.execute_async(FREE_QUOTA, vec![]).await?;
     ensure!(freed == "deleted", "freeing space: {freed}");
@@ -168,6 +199,19 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
     ensure!(
         !text.contains("could not store"),
         "the warning goes once storage works: {text}"
+    );
+    // Sync carries on by itself: the page that did not fit is fetched again and stored.
+    eventually(Duration::from_secs(60), || async {
+        let badge = sync_badge(&tablet).await?;
+        ensure!(badge.contains("Synced"), "badge: {badge}");
+        Ok(())
+    })
+    .await?;
+    click(&tablet, "Customers").await?;
+    wait_for_text(&tablet, "别处来的客户", Duration::from_secs(10)).await?;
+    ensure!(
+        !page_text(&tablet).await?.contains("could not be stored"),
+        "the full-device warning goes once the page is stored"
     );
     let phone = api
         .pull_all()

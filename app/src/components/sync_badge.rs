@@ -17,7 +17,7 @@ pub fn SyncBadge() -> impl IntoView {
         let mut parts = Vec::new();
         let class = if rejected > 0 {
             "badge badge-error"
-        } else if connection == Connection::Offline {
+        } else if matches!(connection, Connection::Offline | Connection::DeviceFull) {
             "badge badge-offline"
         } else if pending > 0 || connection == Connection::Connecting || receiving.is_some() {
             "badge badge-waiting"
@@ -40,6 +40,7 @@ pub fn SyncBadge() -> impl IntoView {
                 });
             }
             Connection::Offline => parts.push(i18n.t(Key::Offline).to_owned()),
+            Connection::DeviceFull => parts.push(i18n.t(Key::DeviceFull).to_owned()),
             Connection::Connecting => parts.push(i18n.t(Key::Syncing).to_owned()),
             Connection::Syncing if pending > 0 => parts.push(i18n.t(Key::Syncing).to_owned()),
             _ if pending == 0 && rejected == 0 => parts.push(i18n.t(Key::Synced).to_owned()),

@@ -17,9 +17,7 @@ const SHOWN: usize = 100;
 /// Customers matching `query` and `filter`, most recent first.
 pub fn find_customers(query: &str, filter: &Filter, limit: usize) -> Vec<TrackedRecord> {
     let replica = use_replica();
-    let ids = replica
-        .index
-        .with(|index| index.search(query, filter, limit));
+    let ids = replica.search(query, filter, limit);
     replica.records.with(|records| {
         ids.iter()
             .filter_map(|id| records.get(Kind::CUSTOMER, id).cloned())

@@ -5,20 +5,20 @@
 
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::i18n::{action_key, holiday_key};
-use crate::org::{self, use_org};
+use crate::org::use_org;
 use crate::pages::customer_form::now_rfc3339;
-use crate::replica::use_replica;
+use crate::replica::{Records, use_replica};
 use chrono::{Datelike, Days, Local, NaiveDate, NaiveDateTime};
 use huitou_shared::Kind;
-use huitou_shared::customer::Birthday;
 use huitou_shared::merge::TrackedRecord;
 use huitou_shared::retention::call_windows::{CallWindows, is_allowed, next_good_time};
 use huitou_shared::retention::holidays::{Holiday, holidays_between};
-use huitou_shared::retention::playbooks::{Trigger, is_major};
-use huitou_shared::retention::tier;
+use huitou_shared::retention::playbooks::is_major;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn task_label(kind: &str, i18n: I18n) -> &'static str {
@@ -96,13 +96,95 @@ static PLANNING: AtomicBool = AtomicBool::new(false);
 /// How many customers to greet are named under a holiday; the rest are counted.
 const GREET_SHOWN: usize = 24;
 
+/// An open task due by the end of the week, with its customer.
 #[derive(Clone, PartialEq)]
-struct DueTask {
-    task: TrackedRecord,
-    customer_id: String,
-    name: String,
-    phone: Option<String>,
-    due: NaiveDate,
+pub struct DueTask {
+    pub task: TrackedRecord,
+    pub customer_id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub due: NaiveDate,
+}
+
+/// The task `t` as Today lists it: open, due by `week` (overdue included), its customer on
+/// this device and not in the trash, not snoozed past `today`.
+fn due_task(r: &Records, t: &TrackedRecord, today: NaiveDate, week: NaiveDate) -> Option<DueTask> {
+    if t.record.is_deleted() || matches!(t.record.text("status"), Some("done" | "skipped")) {
+        return None;
+    }
+    let due: NaiveDate = t.record.text("due")?.parse().ok()?;
+    let snoozed = t
+        .record
+        .text("snoozed_until")
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .is_some_and(|until| until > today);
+    let customer_id = t.record.text("customer_id")?;
+    let customer = r.get(Kind::CUSTOMER, customer_id)?;
+    (due <= week && !snoozed && !customer.record.is_deleted()).then(|| DueTask {
+        task: t.clone(),
+        customer_id: customer_id.to_owned(),
+        name: customer.record.text("name").unwrap_or_default().to_owned(),
+        phone: customer
+            .record
+            .text("phone")
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
+        due,
+    })
+}
+
+/// Today's task list ([`due_task`]: soonest first, then by customer name), kept between
+/// changes: a task is looked at again only when its own stamp moved, and the list is made
+/// again only when a task or a customer changed (logging a visit alone changes neither).
+#[derive(Default)]
+pub struct DueTasks {
+    /// The book, task and customer revisions the list was made from.
+    made_from: (u64, u64, u64),
+    /// Task id → its latest stamp when looked at, and what Today lists for it.
+    looked_at: HashMap<String, (String, Option<Arc<DueTask>>)>,
+    tasks: Arc<Vec<Arc<DueTask>>>,
+}
+
+impl DueTasks {
+    pub fn refresh(
+        &mut self,
+        r: &Records,
+        today: NaiveDate,
+        week: NaiveDate,
+    ) -> Arc<Vec<Arc<DueTask>>> {
+        let made_from = (
+            r.book(),
+            r.kind_revision(Kind::TASK),
+            r.kind_revision(Kind::CUSTOMER),
+        );
+        if made_from == self.made_from {
+            return self.tasks.clone();
+        }
+        // A customer renamed, deleted or restored shows in every one of its tasks.
+        if (made_from.0, made_from.2) != (self.made_from.0, self.made_from.2) {
+            self.looked_at.clear();
+        }
+        self.made_from = made_from;
+        let mut held: HashMap<String, (String, Option<Arc<DueTask>>)> =
+            HashMap::with_capacity(r.count(Kind::TASK));
+        for t in r.of_kind(Kind::TASK) {
+            let stamp = t.record.last_hlc().unwrap_or_default();
+            let entry = match self.looked_at.remove(&t.id) {
+                Some((seen, listed)) if seen == stamp => (seen, listed),
+                _ => (stamp.to_owned(), due_task(r, t, today, week).map(Arc::new)),
+            };
+            held.insert(t.id.clone(), entry);
+        }
+        self.looked_at = held;
+        let mut open: Vec<Arc<DueTask>> = self
+            .looked_at
+            .values()
+            .filter_map(|(_, listed)| listed.clone())
+            .collect();
+        open.sort_by(|a, b| (a.due, &a.name, &a.task.id).cmp(&(b.due, &b.name, &b.task.id)));
+        self.tasks = Arc::new(open);
+        self.tasks.clone()
+    }
 }
 
 #[component]
@@ -134,70 +216,36 @@ pub fn Today() -> impl IntoView {
         }
     });
 
-    let tasks = Memo::new(move |_| {
-        replica.records.with(|r| {
-            let mut open: Vec<DueTask> = r
-                .of_kind(Kind::TASK)
-                .filter(|t| !t.record.is_deleted())
-                .filter(|t| !matches!(t.record.text("status"), Some("done" | "skipped")))
-                .filter_map(|t| {
-                    let due = NaiveDate::parse_from_str(t.record.text("due")?, "%Y-%m-%d").ok()?;
-                    let snoozed = t
-                        .record
-                        .text("snoozed_until")
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                        .is_some_and(|until| until > today);
-                    let customer_id = t.record.text("customer_id")?;
-                    let customer = r.get(Kind::CUSTOMER, customer_id)?;
-                    (due <= week && !snoozed && !customer.record.is_deleted()).then(|| DueTask {
-                        task: t.clone(),
-                        customer_id: customer_id.to_owned(),
-                        name: customer.record.text("name").unwrap_or_default().to_owned(),
-                        phone: customer
-                            .record
-                            .text("phone")
-                            .filter(|p| !p.is_empty())
-                            .map(str::to_owned),
-                        due,
-                    })
+    let due = StoredValue::new_local(DueTasks::default());
+    let tasks = Memo::new_with_compare(
+        move |_| {
+            replica.records.with(|r| {
+                due.try_update_value(|due| due.refresh(r, today, week))
+                    .unwrap_or_default()
+            })
+        },
+        |old, new| !matches!((old, new), (Some(old), Some(new)) if Arc::ptr_eq(old, new)),
+    );
+
+    // Tiers, planned tasks and birthdays per customer, redone only for customers that changed.
+    let derived = Memo::new_with_compare(
+        move |_| {
+            replica.records.with(|records| {
+                org.with(|org| {
+                    replica
+                        .derived
+                        .update_value(|derived| _ = derived.refresh(records, org, today))
                 })
-                .collect();
-            open.sort_by(|a, b| (a.due, &a.name, &a.task.id).cmp(&(b.due, &b.name, &b.task.id)));
-            open
-        })
-    });
+            })
+        },
+        |_, _| true,
+    );
 
     let birthdays = Memo::new(move |_| {
-        replica.records.with(|r| {
-            let mut found: Vec<(NaiveDate, String, String)> = Vec::new();
-            let mut add = |birthday: Option<&Value>, who: String, customer_id: &str| {
-                if let Some(date) = birthday
-                    .and_then(Birthday::from_value)
-                    .and_then(|b| b.next_on_or_after(today))
-                    .filter(|d| *d <= week)
-                {
-                    found.push((date, who, customer_id.to_owned()));
-                }
-            };
-            for customer in r.of_kind(Kind::CUSTOMER).filter(|c| !c.record.is_deleted()) {
-                let name = customer.record.text("name").unwrap_or_default().to_owned();
-                add(
-                    customer.record.value("birthday"),
-                    name.clone(),
-                    &customer.id,
-                );
-                for member in r.children_of(Kind::FAMILY, &customer.id) {
-                    let who = format!(
-                        "{} · {}",
-                        name,
-                        member.record.text("name").unwrap_or_default()
-                    );
-                    add(member.record.value("birthday"), who, &customer.id);
-                }
-            }
-            found.sort();
-            found
-        })
+        derived.get();
+        replica
+            .derived
+            .with_value(crate::derived::Derived::birthdays)
     });
 
     // The holidays of the next 30 days and, to plan ahead, always the next major one, each with
@@ -216,39 +264,11 @@ pub fn Today() -> impl IntoView {
     };
     let shown_holidays = holidays.clone();
     let to_greet = Memo::new(move |_| {
-        replica.records.with(|records| {
-            org.with(|org| {
-                let mut people: Vec<(String, String, Vec<Holiday>)> = Vec::new();
-                let histories = org::histories(records);
-                let empty = huitou_shared::retention::History::default();
-                for customer in records
-                    .of_kind(Kind::CUSTOMER)
-                    .filter(|c| !c.record.is_deleted())
-                {
-                    let history = histories
-                        .get(customer.id.as_str())
-                        .unwrap_or(&empty)
-                        .as_of(today);
-                    let tier = tier(&customer.record, &history, today, &org.rules).tier;
-                    let playbook = org.playbook(tier);
-                    let acts_on: Vec<Holiday> = shown_holidays
-                        .iter()
-                        .map(|(_, holiday)| *holiday)
-                        .filter(|holiday| {
-                            playbook.steps_for(Trigger::Holiday).any(|step| {
-                                step.holiday
-                                    .map_or(is_major(*holiday), |only| only == *holiday)
-                            })
-                        })
-                        .collect();
-                    if !acts_on.is_empty() {
-                        let name = customer.record.text("name").unwrap_or_default().to_owned();
-                        people.push((name, customer.id.clone(), acts_on));
-                    }
-                }
-                people.sort();
-                people
-            })
+        derived.get();
+        org.with(|org| {
+            replica
+                .derived
+                .with_value(|derived| derived.to_greet(org, &shown_holidays))
         })
     });
 
@@ -309,9 +329,9 @@ pub fn Today() -> impl IntoView {
             <CallTiming/>
             <section class="card">
                 <h2>{move || i18n.t(Key::TodayTasks)}</h2>
-                <Show when=move || !tasks.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
+                <Show when=move || !tasks.with(|t| t.is_empty()) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
                     <ul class="list" aria-label=move || i18n.t(Key::TodayTasks)>
-                        {move || tasks.get().into_iter().map(|due_task| {
+                        {move || tasks.get().iter().map(|due_task| (**due_task).clone()).map(|due_task| {
                             let DueTask { task, customer_id, name, phone, due } = due_task;
                             let overdue = due < today;
                             let label = format!("{} · {name}", task_title(&task, i18n));

@@ -1,0 +1,190 @@
+//! What Today and the planner derive from each customer — tier, planned tasks, birthdays in
+//! the coming week — kept per customer and redone only for the customers whose records changed
+//! since ([`Records::revision`]), or for everyone when the organisation's rules or the day
+//! change. One edit re-derives one customer, not the whole book (issue 9: under one frame).
+
+use crate::org::Org;
+use crate::replica::Records;
+use chrono::{Days, NaiveDate};
+use huitou_shared::Kind;
+use huitou_shared::customer::Birthday;
+use huitou_shared::retention::holidays::Holiday;
+use huitou_shared::retention::playbooks::{Playbook, Trigger, is_major, playbook_tasks};
+use huitou_shared::retention::tasks::{PlannedTask, generate_tasks};
+use huitou_shared::retention::{Tier, tier};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One customer's derived facts.
+#[derive(Clone, Debug)]
+pub struct CustomerFacts {
+    pub name: String,
+    pub tier: Tier,
+    /// Tasks the rules and the tier's playbook plan today, with the customer's owner.
+    pub planned: Vec<(PlannedTask, Option<String>)>,
+    /// Birthdays of the customer and their family in the next 7 days: `(date, who)`.
+    pub birthdays: Vec<(NaiveDate, String)>,
+}
+
+/// The per-customer cache; [`Derived::refresh`] brings it up to date with a book.
+#[derive(Debug, Default)]
+pub struct Derived {
+    day: Option<NaiveDate>,
+    org: Option<Org>,
+    /// The book and the revision the cache is up to date with.
+    book: u64,
+    seen: u64,
+    customers: HashMap<String, CustomerFacts>,
+}
+
+impl Derived {
+    /// Brings every customer's facts up to date with `records` under `org` on `today`; returns
+    /// how many customers were derived anew.
+    pub fn refresh(&mut self, records: &Records, org: &Org, today: NaiveDate) -> usize {
+        if self.day != Some(today) || self.org.as_ref() != Some(org) || self.book != records.book()
+        {
+            self.customers.clear();
+            self.day = Some(today);
+            self.org = Some(org.clone());
+            self.book = records.book();
+            self.seen = 0;
+        }
+        let mut derived = 0;
+        for id in records.changed_since(self.seen) {
+            match records.get(Kind::CUSTOMER, id) {
+                Some(customer) if !customer.record.is_deleted() => {
+                    if let Some(facts) = derive(records, id, org, today) {
+                        self.customers.insert(id.to_owned(), facts);
+                        derived += 1;
+                    }
+                }
+                _ => {
+                    self.customers.remove(id);
+                }
+            }
+        }
+        self.seen = records.latest_revision();
+        derived
+    }
+
+    /// Every customer's facts, by id (as of the last refresh).
+    pub fn customers(&self) -> impl Iterator<Item = (&str, &CustomerFacts)> {
+        self.customers
+            .iter()
+            .map(|(id, facts)| (id.as_str(), facts))
+    }
+
+    /// Birthdays in the coming week: `(date, who, customer id)`, soonest first.
+    pub fn birthdays(&self) -> Vec<(NaiveDate, String, String)> {
+        let mut found: Vec<(NaiveDate, String, String)> = self
+            .customers()
+            .flat_map(|(id, facts)| {
+                facts
+                    .birthdays
+                    .iter()
+                    .map(move |(date, who)| (*date, who.clone(), id.to_owned()))
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The customers whose tier's playbook acts on one of `holidays`: `(name, id, the
+    /// holidays)`, by name.
+    pub fn to_greet(
+        &self,
+        org: &Org,
+        holidays: &[(NaiveDate, Holiday)],
+    ) -> Vec<(String, String, Vec<Holiday>)> {
+        // Which of the holidays each tier's playbook acts on, worked out once per tier.
+        let mut acts_on: HashMap<Tier, Vec<Holiday>> = HashMap::new();
+        let mut people = Vec::new();
+        for (id, facts) in self.customers() {
+            let holidays = acts_on.entry(facts.tier).or_insert_with(|| {
+                let playbook = org.playbook(facts.tier);
+                holidays
+                    .iter()
+                    .map(|(_, holiday)| *holiday)
+                    .filter(|holiday| {
+                        playbook.steps_for(Trigger::Holiday).any(|step| {
+                            step.holiday
+                                .map_or(is_major(*holiday), |only| only == *holiday)
+                        })
+                    })
+                    .collect()
+            });
+            if !holidays.is_empty() {
+                people.push((facts.name.clone(), id.to_owned(), holidays.clone()));
+            }
+        }
+        people.sort();
+        people
+    }
+
+    /// Every task planned today, with the customer's owner.
+    pub fn planned(&self) -> Vec<(PlannedTask, Option<String>)> {
+        self.customers
+            .values()
+            .flat_map(|facts| facts.planned.iter().cloned())
+            .collect()
+    }
+}
+
+/// One customer's facts from its record and history.
+fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<CustomerFacts> {
+    let customer = &records.get(Kind::CUSTOMER, id)?.record;
+    let all = records.history(id);
+    let tier = tier(customer, &all.as_of(today), today, &org.rules).tier;
+    let rules = &org.settings.task_rules;
+    let owner = customer.text("owner").map(str::to_owned);
+    let mut tasks = generate_tasks(
+        id,
+        customer,
+        &all.visits,
+        &all.referrals,
+        &all.family,
+        today,
+        rules,
+    );
+    let no_playbook = Playbook {
+        tier: Tier::Regular,
+        steps: Vec::new(),
+    };
+    tasks.extend(playbook_tasks(
+        id,
+        customer,
+        tier,
+        org.playbooks.get(&tier).unwrap_or(&no_playbook),
+        today,
+        rules,
+    ));
+    let name = customer.text("name").unwrap_or_default().to_owned();
+    let week = today.checked_add_days(Days::new(7)).unwrap_or(today);
+    let in_week = |birthday: Option<&Value>| {
+        birthday
+            .and_then(Birthday::from_value)
+            .and_then(|b| b.next_on_or_after(today))
+            .filter(|d| *d <= week)
+    };
+    let mut birthdays = Vec::new();
+    if let Some(date) = in_week(customer.value("birthday")) {
+        birthdays.push((date, name.clone()));
+    }
+    for member in &all.family {
+        if !member.is_deleted()
+            && let Some(date) = in_week(member.value("birthday"))
+        {
+            let who = format!("{} · {}", name, member.text("name").unwrap_or_default());
+            birthdays.push((date, who));
+        }
+    }
+    Some(CustomerFacts {
+        name,
+        tier,
+        planned: tasks
+            .into_iter()
+            .map(|task| (task, owner.clone()))
+            .collect(),
+        birthdays,
+    })
+}
