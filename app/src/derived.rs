@@ -122,11 +122,10 @@ impl Derived {
     }
 
     /// Every task planned today, with the customer's owner.
-    pub fn planned(&self) -> Vec<(PlannedTask, Option<String>)> {
+    pub fn planned(&self) -> impl Iterator<Item = &(PlannedTask, Option<String>)> {
         self.customers
             .values()
-            .flat_map(|facts| facts.planned.iter().cloned())
-            .collect()
+            .flat_map(|facts| facts.planned.iter())
     }
 }
 

@@ -14,26 +14,9 @@ use huitou_shared::retention::tasks::PlannedTask;
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// Tasks the rules plan today for every customer on this device, with the customer's owner,
-/// from the replica's per-customer cache: only customers changed since are derived again.
-pub fn planned(
-    replica: Replica,
-    org: &Org,
-    today: NaiveDate,
-) -> Vec<(PlannedTask, Option<String>)> {
-    replica.records.with_untracked(|records| {
-        replica
-            .derived
-            .try_update_value(|derived| {
-                derived.refresh(records, org, today);
-                derived.planned()
-            })
-            .unwrap_or_default()
-    })
-}
-
-/// [`planned`] over a set of records from scratch: every customer's tier under the active
-/// rules, the rule tasks and the tier's playbook tasks.
+/// Tasks the rules plan today for every customer in `records`, with the customer's owner, from
+/// scratch: every customer's tier under the active rules, the rule tasks and the tier's
+/// playbook tasks. (The app keeps them per customer in the replica's [`Derived`].)
 pub fn planned_in(
     records: &Records,
     org: &Org,
@@ -41,15 +24,15 @@ pub fn planned_in(
 ) -> Vec<(PlannedTask, Option<String>)> {
     let mut derived = Derived::default();
     derived.refresh(records, org, today);
-    derived.planned()
+    derived.planned().cloned().collect()
 }
 
 /// The planned tasks this device does not hold yet, as `(task id, fields)` to write. Status is
 /// not written: a task without one is open, and planning again never reopens a task someone
 /// finished.
-pub fn to_write(
+pub fn to_write<'a>(
     records: &Records,
-    planned: Vec<(PlannedTask, Option<String>)>,
+    planned: impl IntoIterator<Item = &'a (PlannedTask, Option<String>)>,
 ) -> Vec<(String, Vec<(String, Value)>)> {
     planned
         .into_iter()
@@ -66,19 +49,24 @@ pub fn to_write(
                 .map(|(field, value)| (field.to_owned(), value))
                 .collect();
             if let Some(owner) = owner {
-                fields.push(("owner".to_owned(), Value::String(owner)));
+                fields.push(("owner".to_owned(), Value::String(owner.clone())));
             }
-            (task.id, fields)
+            (task.id.clone(), fields)
         })
         .collect()
 }
 
 /// Writes the planned tasks this device does not hold yet ([`to_write`]).
 pub async fn plan(replica: Replica, org: Org, today: NaiveDate) {
-    let planned = planned(replica, &org, today);
-    let writes = replica
-        .records
-        .with_untracked(|records| to_write(records, planned));
+    let writes = replica.records.with_untracked(|records| {
+        replica
+            .derived
+            .try_update_value(|derived| {
+                derived.refresh(records, &org, today);
+                to_write(records, derived.planned())
+            })
+            .unwrap_or_default()
+    });
     for (id, fields) in writes {
         // Written meanwhile (a pull brought it): nothing to write.
         if replica

@@ -97,7 +97,12 @@ impl Records {
         if self.book == 0 {
             self.book = revision;
         }
-        self.kind_revisions.insert(key.0.clone(), revision);
+        match self.kind_revisions.get_mut(&key.0) {
+            Some(latest) => *latest = revision,
+            None => {
+                self.kind_revisions.insert(key.0.clone(), revision);
+            }
+        }
         let child = key.0 != Kind::CUSTOMER;
         if child && before != after {
             if let Some(before) = &before
@@ -152,6 +157,16 @@ impl Records {
     /// Which book this is: changes when the records are replaced whole.
     pub fn book(&self) -> u64 {
         self.book
+    }
+
+    /// How recent a customer is, for the search order: the latest stamp on the customer or
+    /// on one of its visits.
+    pub fn recency<'a>(&'a self, id: &'a str, customer: &'a TrackedRecord) -> &'a str {
+        self.children_of(Kind::VISIT, id)
+            .filter_map(|visit| visit.record.last_hlc())
+            .chain(customer.record.last_hlc())
+            .max()
+            .unwrap_or("")
     }
 
     /// A customer's visits, referrals, suggestions and family members, from the child index.
@@ -235,29 +250,17 @@ pub struct SearchCache {
 }
 
 impl SearchCache {
-    /// Re-indexes the customers changed since the last refresh (and forgets those gone); when
-    /// the book was replaced or most of it changed (a first load, a large page), builds anew.
+    /// Re-indexes the customers changed since the last refresh and forgets those gone, in one
+    /// pass over the index; a book replaced whole is indexed anew.
     pub fn refresh(&mut self, records: &Records) {
-        let changed: Vec<&str> = records.changed_since(self.seen).collect();
-        if self.book != records.book()
-            || (changed.len() > 200 && changed.len() * 4 > self.index.len())
-        {
+        if self.book != records.book() {
             self.index = records.customer_index();
         } else {
-            for id in changed {
-                match records.get(Kind::CUSTOMER, id) {
-                    Some(customer) => {
-                        let recency = records
-                            .children_of(Kind::VISIT, id)
-                            .filter_map(|visit| visit.record.last_hlc())
-                            .chain(customer.record.last_hlc())
-                            .max()
-                            .unwrap_or("");
-                        self.index.upsert(id, &customer.record, recency);
-                    }
-                    None => self.index.remove(id),
-                }
-            }
+            self.index
+                .update(records.changed_since(self.seen).map(|id| {
+                    let customer = records.get(Kind::CUSTOMER, id);
+                    (id, customer.map(|c| (&c.record, records.recency(id, c))))
+                }));
         }
         self.book = records.book();
         self.seen = records.latest_revision();

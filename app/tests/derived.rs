@@ -64,7 +64,6 @@ fn views(
     let holidays = holidays_between(today, today + Days::new(30));
     let mut planned: Vec<String> = derived
         .planned()
-        .into_iter()
         .map(|(task, owner)| format!("{} {} {:?}", task.id, task.due, owner))
         .collect();
     planned.sort();
@@ -156,7 +155,7 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
                 let org = Org::from_records(&book.records);
                 let writes = huitou_app::planner::to_write(
                     &book.records,
-                    huitou_app::planner::planned_in(&book.records, &org, today),
+                    &huitou_app::planner::planned_in(&book.records, &org, today),
                 );
                 let open_task = book.records.of_kind("task").next().map(|t| t.id.clone());
                 if let Some((id, fields)) = writes.into_iter().next() {

@@ -214,3 +214,48 @@ proptest! {
         prop_assert!(keys.windows(2).all(|pair| pair[0] >= pair[1]));
     }
 }
+
+proptest! {
+    /// Updating an index with a batch of changed customers (renamed, re-dated, to the trash,
+    /// forgotten, new) gives the index built from scratch over the result.
+    #[test]
+    fn a_batch_update_equals_a_fresh_build(
+        start in proptest::collection::vec((0usize..40, 0usize..6, 0u32..30), 0..40),
+        changes in proptest::collection::vec((0usize..50, 0usize..8, 0u32..30), 0..30),
+    ) {
+        const NAMES: [&str; 6] = ["王芳", "王小明", "李雷", "Lily", "陈静", "王芳"];
+        let make = |name: usize, day: u32| -> (Record, String) {
+            let deleted = name >= NAMES.len();
+            let mut fields = vec![("name", json!(NAMES[name % NAMES.len()]))];
+            if deleted {
+                fields.push(("deleted", json!(true)));
+            }
+            (customer(&fields), format!("2026-01-{:02}", day % 28 + 1))
+        };
+        let mut book: std::collections::BTreeMap<String, (Record, String)> = Default::default();
+        for (id, name, day) in start {
+            book.insert(format!("c{id}"), make(name, day));
+        }
+        let build = |book: &std::collections::BTreeMap<String, (Record, String)>| {
+            CustomerIndex::build(book.iter().map(|(id, (r, recency))| (id.as_str(), r, recency.as_str())))
+        };
+        let mut index = build(&book);
+        let mut changed: std::collections::BTreeMap<String, Option<(Record, String)>> = Default::default();
+        for (id, name, day) in changes {
+            let id = format!("c{id}");
+            // Name 7: the customer is forgotten (revoked, or gone from the device).
+            let after = (name != 7).then(|| make(name, day));
+            match &after {
+                Some(customer) => book.insert(id.clone(), customer.clone()),
+                None => book.remove(&id),
+            };
+            changed.insert(id, after);
+        }
+        index.update(changed.iter().map(|(id, c)| (id.as_str(), c.as_ref().map(|(r, d)| (r, d.as_str())))));
+        let all = Filter::default();
+        for query in ["", "王", "wf", "lily", "陈"] {
+            prop_assert_eq!(index.search(query, &all, 100), build(&book).search(query, &all, 100));
+        }
+        prop_assert_eq!(index.len(), build(&book).len());
+    }
+}
