@@ -814,3 +814,35 @@ async fn pull_pages_and_app_files_are_compressed_when_the_client_accepts_it() {
         .unwrap();
     assert_eq!(text, script);
 }
+
+#[tokio::test]
+async fn an_owner_with_a_nul_character_is_stored_and_reaches_nobody_but_managers() {
+    // The `owner` a manager writes is any text up to 64 characters; a NUL in it (which
+    // PostgreSQL cannot keep in a text column) must not turn the push into a 500.
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let sales = app.user("acme", "sales1", Role::Salesperson).await;
+    let customer = new_id();
+    let odd = format!("{}\u{0}x", sales.user_id);
+    let body = app
+        .push(
+            &manager,
+            &[
+                change("customer", &customer, "name", json!("怪主人"), 0),
+                change("customer", &customer, "owner", json!(odd), 1),
+            ],
+        )
+        .await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let pulled = app.pull_all(&manager).await;
+    assert!(
+        pulled
+            .iter()
+            .any(|c| c.field == "owner" && c.value == json!(odd)),
+        "the manager reads the owner as written"
+    );
+    assert!(
+        app.pull_all(&sales).await.iter().all(|c| c.id != customer),
+        "an owner that names no user gives the customer to nobody"
+    );
+}

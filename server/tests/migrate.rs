@@ -97,6 +97,9 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
     let (manager, sales1, sales2) = (new_id(), new_id(), new_id());
     let (chen, li, wang, visit, template) = (new_id(), new_id(), new_id(), new_id(), new_id());
     let zhao = new_id();
+    // And a customer the manager gave an owner no user has, with a NUL in it (text PostgreSQL
+    // cannot keep, so the copy must not decode it there).
+    let sun = new_id();
     let t = now_ms() - 60_000;
     let mut old: Vec<Old> = Vec::new();
     let mut add = |kind, id: &str, field, value: Value, author: &str, device| {
@@ -210,6 +213,22 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
         "device0001",
     );
     add(
+        "customer",
+        &sun,
+        "name",
+        json!("孙"),
+        &manager,
+        "device0003",
+    );
+    add(
+        "customer",
+        &sun,
+        "owner",
+        json!("x\u{0}y"),
+        &manager,
+        "device0003",
+    );
+    add(
         "template",
         &template,
         "text",
@@ -274,6 +293,7 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
         ("customer", &li, Some(&li), &sales1),
         ("customer", &wang, Some(&wang), &sales2),
         ("customer", &zhao, Some(&zhao), &sales1),
+        ("customer", &sun, Some(&sun), &manager),
         ("template", &template, None, &manager),
     ] {
         script += &format!(
@@ -285,7 +305,7 @@ async fn a_database_of_the_old_schema_is_carried_over_whole() {
         );
     }
     if !sqlite {
-        script += "SELECT setval(pg_get_serial_sequence('changes', 'seq'), 13);";
+        script += "SELECT setval(pg_get_serial_sequence('changes', 'seq'), 15);";
     }
     run_script(&url, sqlite, script).await;
 

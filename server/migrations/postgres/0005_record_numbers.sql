@@ -63,7 +63,9 @@ SELECT device, received_at FROM changes GROUP BY device, received_at ORDER BY MI
 
 INSERT INTO records (org_id, kind, record_id, customer_id, creator, private_to, owner, shared)
 SELECT s.org_id, s.kind, s.record_id, s.customer_id, s.creator, s.private_to,
-       (SELECT CASE WHEN jsonb_typeof(st.value::jsonb) = 'string' AND st.value::jsonb #>> '{}' <> ''
+       -- (An owner with a NUL escape, which text cannot hold, names no user: kept as its JSON.)
+       (SELECT CASE WHEN strpos(st.value, '\u0000') > 0 THEN st.value
+                    WHEN jsonb_typeof(st.value::jsonb) = 'string' AND st.value::jsonb #>> '{}' <> ''
                     THEN st.value::jsonb #>> '{}' END
           FROM state st WHERE st.org_id = s.org_id AND st.kind = s.kind
            AND st.record_id = s.record_id AND st.field = 'owner' AND s.kind = 'customer'),

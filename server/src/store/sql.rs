@@ -424,7 +424,7 @@ impl<'a> Batch<'a> {
                         "customer_id" if Kind::is_child_of_customer(&change.kind) => {
                             row.customer_id = change.value.as_str().map(str::to_owned);
                         }
-                        "owner" if customer => row.owner = permissions::owner_of(&change.value),
+                        "owner" if customer => row.owner = stored_owner(&change.value),
                         "shared" if customer => row.shared = change.value.as_bool().unwrap_or(false),
                         _ => {}
                     }
@@ -636,6 +636,13 @@ impl<'a> Batch<'a> {
         }
         Ok(self.readers)
     }
+}
+
+/// A customer's `owner` as its `records` row keeps it (`permissions::owner_of`), with any NUL
+/// character (which PostgreSQL cannot keep in text) replaced: such an owner names no user
+/// either way, so the customer still reaches nobody but managers.
+fn stored_owner(value: &Value) -> Option<String> {
+    permissions::owner_of(value).map(|owner| owner.replace('\0', "\u{fffd}"))
 }
 
 /// Text a refusal carries (an invalid change's op, the message quoting it) as a database keeps
