@@ -84,7 +84,7 @@ fn Shell() -> impl IntoView {
             <Show when=move || replica.session_expired.get()>
                 <p class="banner banner-warn" role="alert">{move || i18n.t(Key::SessionExpired)}</p>
             </Show>
-            <Show when=move || replica.connection.get() == crate::replica::Connection::DeviceFull>
+            <Show when=move || replica.device_full.get()>
                 <p class="banner banner-error" role="alert">{move || i18n.t(Key::SyncStorageFull)}</p>
             </Show>
             <Show when=move || replica.storage_error.with(Option::is_some)>

@@ -256,7 +256,7 @@ strings! {
     WaitingToSync => "待同步的修改", "待同步的修改", "Changes waiting to sync";
     Offline => "离线", "離線", "Offline";
     DeviceFull => "设备已满", "裝置已滿", "Device full";
-    SyncStorageFull => "这台设备的存储空间已满，服务器发来的资料存不下。什么都不会丢：你的修改仍在等待同步，腾出空间后会自动继续", "這台裝置的儲存空間已滿，伺服器傳來的資料存不下。什麼都不會遺失：你的修改仍在等待同步，騰出空間後會自動繼續", "This device's storage is full, so what the server sent could not be stored. Nothing is lost: your changes are still waiting to sync, and sync carries on by itself once there is space";
+    SyncStorageFull => "这台设备的存储空间已满，同步暂时无法继续。什么都不会丢：你的修改都还在这台设备上，腾出空间后同步会自动继续", "這台裝置的儲存空間已滿，同步暫時無法繼續。什麼都不會遺失：你的修改都還在這台裝置上，騰出空間後同步會自動繼續", "This device's storage is full, so sync cannot go on for now. Nothing is lost: your changes are all still on this device, and sync carries on by itself once there is space";
     Syncing => "同步中…", "同步中…", "Syncing…";
     ReceivingPercent => "正在接收资料 {percent}", "正在接收資料 {percent}", "Receiving the book {percent}";
     ReceivingChanges => "正在接收资料（{n} 项）", "正在接收資料（{n} 項）", "Receiving the book ({n} changes)";

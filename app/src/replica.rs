@@ -28,6 +28,8 @@ pub struct Records {
     by_revision: BTreeMap<u64, String>,
     /// Kind → revision of the last change to a record of that kind.
     kind_revisions: HashMap<String, u64>,
+    /// Task id → revision of its last change (Today's list looks again at the tasks that moved).
+    task_revisions: HashMap<String, u64>,
     /// Which book this is (a revision taken at its first change): a cache of another book,
     /// or of this one before it was replaced whole, starts again.
     book: u64,
@@ -103,6 +105,9 @@ impl Records {
                 self.kind_revisions.insert(key.0.clone(), revision);
             }
         }
+        if key.0 == Kind::TASK {
+            self.task_revisions.insert(key.1.clone(), revision);
+        }
         let child = key.0 != Kind::CUSTOMER;
         if child && before != after {
             if let Some(before) = &before
@@ -152,6 +157,11 @@ impl Records {
     /// The revision of the last change to any record of `kind` (0: none yet).
     pub fn kind_revision(&self, kind: &str) -> u64 {
         self.kind_revisions.get(kind).copied().unwrap_or(0)
+    }
+
+    /// The revision of the last change to task `id` (0: never held).
+    pub fn task_revision(&self, id: &str) -> u64 {
+        self.task_revisions.get(id).copied().unwrap_or(0)
     }
 
     /// Which book this is: changes when the records are replaced whole.
@@ -281,8 +291,8 @@ pub enum Connection {
     Idle,
     Syncing,
     Offline,
-    /// The server answered, but this device's storage refused what it sent (full): nothing of
-    /// that page is kept, the cursor stays, and the next try fetches it again.
+    /// This device's storage refused a write sync needed (full: a pulled page, the outbox after
+    /// a push): nothing of it was half kept, and the next try does it again.
     DeviceFull,
 }
 
@@ -317,6 +327,9 @@ pub struct Replica {
     /// Set while a pull of many pages runs; the badge shows its progress.
     pub receiving: RwSignal<Option<Receiving>>,
     pub storage_error: RwSignal<Option<String>>,
+    /// Set when sync could not store what it needs on this device (storage full); cleared by
+    /// the next sync that goes through (it stays shown between retries).
+    pub device_full: RwSignal<bool>,
     /// Search over customers, brought up to date (customers that changed) when searched.
     search: StoredValue<SearchCache, LocalStorage>,
     search_fresh: Memo<()>,
@@ -347,6 +360,7 @@ impl Replica {
             history: RwSignal::new(false),
             receiving: RwSignal::new(None),
             storage_error: RwSignal::new(None),
+            device_full: RwSignal::new(false),
             storage: StoredValue::new_local(None),
             clock: StoredValue::new(None),
             kick: StoredValue::new(None),
@@ -435,6 +449,8 @@ impl Replica {
         self.loaded.set(false);
         self.history.set(false);
         self.receiving.set(None);
+        self.connection.set(Connection::Idle);
+        self.device_full.set(false);
     }
 
     /// Signs out on this device and leaves nothing of the user behind: the server revokes the

@@ -93,6 +93,7 @@ pub fn start(replica: Replica, session: Session) {
             let wait_ms = match sync_once(replica, &session).await {
                 Ok(()) => {
                     replica.connection.set(Connection::Idle);
+                    replica.device_full.set(false);
                     backoff_ms = 1_000;
                     // (Re)open the live stream once the server answers; a closed one (its
                     // single-use ticket is spent on reconnect) gets a new ticket, at most every 5 s.
@@ -115,7 +116,9 @@ pub fn start(replica: Replica, session: Session) {
                 }
                 Err(SyncError::Unreachable(why) | SyncError::Storage(why)) => {
                     leptos::logging::warn!("sync: {why}");
-                    replica.connection.set(if crate::storage::is_full(&why) {
+                    let full = crate::storage::is_full(&why);
+                    replica.device_full.set(full);
+                    replica.connection.set(if full {
                         Connection::DeviceFull
                     } else {
                         Connection::Offline

@@ -235,3 +235,62 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
     derived.refresh(&other.records, &org, today);
     assert_eq!(derived.customers().count(), 1);
 }
+
+#[wasm_bindgen_test]
+fn a_task_ticked_on_another_device_with_an_older_stamp_leaves_todays_list() {
+    // The laptop moved the task's due date at 10:05; the phone, before it pulled that, ticked
+    // the task done at 10:03. When the laptop pulls the tick, the task's latest stamp is still
+    // its own 10:05: the list must notice the task changed all the same.
+    let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    let week = today + Days::new(7);
+    let mut records = Records::default();
+    let (customer_id, task_id) = (new_id(), new_id());
+    let stamp = |minute: u64| {
+        format!(
+            "{:015}:00000:testdevice",
+            1_770_000_000_000 + minute * 60_000
+        )
+    };
+    let mut customer = TrackedRecord::new("customer", &customer_id);
+    customer.apply(&Change::new(
+        "customer",
+        &customer_id,
+        "name",
+        json!("王芳"),
+        &stamp(0),
+    ));
+    records.put(customer);
+    let mut task = TrackedRecord::new("task", &task_id);
+    for (field, value, minute) in [
+        ("customer_id", json!(customer_id), 1),
+        ("due", json!("2026-03-09"), 1),
+        ("kind", json!("call"), 1),
+        ("due", json!("2026-03-11"), 5),
+    ] {
+        task.apply(&Change::new("task", &task_id, field, value, &stamp(minute)));
+    }
+    records.put(task.clone());
+    let mut due = DueTasks::default();
+    assert_eq!(
+        due.refresh(&records, today, week).len(),
+        1,
+        "the task is due this week"
+    );
+    task.apply(&Change::new(
+        "task",
+        &task_id,
+        "status",
+        json!("done"),
+        &stamp(3),
+    ));
+    assert_eq!(
+        task.record.last_hlc(),
+        Some(stamp(5).as_str()),
+        "latest stamp unchanged"
+    );
+    records.put(task);
+    assert!(
+        due.refresh(&records, today, week).is_empty(),
+        "the task ticked done on the phone is no longer listed"
+    );
+}

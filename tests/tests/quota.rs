@@ -181,7 +181,7 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
     .await?;
     wait_for_text(
         &tablet,
-        "what the server sent could not be stored",
+        "so sync cannot go on for now",
         Duration::from_secs(5),
     )
     .await?;
@@ -210,7 +210,7 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
     click(&tablet, "Customers").await?;
     wait_for_text(&tablet, "别处来的客户", Duration::from_secs(10)).await?;
     ensure!(
-        !page_text(&tablet).await?.contains("could not be stored"),
+        !page_text(&tablet).await?.contains("sync cannot go on"),
         "the full-device warning goes once the page is stored"
     );
     let phone = api

@@ -134,14 +134,15 @@ fn due_task(r: &Records, t: &TrackedRecord, today: NaiveDate, week: NaiveDate) -
 }
 
 /// Today's task list ([`due_task`]: soonest first, then by customer name), kept between
-/// changes: a task is looked at again only when its own stamp moved, and the list is made
+/// changes: a task is looked at again only when it changed, and the list is made
 /// again only when a task or a customer changed (logging a visit alone changes neither).
 #[derive(Default)]
 pub struct DueTasks {
     /// The book, task and customer revisions the list was made from.
     made_from: (u64, u64, u64),
-    /// Task id → its latest stamp when looked at, and what Today lists for it.
-    looked_at: HashMap<String, (String, Option<Arc<DueTask>>)>,
+    /// Task id → its revision when looked at ([`Records::task_revision`]), and what Today
+    /// lists for it.
+    looked_at: HashMap<String, (u64, Option<Arc<DueTask>>)>,
     tasks: Arc<Vec<Arc<DueTask>>>,
 }
 
@@ -165,13 +166,13 @@ impl DueTasks {
             self.looked_at.clear();
         }
         self.made_from = made_from;
-        let mut held: HashMap<String, (String, Option<Arc<DueTask>>)> =
+        let mut held: HashMap<String, (u64, Option<Arc<DueTask>>)> =
             HashMap::with_capacity(r.count(Kind::TASK));
         for t in r.of_kind(Kind::TASK) {
-            let stamp = t.record.last_hlc().unwrap_or_default();
+            let revision = r.task_revision(&t.id);
             let entry = match self.looked_at.remove(&t.id) {
-                Some((seen, listed)) if seen == stamp => (seen, listed),
-                _ => (stamp.to_owned(), due_task(r, t, today, week).map(Arc::new)),
+                Some((seen, listed)) if seen == revision => (seen, listed),
+                _ => (revision, due_task(r, t, today, week).map(Arc::new)),
             };
             held.insert(t.id.clone(), entry);
         }

@@ -63,8 +63,10 @@ SELECT device, received_at FROM changes GROUP BY device, received_at ORDER BY MI
 
 INSERT INTO records (org_id, kind, record_id, customer_id, creator, private_to, owner, shared)
 SELECT s.org_id, s.kind, s.record_id, s.customer_id, s.creator, s.private_to,
-       -- (An owner with a NUL escape, which text cannot hold, names no user: kept as its JSON.)
-       (SELECT CASE WHEN strpos(st.value, '\u0000') > 0 THEN st.value
+       -- (A string owner with a NUL escape, which text cannot hold, names no user: kept as its
+       -- JSON; any other value with one is not decoded at all, and is no owner, as owner_of says.)
+       (SELECT CASE WHEN strpos(st.value, '\u0000') > 0
+                    THEN CASE WHEN left(st.value, 1) = '"' THEN st.value END
                     WHEN jsonb_typeof(st.value::jsonb) = 'string' AND st.value::jsonb #>> '{}' <> ''
                     THEN st.value::jsonb #>> '{}' END
           FROM state st WHERE st.org_id = s.org_id AND st.kind = s.kind
