@@ -273,30 +273,8 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
     let whole = now() - start;
     // The planner writes what it planned as task records, as on a tablet.
     let mut n = 9_000_000u64;
-    let mut stamped = |record: &mut TrackedRecord, fields: Vec<(&str, serde_json::Value)>| {
-        for (field, value) in fields {
-            n += 1;
-            record.apply(&Change::new(
-                &record.kind.clone(),
-                &record.id.clone(),
-                field,
-                value,
-                &stamp(n),
-            ));
-        }
-    };
     let planned = huitou_app::planner::to_write(&records, derived.planned());
-    for (id, fields) in &planned {
-        let mut record = TrackedRecord::new("task", id);
-        stamped(
-            &mut record,
-            fields
-                .iter()
-                .map(|(f, v)| (f.as_str(), v.clone()))
-                .collect(),
-        );
-        records.put(record);
-    }
+    put_tasks(&mut records, &planned, &mut n);
     due.refresh(&records, today, week);
     assert_eq!(
         derived.refresh(&records, &org, today),
@@ -314,7 +292,8 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
         // And one of Today's tasks ticked done, so the task list changes every time.
         let mut done = records.get("task", done_id).expect("planned task").clone();
         let mut visit = TrackedRecord::new("visit", &new_id());
-        stamped(
+        stamp_fields(
+            &mut n,
             &mut visit,
             vec![
                 ("customer_id", json!(customer)),
@@ -322,7 +301,7 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
                 ("amount", json!(388)),
             ],
         );
-        stamped(&mut done, vec![("status", json!("done"))]);
+        stamp_fields(&mut n, &mut done, [("status", json!("done"))]);
         let start = now();
         records.put(visit);
         records.put(done);
@@ -332,17 +311,7 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
         let writes = huitou_app::planner::to_write(&records, derived.planned());
         planner_wrote += writes.len();
         let mut shown = writes.len();
-        for (id, fields) in writes {
-            let mut record = TrackedRecord::new("task", &id);
-            stamped(
-                &mut record,
-                fields
-                    .iter()
-                    .map(|(f, v)| (f.as_str(), v.clone()))
-                    .collect(),
-            );
-            records.put(record);
-        }
+        put_tasks(&mut records, &writes, &mut n);
         let t2 = now();
         shown += derived.birthdays().len() + derived.to_greet(&org, &holidays).len();
         let t3 = now();
@@ -380,4 +349,34 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
         runs[runs.len() - 1],
         runs.len()
     );
+}
+
+/// Writes `fields` on `record`, each stamped after the last stamp handed out (`n`).
+fn stamp_fields<'a>(
+    n: &mut u64,
+    record: &mut huitou_shared::merge::TrackedRecord,
+    fields: impl IntoIterator<Item = (&'a str, serde_json::Value)>,
+) {
+    let (kind, id) = (record.kind.clone(), record.id.clone());
+    for (field, value) in fields {
+        *n += 1;
+        record.apply(&Change::new(&kind, &id, field, value, &stamp(*n)));
+    }
+}
+
+/// Puts what the planner would write as task records, as on a tablet.
+fn put_tasks(
+    records: &mut Records,
+    writes: &[(String, Vec<(String, serde_json::Value)>)],
+    n: &mut u64,
+) {
+    for (id, fields) in writes {
+        let mut record = huitou_shared::merge::TrackedRecord::new("task", id);
+        stamp_fields(
+            n,
+            &mut record,
+            fields.iter().map(|(f, v)| (f.as_str(), v.clone())),
+        );
+        records.put(record);
+    }
 }
