@@ -197,26 +197,10 @@ impl Records {
     /// The customer search index; recency is the latest stamp on the customer or any of its visits,
     /// so the customers just served come first.
     pub fn customer_index(&self) -> CustomerIndex {
-        let mut recency: HashMap<&str, &str> = HashMap::new();
-        for customer in self.of_kind(Kind::CUSTOMER) {
-            recency.insert(&customer.id, customer.record.last_hlc().unwrap_or(""));
-        }
-        for visit in self.of_kind(Kind::VISIT) {
-            if let (Some(customer), Some(stamp)) =
-                (visit.record.text("customer_id"), visit.record.last_hlc())
-                && let Some(latest) = recency.get_mut(customer)
-                && stamp > *latest
-            {
-                *latest = stamp;
-            }
-        }
-        CustomerIndex::build(self.of_kind(Kind::CUSTOMER).map(|c| {
-            (
-                c.id.as_str(),
-                &c.record,
-                recency.get(c.id.as_str()).copied().unwrap_or(""),
-            )
-        }))
+        CustomerIndex::build(
+            self.of_kind(Kind::CUSTOMER)
+                .map(|c| (c.id.as_str(), &c.record, self.recency(&c.id, c))),
+        )
     }
 
     /// How many records of `kind` this device holds (trash included).

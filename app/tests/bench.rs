@@ -25,16 +25,8 @@ fn now() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
-struct Dice(u64);
-impl Dice {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
+mod support;
+use support::Dice;
 
 fn stamp(n: u64) -> String {
     format!("{:015}:{:05}:bench-dev", 1_764_000_000_000 + n / 10, n % 10)
