@@ -46,7 +46,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Show when=move || replica.session.with(Option::is_some) fallback=|| view! { <pages::login::Login/> }>
-                <Shell/>
+                <Show when=move || !replica.must_change_password.get() fallback=|| view! { <pages::login::ChoosePassword/> }>
+                    <Shell/>
+                </Show>
             </Show>
         </Router>
     }
@@ -119,6 +121,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/settings/playbooks") view=pages::playbooks::Playbooks/>
                         <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
                         <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
+                        <Route path=path!("/settings/team") view=pages::team::Team/>
                     </Routes>
                 </Show>
             </main>

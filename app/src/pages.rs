@@ -11,6 +11,7 @@ pub mod org_settings;
 pub mod playbooks;
 pub mod rules;
 pub mod settings;
+pub mod team;
 pub mod today;
 pub mod trash;
 pub mod visit_form;

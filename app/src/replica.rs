@@ -6,6 +6,7 @@
 use crate::session::{self, Session};
 use crate::storage::{OutboxEntry, Storage, StorageError};
 use futures::channel::mpsc::UnboundedSender;
+use huitou_shared::customer::merging::Edit;
 use huitou_shared::customer::{CustomerIndex, Filter};
 use huitou_shared::merge::{Change, TrackedRecord};
 use huitou_shared::{Clock, Kind};
@@ -212,6 +213,13 @@ impl Records {
         self.kinds.get(kind).into_iter().flat_map(HashMap::values)
     }
 
+    /// A user's name from the synced `user` record, and whether they were disabled (left).
+    pub fn user_name(&self, id: &str) -> Option<(&str, bool)> {
+        let user = self.get("user", id)?;
+        let left = user.record.value("disabled") == Some(&Value::Bool(true));
+        Some((user.record.text("name")?, left))
+    }
+
     /// A customer's name, or "" when the customer is not on this device.
     pub fn customer_name(&self, id: &str) -> String {
         self.get(Kind::CUSTOMER, id)
@@ -303,6 +311,10 @@ pub struct Replica {
     pub connection: RwSignal<Connection>,
     /// Set when the server no longer accepts the token; unsynced edits stay in the outbox.
     pub session_expired: RwSignal<bool>,
+    /// Set when the user must choose their own password before syncing (a first password, a reset).
+    pub must_change_password: RwSignal<bool>,
+    /// Why this device was signed out without the user asking (shown on the sign-in screen).
+    pub signed_out_because: RwSignal<Option<crate::i18n::Key>>,
     pub session: RwSignal<Option<Session>>,
     /// False until IndexedDB has been read at start (all but visits: the list is usable).
     pub loaded: RwSignal<bool>,
@@ -322,6 +334,8 @@ pub struct Replica {
     storage: StoredValue<Option<Rc<Storage>>, LocalStorage>,
     clock: StoredValue<Option<Clock>>,
     kick: StoredValue<Option<UnboundedSender<()>>>,
+    /// The token the sync loop runs for, while it runs (one loop per session).
+    pub syncing: StoredValue<Option<String>>,
 }
 
 impl Replica {
@@ -339,6 +353,10 @@ impl Replica {
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Idle),
             session_expired: RwSignal::new(false),
+            must_change_password: RwSignal::new(
+                session.as_ref().is_some_and(|s| s.must_change_password),
+            ),
+            signed_out_because: RwSignal::new(None),
             session: RwSignal::new(session),
             loaded: RwSignal::new(false),
             history: RwSignal::new(false),
@@ -348,6 +366,7 @@ impl Replica {
             storage: StoredValue::new_local(None),
             clock: StoredValue::new(None),
             kick: StoredValue::new(None),
+            syncing: StoredValue::new(None),
         }
     }
 
@@ -517,19 +536,31 @@ impl Replica {
         id: &str,
         fields: Vec<(String, Value)>,
     ) -> Result<(), StorageError> {
+        self.edit_many(vec![Edit {
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            fields,
+        }])
+        .await
+    }
+
+    /// One user action over several records (e.g. moving customers with their open tasks):
+    /// every field stamped, stored with its outbox entry in one transaction (all or nothing),
+    /// then shown and synced.
+    pub async fn edit_many(&self, edits: Vec<Edit>) -> Result<(), StorageError> {
         let storage = self
             .storage()
             .ok_or_else(|| StorageError("not signed in".into()))?;
         let author = self.author();
-        let changes: Vec<Change> = fields
-            .into_iter()
-            .map(|(field, value)| {
+        let mut changes = Vec::new();
+        for edit in edits {
+            for (field, value) in edit.fields {
                 let hlc = self.with_clock(|clock| clock.tick(session::now_ms()));
-                let mut change = Change::new(kind, id, &field, value, &hlc.to_string());
+                let mut change = Change::new(&edit.kind, &edit.id, &field, value, &hlc.to_string());
                 change.author = author.clone();
-                change
-            })
-            .collect();
+                changes.push(change);
+            }
+        }
         let records = storage.write_local(&changes).await?;
         // Space was freed: "storage full" no longer holds (other errors stay shown).
         if self

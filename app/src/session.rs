@@ -19,6 +19,9 @@ pub struct Session {
     pub org: String,
     pub token: String,
     pub user: User,
+    /// The password was set by someone else: choose one before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl Session {

@@ -4,6 +4,7 @@
 //! Invariant: nothing leaves the outbox until the server lists its op as accepted; refused
 //! changes stay there with the reason, for the user to see.
 
+use crate::i18n::Key;
 use crate::replica::{Connection, Receiving, Replica};
 use crate::session::{self, Session};
 use futures::channel::mpsc;
@@ -38,6 +39,10 @@ enum SyncError {
     Unreachable(String),
     /// The token is no longer valid.
     Unauthorized,
+    /// A manager disabled the account: the token may only hand in what this device holds.
+    AccountDisabled,
+    /// The password was set by someone else and must be changed first.
+    PasswordChangeRequired,
     Storage(String),
 }
 
@@ -60,20 +65,27 @@ async fn read<T: for<'de> serde::Deserialize<'de>>(response: Response) -> Result
             .json::<T>()
             .await
             .map_err(|e| SyncError::Unreachable(format!("unreadable answer: {e}"))),
-        401 => Err(SyncError::Unauthorized),
         status => {
-            let message = response
-                .json::<ErrorBody>()
-                .await
-                .map(|body| body.error.message)
-                .unwrap_or_default();
-            Err(SyncError::Unreachable(format!("HTTP {status}: {message}")))
+            let error = response.json::<ErrorBody>().await.map(|body| body.error);
+            match (status, error.as_ref().map(|e| e.code.as_str())) {
+                (401, Ok("account_disabled")) => Err(SyncError::AccountDisabled),
+                (401, _) => Err(SyncError::Unauthorized),
+                (403, Ok("password_change_required")) => Err(SyncError::PasswordChangeRequired),
+                _ => Err(SyncError::Unreachable(format!(
+                    "HTTP {status}: {}",
+                    error.map(|e| e.message).unwrap_or_default()
+                ))),
+            }
         }
     }
 }
 
 /// Starts the loop for the signed-in session; it ends when the session does.
 pub fn start(replica: Replica, session: Session) {
+    if replica.syncing.get_value().as_deref() == Some(session.token.as_str()) {
+        return;
+    }
+    replica.syncing.set_value(Some(session.token.clone()));
     let (sender, mut wake) = mpsc::unbounded::<()>();
     replica.set_kick(sender);
     let online = window_event_listener_untyped("online", move |_| replica.kick());
@@ -114,6 +126,32 @@ pub fn start(replica: Replica, session: Session) {
                     replica.session_expired.set(true);
                     break;
                 }
+                Err(SyncError::PasswordChangeRequired) => {
+                    // The sign-in screen asks for a new password; syncing resumes after it.
+                    replica.must_change_password.set(true);
+                    break;
+                }
+                Err(SyncError::AccountDisabled) => {
+                    // The push of this round went first (a disabled account's token may still
+                    // hand in what it holds; what the server refuses waits in the managers'
+                    // quarantine). Only with nothing left waiting does the organisation's data
+                    // leave this device; else try again (e.g. the network dropped meanwhile).
+                    replica.refresh_outbox().await;
+                    if replica.pending() == 0 {
+                        let session = session.clone();
+                        leptos::task::spawn_local(async move {
+                            replica.sign_out(&session).await;
+                            replica
+                                .signed_out_because
+                                .set(Some(Key::AccountDisabledNotice));
+                        });
+                        break;
+                    }
+                    replica.connection.set(Connection::Offline);
+                    let wait = backoff_ms;
+                    backoff_ms = (backoff_ms * 2).min(MAX_BACKOFF_MS);
+                    wait
+                }
                 Err(SyncError::Unreachable(why) | SyncError::Storage(why)) => {
                     leptos::logging::warn!("sync: {why}");
                     let full = crate::storage::is_full(&why);
@@ -139,6 +177,11 @@ pub fn start(replica: Replica, session: Session) {
             live.close();
         }
         online.remove();
+        replica.syncing.update_value(|running| {
+            if running.as_deref() == Some(session.token.as_str()) {
+                *running = None;
+            }
+        });
     });
 }
 

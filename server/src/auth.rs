@@ -221,6 +221,10 @@ pub struct AuthUser {
     pub org_id: String,
     pub role: Role,
     pub token_hash: String,
+    /// Set when the account was disabled: then only a last push (and logout) gets this far.
+    pub disabled_at: Option<String>,
+    /// The device the token was signed in from, when it said.
+    pub device: Option<String>,
 }
 
 impl AuthUser {
@@ -271,11 +275,21 @@ impl FromRequestParts<AppState> for AuthUser {
                 .ok_or(ApiError::Unauthorized)?,
             (None, None) => return Err(ApiError::Unauthorized),
         };
-        let used = state
+        let Some(used) = state
             .store
             .token_user(&token_hash, &state.auth.expiry())
             .await?
-            .ok_or(ApiError::Unauthorized)?;
+        else {
+            return disabled_account(parts, state, token_hash).await;
+        };
+        // A password someone else set must be replaced before anything else.
+        let path = parts.uri.path();
+        if used.user.must_change_password
+            && path != "/api/v1/auth/password"
+            && path != "/api/v1/auth/logout"
+        {
+            return Err(ApiError::PasswordChangeRequired);
+        }
         let stale = chrono::DateTime::parse_from_rfc3339(&used.last_used_at)
             .map(|at| chrono::Utc::now().signed_duration_since(at) > TOUCH_EVERY)
             .unwrap_or(true);
@@ -298,6 +312,39 @@ impl FromRequestParts<AppState> for AuthUser {
             org_id: used.user.org_id,
             role: used.user.role,
             token_hash,
+            disabled_at: None,
+            device: used.device,
         })
     }
+}
+
+/// A token that no longer works: `account_disabled` when its user was disabled (so the
+/// device knows to hand in what it holds and wipe the organisation's data), and then a last
+/// push still gets through; else `unauthorized`.
+async fn disabled_account(
+    parts: &Parts,
+    state: &AppState,
+    token_hash: String,
+) -> Result<AuthUser, ApiError> {
+    let user = state
+        .store
+        .disabled_token_user(&token_hash)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let handing_in = parts.method == axum::http::Method::POST
+        && matches!(
+            parts.uri.path(),
+            "/api/v1/sync/push" | "/api/v1/auth/logout"
+        );
+    if !handing_in {
+        return Err(ApiError::AccountDisabled);
+    }
+    Ok(AuthUser {
+        user_id: user.id,
+        org_id: user.org_id,
+        role: user.role,
+        token_hash,
+        disabled_at: user.disabled_at,
+        device: None,
+    })
 }

@@ -1,13 +1,13 @@
 //! Publishes each user as a synced `user` record (name, username, role), so every device of the
 //! organisation can say who changed a field and list owners — without a separate users API.
 
-use crate::store::{Actor, Incoming, Store, UserRow};
+use crate::store::{Actor, Incoming, PushOutcome, Store, UserRow};
 use huitou_shared::{Change, Clock, DeviceId, Role};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// Writes (or rewrites) the `user` record of `user` into its organisation's log.
-pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<()> {
+pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<PushOutcome> {
     let device = DeviceId::parse("huitou-server").map_err(anyhow::Error::msg)?;
     let mut clock = Clock::new(device.clone());
     let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
@@ -20,6 +20,8 @@ pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<(
         ("name", json!(user.name)),
         ("username", json!(user.username)),
         ("role", json!(user.role.as_str())),
+        // Disabled users stay as names in history ("王芳 (left)").
+        ("disabled", json!(user.disabled_at.is_some())),
     ]
     .into_iter()
     .map(|(field, value)| {
@@ -35,8 +37,7 @@ pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<(
         Incoming::Valid { change, raw }
     })
     .collect();
-    store
+    Ok(store
         .push(&actor, &device, &incoming, &HashMap::new())
-        .await?;
-    Ok(())
+        .await?)
 }

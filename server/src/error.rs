@@ -16,6 +16,15 @@ pub enum ApiError {
     Unauthorized,
     #[error("unknown organisation, user name or password")]
     BadCredentials,
+    /// The account was disabled: a device may hand in what it held (a last push), nothing else.
+    #[error("this account was disabled by a manager")]
+    AccountDisabled,
+    /// The user may not do this (e.g. a salesperson opening the Team screen's API).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The password was set by someone else: choose your own first.
+    #[error("choose your own password first")]
+    PasswordChangeRequired,
     #[error("no such resource")]
     NotFound,
     #[error("method not allowed")]
@@ -38,7 +47,10 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadCursor(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::BadCredentials | Self::AccountDisabled => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden(_) | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -55,6 +67,9 @@ impl ApiError {
             Self::BadCursor(_) => "bad_cursor",
             Self::Unauthorized => "unauthorized",
             Self::BadCredentials => "bad_credentials",
+            Self::AccountDisabled => "account_disabled",
+            Self::Forbidden(_) => "forbidden",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict(_) => "conflict",

@@ -33,6 +33,19 @@ pub enum Judgement {
     },
 }
 
+/// Was a change stamped at `hlc_ms` written after its author's account was disabled at
+/// `disabled_ms`? Such a change is refused (and quarantined for a manager). The clock of a
+/// device may lag or lead the server's by up to the five minutes a push allows
+/// (`MAX_CLOCK_AHEAD_MS`), so a change stamped within that margin still counts as before.
+pub fn written_after_disabling(hlc_ms: u64, disabled_ms: Option<u64>) -> bool {
+    disabled_ms.is_some_and(|at| hlc_ms > at.saturating_add(huitou_shared::api::MAX_CLOCK_AHEAD_MS))
+}
+
+/// May `actor` manage a user whose role is `target` (see [`huitou_shared::Role::may_manage`])?
+pub fn may_manage(actor: huitou_shared::Role, target: huitou_shared::Role) -> bool {
+    actor.may_manage(target)
+}
+
 /// Judges one change of `actor` (SYNC §4): managers and admins write everything of their
 /// organisation; a salesperson writes customers they may read (not their owner, nor a tier
 /// override, and only their own customer's sharing), those customers' child records (never
@@ -358,5 +371,37 @@ mod tests {
         };
         assert!(facts.visible_to("u1"));
         assert!(!facts.visible_to("u2"));
+    }
+
+    #[test]
+    fn who_manages_whom() {
+        use huitou_shared::Role::{Admin, Manager, Salesperson};
+        let allowed: Vec<(huitou_shared::Role, huitou_shared::Role)> = huitou_shared::Role::ALL
+            .into_iter()
+            .flat_map(|a| huitou_shared::Role::ALL.into_iter().map(move |t| (a, t)))
+            .filter(|&(a, t)| may_manage(a, t))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Manager, Salesperson),
+                (Admin, Salesperson),
+                (Admin, Manager),
+                (Admin, Admin)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_counts_as_written_after_disabling_only_past_the_clock_margin() {
+        let at = 1_764_072_000_000;
+        let margin = huitou_shared::api::MAX_CLOCK_AHEAD_MS;
+        assert!(!written_after_disabling(at + 1, None), "an active account");
+        assert!(!written_after_disabling(at - 60_000, Some(at)));
+        assert!(
+            !written_after_disabling(at + margin, Some(at)),
+            "within a clock's allowed lead"
+        );
+        assert!(written_after_disabling(at + margin + 1, Some(at)));
     }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod customers;
 pub mod health;
 pub mod sync;
+pub mod team;
 
 use crate::AppState;
 use crate::error::{ApiError, panic_response};
@@ -17,7 +18,7 @@ use axum::http::header::{
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::response::Response;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, patch, post};
 use huitou_shared::api::MAX_PUSH_BYTES;
 use std::path::Path;
 use std::time::Duration;
@@ -44,7 +45,15 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/sync/live", get(sync::live))
         .route("/api/v1/sync/live/ticket", post(auth::live_ticket))
+        .route("/api/v1/auth/password", post(team::change_password))
         .route("/api/v1/customers/{id}/summary", get(customers::summary))
+        .route("/api/v1/users", get(team::list).post(team::create))
+        .route("/api/v1/users/{id}", patch(team::edit))
+        .route("/api/v1/users/{id}/password", post(team::reset_password))
+        .route("/api/v1/users/{id}/disable", post(team::disable))
+        .route("/api/v1/devices", get(team::devices))
+        .route("/api/v1/devices/revoke", post(team::revoke_device))
+        .route("/api/v1/audit", get(team::audit_log))
         .route("/healthz", get(health::show))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))

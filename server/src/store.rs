@@ -83,6 +83,10 @@ pub struct UserRow {
     pub name: String,
     pub role: Role,
     pub password_hash: String,
+    /// When the user was disabled (RFC 3339 UTC); `None` while they may sign in.
+    pub disabled_at: Option<String>,
+    /// The password was set by someone else; the user must choose their own.
+    pub must_change_password: bool,
 }
 
 /// Cut-offs (RFC 3339 UTC, as stored) that a token must be newer than.
@@ -90,6 +94,119 @@ pub struct UserRow {
 pub struct TokenExpiry {
     pub idle_since: String,
     pub created_since: String,
+}
+
+/// Why a user's tokens end at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenEnd {
+    /// The user signed out on that device.
+    Logout,
+    /// The user was disabled.
+    Disabled,
+    /// A manager cut the device off.
+    Device,
+    /// The user's password was reset or changed.
+    Password,
+}
+
+impl TokenEnd {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Logout => "logout",
+            Self::Disabled => "disabled",
+            Self::Device => "device",
+            Self::Password => "password",
+        }
+    }
+}
+
+/// One line of the audit log (append-only).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    pub at: String,
+    /// Who acted (a user id); `None` for a failed sign-in of an unknown account.
+    pub actor: Option<String>,
+    pub device: Option<String>,
+    /// e.g. `sign_in`, `sign_in_failed`, `user_created`, `user_disabled`, `device_revoked`.
+    pub action: String,
+    /// Whom or what it was about (a user id, a customer id).
+    pub subject: Option<String>,
+    /// A small JSON object with the rest (old and new role, the user name tried …).
+    pub detail: Value,
+}
+
+/// One device of one user, from its tokens taken together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceRow {
+    pub user_id: String,
+    pub device: String,
+    pub first_sign_in: String,
+    pub last_sign_in: String,
+    pub last_seen: Option<String>,
+    pub last_sync: Option<String>,
+    pub signed_in: bool,
+}
+
+/// Accounts, devices and the audit log (the Team screen, issue 10).
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    /// Every user of the organisation, disabled ones too, by name.
+    async fn users(&self, org_id: &str) -> StoreResult<Vec<UserRow>>;
+
+    /// One user of the organisation.
+    async fn user(&self, org_id: &str, user_id: &str) -> StoreResult<Option<UserRow>>;
+
+    /// Renames and/or changes the role of a user; the user as it now is.
+    async fn update_user(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        name: Option<&str>,
+        role: Option<Role>,
+    ) -> StoreResult<Option<UserRow>>;
+
+    /// Sets a user's password hash and whether they must change it; every token of theirs
+    /// except `keep` ends (reason `password`).
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
+    ) -> StoreResult<()>;
+
+    /// Disables a user at `at` and ends every token of theirs (reason `disabled`); the
+    /// first disabling time stays when called again.
+    async fn disable_user(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        at: &str,
+    ) -> StoreResult<Option<UserRow>>;
+
+    /// A disabled user's token: its user, when the token has not otherwise ended. Such a
+    /// token may still hand in what its device held (a last push), nothing else.
+    async fn disabled_token_user(&self, token_hash: &str) -> StoreResult<Option<UserRow>>;
+
+    /// Every device the organisation's users signed in on.
+    async fn devices(&self, org_id: &str) -> StoreResult<Vec<DeviceRow>>;
+
+    /// Ends every live token of `user_id` on `device` (reason `device`); how many ended.
+    async fn revoke_device(&self, org_id: &str, user_id: &str, device: &str) -> StoreResult<u64>;
+
+    /// Appends one line to the organisation's audit log.
+    async fn audit(&self, org_id: &str, entry: &AuditEntry) -> StoreResult<()>;
+
+    /// The organisation's audit log, newest first: at most `limit` lines before `before`
+    /// (a line's position; `None` from the newest), by `actor` and `action` when given.
+    async fn audit_log(
+        &self,
+        org_id: &str,
+        before: Option<i64>,
+        actor: Option<&str>,
+        action: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(i64, AuditEntry)>>;
 }
 
 /// A live token: its user, and when it was last used (or created).
@@ -113,10 +230,12 @@ pub struct Actor {
 pub enum Incoming {
     /// Well-formed; `change.author` already set to the authenticated user.
     Valid { change: Change, raw: Value },
-    /// Failed validation: goes to quarantine as `invalid`.
-    Invalid {
+    /// Refused before the store judged it (failed validation: `invalid`; written by a
+    /// disabled account after it was disabled: `forbidden`): goes to quarantine with `code`.
+    Refused {
         op: String,
         raw: Value,
+        code: RejectCode,
         message: String,
     },
 }
@@ -228,7 +347,7 @@ pub enum JobClaim {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: TeamStore + Send + Sync {
     /// `SELECT 1`: is the database reachable?
     async fn ping(&self) -> StoreResult<()>;
 

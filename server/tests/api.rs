@@ -736,6 +736,7 @@ async fn demo_seeding_creates_users_and_samples_once() {
     let me = body["user"]["id"].as_str().unwrap();
     assert_eq!(state.value("user", me, "name"), Some(&json!("李销售")));
     assert_eq!(state.value("user", me, "role"), Some(&json!("salesperson")));
+    assert_eq!(state.value("user", me, "disabled"), Some(&json!(false)));
     // Seeding again does not duplicate.
     huitou_server::demo::seed(app.server.store.as_ref())
         .await
@@ -744,8 +745,8 @@ async fn demo_seeding_creates_users_and_samples_once() {
     let org = store.ensure_org("demo").await.unwrap();
     assert_eq!(
         store.latest_seq(&org).await.unwrap(),
-        (4 * 3 + 12 * 7 + 30 * 6) as i64,
-        "4 users × 3 fields, 12 customers × 7 fields, 30 visits × 6 fields, once"
+        (4 * 4 + 12 * 7 + 30 * 6) as i64,
+        "4 users × 4 fields (name, username, role, disabled), 12 customers × 7 fields, 30 visits × 6 fields, once"
     );
 }
 

@@ -46,6 +46,142 @@ pub struct LoginResponse {
     pub token: String,
     pub user: User,
     pub server_time_ms: u64,
+    /// The password was set by someone else (a first password, or a reset): the user must
+    /// choose their own (`POST /api/v1/auth/password`) before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// Passwords are at least this many characters.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, at most 256, and no
+/// control characters.
+///
+/// ```
+/// use huitou_shared::api::password_problem;
+/// assert!(password_problem("short").is_some());
+/// assert!(password_problem("long enough").is_none());
+/// ```
+pub fn password_problem(password: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Some(format!(
+            "password must be at least {MIN_PASSWORD_CHARS} characters"
+        ))
+    } else if chars > 256 {
+        Some("password must be at most 256 characters".to_owned())
+    } else if password.chars().any(char::is_control) {
+        Some("password must not hold control characters".to_owned())
+    } else {
+        None
+    }
+}
+
+/// `POST /api/v1/auth/password`: a signed-in user sets their own password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// A member of the organisation as the Team screen lists it (`GET /api/v1/users`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    /// When a manager disabled the user (RFC 3339); `None` while the user may sign in.
+    #[serde(default)]
+    pub disabled_at: Option<String>,
+    /// The user still has a password someone else set.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Members {
+    pub users: Vec<Member>,
+}
+
+/// `POST /api/v1/users`: a new user with a first password they must change at first sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewMember {
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// `PATCH /api/v1/users/{id}`: rename, or change role; absent fields stay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// `POST /api/v1/users/{id}/password`: a manager sets a new password the user must change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// One device a user signed in on (`GET /api/v1/devices`): its tokens, taken together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub user_id: String,
+    pub device: String,
+    /// RFC 3339 times: first and last sign-in, last request, last push or pull.
+    pub first_sign_in: String,
+    pub last_sign_in: String,
+    #[serde(default)]
+    pub last_seen: Option<String>,
+    #[serde(default)]
+    pub last_sync: Option<String>,
+    /// At least one of its tokens still works.
+    pub signed_in: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Devices {
+    pub devices: Vec<DeviceInfo>,
+}
+
+/// One line of the audit log (`GET /api/v1/audit`): who did what, when, from which device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// Its position in the organisation's log; `before=` pages back from it.
+    pub seq: i64,
+    pub at: String,
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub device: Option<String>,
+    /// `sign_in`, `sign_in_failed`, `user_created`, `user_changed`, `password_reset`,
+    /// `password_changed`, `user_disabled`, `device_revoked`.
+    pub action: String,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub detail: serde_json::Value,
+}
+
+/// A page of the audit log, newest first; `next` is the `before=` of the next page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditLine>,
+    #[serde(default)]
+    pub next: Option<i64>,
+}
+
+/// `POST /api/v1/devices/revoke`: cut one device of one user off.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRevoke {
+    pub user_id: String,
+    pub device: String,
 }
 
 /// A push body. `changes` stay raw JSON so each change is judged on its own (SYNC §6):

@@ -188,6 +188,28 @@ impl Role {
     pub fn sees_everything(self) -> bool {
         matches!(self, Self::Manager | Self::Admin)
     }
+
+    /// May a user with this role create, edit, reset or disable a user whose role is
+    /// `target` (before the change and, for a role change, after it)? Admins manage
+    /// everyone; managers manage salespeople (PRODUCT §10); salespeople manage nobody. The
+    /// server enforces it; the Team screen offers only what it allows.
+    ///
+    /// ```
+    /// use huitou_shared::Role::*;
+    /// assert!(Admin.may_manage(Manager));
+    /// assert!(Manager.may_manage(Salesperson));
+    /// assert!(!Manager.may_manage(Manager));
+    /// assert!(!Salesperson.may_manage(Salesperson));
+    /// ```
+    pub fn may_manage(self, target: Role) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Manager => target == Self::Salesperson,
+            Self::Salesperson => false,
+        }
+    }
+
+    pub const ALL: [Role; 3] = [Self::Salesperson, Self::Manager, Self::Admin];
 }
 
 /// A new record id or op id: UUID v7, lower-case hyphenated.

@@ -40,10 +40,12 @@ pub fn CustomerList() -> impl IntoView {
             let mut users: Vec<(String, String)> = r
                 .of_kind("user")
                 .map(|u| {
-                    (
-                        u.id.clone(),
-                        u.record.text("name").unwrap_or(&u.id).to_owned(),
-                    )
+                    let name = match r.user_name(&u.id) {
+                        Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
+                        Some((name, false)) => name.to_owned(),
+                        None => u.id.clone(),
+                    };
+                    (u.id.clone(), name)
                 })
                 .collect();
             users.sort_by(|a, b| a.1.cmp(&b.1));

@@ -110,6 +110,9 @@ pub fn Settings() -> impl IntoView {
                     <leptos_router::components::A href="/settings/calls" attr:class="button">{move || i18n.t(Key::CallWindows)}</leptos_router::components::A>
                 </nav>
             </section>
+            <Show when=move || replica.is_manager()>
+                <leptos_router::components::A href="/settings/team" attr:class="button">{move || i18n.t(Key::TeamAndDevices)}</leptos_router::components::A>
+            </Show>
             <leptos_router::components::A href="/trash" attr:class="button">{move || i18n.t(Key::Trash)}</leptos_router::components::A>
             {move || match unsynced.get() {
                 None => view! {

@@ -4,10 +4,12 @@ use crate::AppState;
 use crate::auth::{self, AuthUser};
 use crate::error::ApiError;
 use crate::routes::ApiJson;
+use crate::routes::team;
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use huitou_shared::api::{LiveTicket, LoginRequest, LoginResponse, User};
+use serde_json::json;
 use std::net::SocketAddr;
 
 pub async fn login(
@@ -48,19 +50,55 @@ pub async fn login(
         let _turn = guard.hashing_turn().await?;
         auth::verify_password(request.password, stored_hash).await?
     };
-    let Some(user) = user.filter(|_| matches) else {
+    let Some(user) = user.clone().filter(|_| matches) else {
         guard.failed(&account);
+        if let Some(known) = &user {
+            team::audit(
+                &state,
+                &known.org_id,
+                None,
+                device.as_deref(),
+                "sign_in_failed",
+                Some(&known.id),
+                json!({}),
+            )
+            .await;
+        }
         return Err(ApiError::BadCredentials);
     };
     guard.succeeded(&account);
+    if user.disabled_at.is_some() {
+        team::audit(
+            &state,
+            &user.org_id,
+            None,
+            device.as_deref(),
+            "sign_in_refused",
+            Some(&user.id),
+            json!({"why": "disabled"}),
+        )
+        .await;
+        return Err(ApiError::AccountDisabled);
+    }
     let token = auth::new_token()?;
     state
         .store
         .insert_token(&auth::token_hash(&token), &user.id, device.as_deref())
         .await?;
     tracing::info!(user = %user.id, "logged in");
+    team::audit(
+        &state,
+        &user.org_id,
+        Some(&user.id),
+        device.as_deref(),
+        "sign_in",
+        Some(&user.id),
+        json!({}),
+    )
+    .await;
     Ok(Json(LoginResponse {
         token,
+        must_change_password: user.must_change_password,
         user: User {
             id: user.id,
             name: user.name,

@@ -2,8 +2,9 @@
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::permissions;
 use crate::routes::ApiJson;
-use crate::store::{Incoming, Position, Round, Verdict};
+use crate::store::{Incoming, Position, PushOutcome, Round, Verdict};
 use crate::{AppState, Stored};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -107,6 +108,12 @@ pub async fn push(
     }
     let device = DeviceId::parse(&request.device).map_err(ApiError::BadRequest)?;
     let now = server_time_ms();
+    // A disabled account's device hands in what it held; what it wrote later is not taken.
+    let disabled_ms = user.disabled_at.as_deref().map(|at| {
+        chrono::DateTime::parse_from_rfc3339(at).map_or(0, |at| {
+            u64::try_from(at.timestamp_millis()).unwrap_or_default()
+        })
+    });
     let mut incoming = Vec::with_capacity(request.changes.len());
     let mut slots = Vec::with_capacity(request.changes.len());
     let mut ops = Vec::with_capacity(request.changes.len());
@@ -115,9 +122,10 @@ pub async fn push(
             Err(invalid) => {
                 ops.push(invalid.op.clone());
                 slots.push(Slot::Store(incoming.len()));
-                incoming.push(Incoming::Invalid {
+                incoming.push(Incoming::Refused {
                     op: invalid.op,
                     raw,
+                    code: RejectCode::Invalid,
                     message: invalid.message,
                 });
             }
@@ -131,6 +139,17 @@ pub async fn push(
                         hlc.millis - now
                     ),
                 ));
+            }
+            Ok((change, hlc)) if permissions::written_after_disabling(hlc.millis, disabled_ms) => {
+                ops.push(change.op.clone());
+                slots.push(Slot::Store(incoming.len()));
+                incoming.push(Incoming::Refused {
+                    op: change.op,
+                    raw,
+                    code: RejectCode::Forbidden,
+                    message: "written after this account was disabled; a manager will review it"
+                        .to_owned(),
+                });
             }
             Ok((mut change, _)) => {
                 change.author.clone_from(&user.user_id);
@@ -181,20 +200,7 @@ pub async fn push(
         seq: outcome.latest_seq,
         round: None,
     });
-    if outcome.stored_any {
-        let stored = Stored {
-            org_id: user.org_id.clone(),
-            cursor: cursor.clone(),
-            readers: outcome.readers.clone(),
-        };
-        // Other instances' devices hear of it through the database; a failure there only
-        // delays them to their next periodic sync, the changes are committed.
-        if let Err(e) = state.store.announce(&stored).await {
-            tracing::warn!(error = %e, "could not announce stored changes to other instances");
-        }
-        // Nobody listening here is fine.
-        let _ = state.live.send(stored);
-    }
+    tell_devices(&state, &user.org_id, &outcome, &cursor).await;
     Ok(Json(PushResponse {
         accepted,
         rejected,
@@ -293,6 +299,26 @@ async fn may_read(store: &crate::DynStore, actor: &crate::store::Actor, stored: 
 
 /// Tells online devices to pull, when a push stored changes the user may read (or that take
 /// away something they could read), so a salesperson is never woken for a colleague's customer.
+/// Wakes the live streams of the devices that may read what a push stored (on this
+/// instance, and on the others through the database).
+pub async fn tell_devices(state: &AppState, org_id: &str, outcome: &PushOutcome, cursor: &str) {
+    if !outcome.stored_any {
+        return;
+    }
+    let stored = Stored {
+        org_id: org_id.to_owned(),
+        cursor: cursor.to_owned(),
+        readers: outcome.readers.clone(),
+    };
+    // Other instances' devices hear of it through the database; a failure there only
+    // delays them to their next periodic sync, the changes are committed.
+    if let Err(e) = state.store.announce(&stored).await {
+        tracing::warn!(error = %e, "could not announce stored changes to other instances");
+    }
+    // Nobody listening here is fine.
+    let _ = state.live.send(stored);
+}
+
 pub async fn live(
     State(state): State<AppState>,
     user: AuthUser,

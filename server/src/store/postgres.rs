@@ -117,6 +117,7 @@ macro_rules! bind_keys {
 }
 
 include!("sql.rs");
+include!("team_sql.rs");
 
 impl PostgresStore {
     /// Counts stored changes; at each threshold, refreshes statistics off the request path.

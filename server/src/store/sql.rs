@@ -27,8 +27,14 @@ fn user_from_row(row: &DbRow) -> StoreResult<UserRow> {
         name: row.try_get("name")?,
         role: Role::parse(&role).map_err(StoreError::Other)?,
         password_hash: row.try_get("password_hash")?,
+        disabled_at: row.try_get("disabled_at")?,
+        must_change_password: row.try_get::<i32, _>("must_change_password")? != 0,
     })
 }
+
+/// The columns `user_from_row` reads, from `users u`.
+const USER_COLUMNS: &str =
+    "u.id, u.org_id, u.username, u.name, u.role, u.password_hash, u.disabled_at, u.must_change_password";
 
 fn change_from_row(row: &DbRow) -> StoreResult<Change> {
     let value: String = row.try_get("value")?;
@@ -1007,10 +1013,12 @@ impl Store for BackendStore {
             name: name.to_owned(),
             role,
             password_hash: password_hash.to_owned(),
+            disabled_at: None,
+            must_change_password: false,
         };
         sqlx::query(
-            "INSERT INTO users (id, org_id, username, name, role, password_hash)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (id, org_id, username, name, role, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&user.id)
         .bind(&user.org_id)
@@ -1018,6 +1026,7 @@ impl Store for BackendStore {
         .bind(&user.name)
         .bind(user.role.as_str())
         .bind(&user.password_hash)
+        .bind(now_text())
         .execute(&self.pool)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -1030,10 +1039,10 @@ impl Store for BackendStore {
     }
 
     async fn find_user(&self, org_name: &str, username: &str) -> StoreResult<Option<UserRow>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.org_id, u.username, u.name, u.role, u.password_hash
-             FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.name = $1 AND u.username = $2",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}
+             FROM users u JOIN orgs o ON o.id = u.org_id WHERE o.name = $1 AND u.username = $2"
+        )))
         .bind(org_name)
         .bind(username)
         .fetch_optional(&self.pool)
@@ -1066,13 +1075,13 @@ impl Store for BackendStore {
         token_hash: &str,
         expiry: &TokenExpiry,
     ) -> StoreResult<Option<TokenUse>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.org_id, u.username, u.name, u.role, u.password_hash,
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS},
                     COALESCE(t.last_used_at, t.created_at) AS used, t.device
              FROM tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-               AND t.created_at > $2 AND COALESCE(t.last_used_at, t.created_at) > $3",
-        )
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
+               AND t.created_at > $2 AND COALESCE(t.last_used_at, t.created_at) > $3"
+        )))
         .bind(token_hash)
         .bind(&expiry.created_since)
         .bind(&expiry.idle_since)
@@ -1137,7 +1146,8 @@ impl Store for BackendStore {
 
     async fn revoke_token(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+            "UPDATE tokens SET revoked_at = $2, revoked_reason = 'logout'
+             WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .bind(now_text())
@@ -1161,10 +1171,15 @@ impl Store for BackendStore {
         let mut batch = Batch::load(&mut tx, actor, incoming, parents).await?;
         for item in incoming {
             match item {
-                Incoming::Invalid { op, raw, message } => {
-                    batch.refuse(op, raw, RejectCode::Invalid, message.clone());
+                Incoming::Refused {
+                    op,
+                    raw,
+                    code,
+                    message,
+                } => {
+                    batch.refuse(op, raw, *code, message.clone());
                     verdicts.push(Verdict::Rejected {
-                        code: RejectCode::Invalid,
+                        code: *code,
                         message: message.clone(),
                     });
                 }

@@ -96,6 +96,7 @@ macro_rules! bind_keys {
 }
 
 include!("sql.rs");
+include!("team_sql.rs");
 
 /// One process serves a SQLite file: no other instance to tell, none to hear from.
 impl SqliteStore {

@@ -47,6 +47,16 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, best first.
+    pub const ALL: [Tier; 6] = [
+        Tier::A,
+        Tier::B,
+        Tier::C,
+        Tier::Potential,
+        Tier::Regular,
+        Tier::New,
+    ];
+
     /// The serialised name.
     pub fn as_str(self) -> &'static str {
         match self {

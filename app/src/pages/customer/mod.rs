@@ -5,6 +5,7 @@
 mod family;
 mod history;
 mod merge;
+pub mod reassign;
 mod text;
 mod tier;
 mod visits;
@@ -330,7 +331,12 @@ fn Profile(
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Tab::Profile => view! { <ProfileFacts record=record.clone()/> }.into_any(),
+                Tab::Profile => view! {
+                    <ProfileFacts record=record.clone()/>
+                    {replica.is_manager().then(|| view! {
+                        <reassign::MoveCustomer customer_id=id.clone() owner=record.text("owner").map(str::to_owned)/>
+                    })}
+                }.into_any(),
                 Tab::Family => view! { <FamilyTab customer_id=id.clone() family=family/> }.into_any(),
                 Tab::Visits => view! { <VisitList visits=visits/> }.into_any(),
                 Tab::Contacts => view! {

@@ -112,10 +112,15 @@ pub(super) fn author_text(author: &str, i18n: I18n) -> String {
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.user.id.clone()));
     if me.as_deref() == Some(author) {
-        i18n.t(Key::Me).to_owned()
-    } else {
-        author.chars().take(8).collect()
+        return i18n.t(Key::Me).to_owned();
     }
+    use_replica()
+        .records
+        .with_untracked(|r| match r.user_name(author) {
+            Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
+            Some((name, false)) => name.to_owned(),
+            None => author.chars().take(8).collect(),
+        })
 }
 
 /// A contact's purpose as the user reads it: planned tasks and templates by their label, typed text as typed.

@@ -1,0 +1,93 @@
+//! Moving a customer to another salesperson (PRODUCT §10), for managers: the customer's
+//! `owner` and its open tasks, as ordinary synced edits (`shared::customer::reassign`), so it
+//! works offline and reaches the new owner's devices (and leaves the old owner's) on sync.
+
+use crate::i18n::{Key, use_i18n};
+use crate::replica::{Replica, use_replica};
+use huitou_shared::Kind;
+use huitou_shared::customer::reassign::{Customer, moves};
+use leptos::prelude::*;
+
+/// The organisation's people who can own customers (not disabled), by name: (id, name).
+pub fn owners(replica: Replica) -> Vec<(String, String)> {
+    replica.records.with(|r| {
+        let mut people: Vec<(String, String)> = r
+            .of_kind("user")
+            .filter_map(|u| match r.user_name(&u.id) {
+                Some((name, false)) => Some((u.id.clone(), name.to_owned())),
+                _ => None,
+            })
+            .collect();
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people
+    })
+}
+
+/// Moves `customer_ids` to `new_owner` in one local transaction; how many customers moved.
+pub async fn move_customers(
+    replica: Replica,
+    customer_ids: &[String],
+    new_owner: &str,
+) -> Result<usize, crate::storage::StorageError> {
+    let edits = replica.records.with_untracked(|r| {
+        let customers: Vec<Customer<'_>> = customer_ids
+            .iter()
+            .filter_map(|id| {
+                let customer = r.get(Kind::CUSTOMER, id)?;
+                Some(Customer {
+                    id: &customer.id,
+                    owner: customer.record.text("owner"),
+                    tasks: r
+                        .children_of(Kind::TASK, id)
+                        .map(|t| (t.id.as_str(), &t.record))
+                        .collect(),
+                })
+            })
+            .collect();
+        moves(&customers, new_owner)
+    });
+    let moved = edits.iter().filter(|e| e.kind == Kind::CUSTOMER).count();
+    replica.edit_many(edits).await?;
+    Ok(moved)
+}
+
+#[component]
+pub fn MoveCustomer(customer_id: String, owner: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let chosen = RwSignal::new(owner.clone().unwrap_or_default());
+    let done = RwSignal::new(false);
+    let id = StoredValue::new(customer_id);
+    let current = StoredValue::new(owner);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let to = chosen.get_untracked();
+        if to.is_empty() || current.get_value().as_deref() == Some(to.as_str()) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match move_customers(replica, &[id.get_value()], &to).await {
+                Ok(_) => done.set(true),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || i18n.t(Key::MoveCustomer)}</h2>
+            <form class="form" on:submit=submit>
+                <label class="field"><span>{move || i18n.t(Key::NewOwner)}</span>
+                    <select name="new_owner" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        {move || owners(replica).into_iter().map(|(id, name)| {
+                            let selected = { let id = id.clone(); move || chosen.get() == id };
+                            view! { <option value=id selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
+                {move || done.get().then(|| view! { <p role="status">{i18n.t(Key::CustomerMoved)}</p> })}
+                <button type="submit" class="button">{move || i18n.t(Key::MoveCustomer)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,125 @@
+//! Moving customers to another salesperson (PRODUCT §10): from a customer's page, in bulk
+//! from the customer list, and the hand-over of a leaving user's whole book (离职继承).
+//!
+//! Everything here is pure: it says which ordinary synced edits to write — the customer's
+//! `owner` and the `owner` of each of its open tasks — so offline devices converge on the
+//! move like on any edit, and the server's visibility (which reads the winning `owner`) sends
+//! the history to the new owner's devices and revokes it from the old owner's.
+//!
+//! ```
+//! use huitou_shared::{Change, Record};
+//! use huitou_shared::customer::reassign::{moves, Customer};
+//! let stamp = "001764072000001:00000:deviceAA";
+//! let mut task = Record::default();
+//! task.apply(&Change::new("task", "t1", "owner", "li".into(), stamp));
+//! let mut done = Record::default();
+//! done.apply(&Change::new("task", "t2", "owner", "li".into(), stamp));
+//! done.apply(&Change::new("task", "t2", "status", "done".into(), stamp));
+//! let customer = Customer { id: "c1", owner: Some("li"), tasks: vec![("t1", &task), ("t2", &done)] };
+//! let edits = moves(&[customer], "wang");
+//! assert_eq!(edits.len(), 2, "the customer and its open task; the done task keeps who did it");
+//! assert_eq!(edits[0].id, "c1");
+//! assert_eq!(edits[1].id, "t1");
+//! ```
+
+use super::merging::Edit;
+use crate::Record;
+use crate::retention::Tier;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A customer to move: its id, its current owner, and its task records.
+#[derive(Clone, Debug)]
+pub struct Customer<'a> {
+    pub id: &'a str,
+    pub owner: Option<&'a str>,
+    pub tasks: Vec<(&'a str, &'a Record)>,
+}
+
+/// True for a task still to do (not done, skipped or in the trash).
+pub fn is_open(task: &Record) -> bool {
+    !task.is_deleted() && !matches!(task.text("status"), Some("done" | "skipped"))
+}
+
+/// The edits that give each customer `new_owner`: its `owner`, and the `owner` of each of its
+/// open tasks that was its old owner's or nobody's (a task a manager gave someone else stays
+/// theirs). Customers `new_owner` already owns are left alone.
+pub fn moves(customers: &[Customer<'_>], new_owner: &str) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for customer in customers {
+        if customer.owner == Some(new_owner) {
+            continue;
+        }
+        edits.push(owner_edit("customer", customer.id, new_owner));
+        for (id, task) in &customer.tasks {
+            let holder = task.text("owner");
+            let follows = holder.is_none() || holder == customer.owner;
+            if is_open(task) && follows && holder != Some(new_owner) {
+                edits.push(owner_edit("task", id, new_owner));
+            }
+        }
+    }
+    edits
+}
+
+fn owner_edit(kind: &str, id: &str, owner: &str) -> Edit {
+    Edit {
+        kind: kind.to_owned(),
+        id: id.to_owned(),
+        fields: vec![("owner".to_owned(), Value::from(owner))],
+    }
+}
+
+/// How a hand-over shares a leaving user's customers among colleagues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// The same number each (at most one apart).
+    Evenly,
+    /// Each tier shared out on its own, so everyone gets a fair mix of A, B and C.
+    ByTier,
+}
+
+/// Who gets which customer: `customers` are (id, tier) pairs; the answer maps each customer
+/// id to one of `colleagues`. Deterministic (customers taken in id order, handed round in
+/// turn), so a second run after a crash gives the same split and writes nothing twice.
+/// Empty when there is nobody to give them to.
+///
+/// ```
+/// use huitou_shared::customer::reassign::{split, Split};
+/// use huitou_shared::retention::Tier;
+/// let book = [("a", Tier::A), ("b", Tier::A), ("c", Tier::C), ("d", Tier::C)];
+/// let shares = split(&book, &["li", "wang"], Split::ByTier);
+/// assert_ne!(shares["a"], shares["b"], "each gets one A customer");
+/// assert_ne!(shares["c"], shares["d"], "and one C customer");
+/// ```
+pub fn split<'a, 'c>(
+    customers: &[(&'a str, Tier)],
+    colleagues: &[&'c str],
+    how: Split,
+) -> BTreeMap<&'a str, &'c str> {
+    let mut shares = BTreeMap::new();
+    if colleagues.is_empty() {
+        return shares;
+    }
+    let mut sorted: Vec<(&str, Tier)> = customers.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    match how {
+        Split::Evenly => {
+            for (i, (id, _)) in sorted.iter().enumerate() {
+                shares.insert(*id, colleagues[i % colleagues.len()]);
+            }
+        }
+        Split::ByTier => {
+            // Each tier starts where the last one stopped, so the leftovers spread too.
+            let mut turn = 0;
+            for tier in Tier::ALL {
+                for (id, _) in sorted.iter().filter(|(_, t)| *t == tier) {
+                    shares.insert(*id, colleagues[turn % colleagues.len()]);
+                    turn += 1;
+                }
+            }
+        }
+    }
+    shares
+}

@@ -1,0 +1,142 @@
+//! Issue 10 in real headless Chromium: a manager adds a salesperson on the Team screen, the
+//! salesperson's first sign-in asks for a password of their own, and when the manager
+//! disables them their tablet hands in the edit it held offline, then keeps nothing of the
+//! organisation. Needs app/dist (`scripts/test`).
+
+use anyhow::{Result, ensure};
+use huitou_tests::*;
+use std::time::Duration;
+
+const SYNC: Duration = Duration::from_secs(40);
+
+fn screenshots() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
+}
+
+async fn databases(client: &fantoccini::Client) -> Result<Vec<String>> {
+    let names = client
+        .execute(
+            "return (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('huitou-'));",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing_typed()
+-> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("huitou.db");
+    let server = Server::start(&database, "127.0.0.1:0".parse()?, true)?;
+    let addr = server.addr;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let laptop = driver.browser(&dir.path().join("laptop")).await?;
+    let tablet = driver.browser(&dir.path().join("tablet")).await?;
+    let mut server = Some(server);
+    with_browsers(vec![laptop.clone(), tablet.clone()], |_| async {
+        let (l, t) = (&laptop, &tablet);
+        l.set_window_size(1280, 800).await?;
+        t.set_window_size(1024, 768).await?;
+
+        // The manager adds 王芳 with a first password.
+        sign_in(l, &base, "manager").await?;
+        click(l, "Settings").await?;
+        click(l, "Team and devices").await?;
+        wait_for_text(l, "李销售", SYNC).await?;
+        fill(l, "Name", "王芳").await?;
+        fill(l, "Username", "wangfang").await?;
+        fill(l, "First password", "first-pass-1").await?;
+        click(l, "Add a person").await?;
+        wait_for_text(l, "Added 王芳", SYNC).await?;
+        wait_for_text(l, "must change first password", SYNC).await?;
+        assert_accessible(l, "Team (en)").await?;
+        l.execute("window.scrollTo(0, 0);", vec![]).await?;
+        screenshot(l, &screenshots().join("team-1280.png")).await?;
+
+        // Her first sign-in asks for a password of her own before anything else.
+        t.goto(&base).await?;
+        fill(t, "Organisation", "demo").await?;
+        fill(t, "Username", "wangfang").await?;
+        fill(t, "Password", "first-pass-1").await?;
+        click(t, "Sign in").await?;
+        wait_for_text(t, "Choose your own password", SYNC).await?;
+        fill(t, "Current password", "first-pass-1").await?;
+        fill(t, "New password", "only-wangfang-knows").await?;
+        fill(t, "New password again", "only-wangfang-knowz").await?;
+        click(t, "Save password").await?;
+        wait_for_text(t, "The two new passwords differ", SYNC).await?;
+        fill(t, "New password again", "only-wangfang-knows").await?;
+        click(t, "Save password").await?;
+        click(t, "Customers").await?;
+        click(t, "New customer").await?;
+        fill(t, "Name", "孙丽").await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "孙丽", SYNC).await?;
+        eventually(SYNC, || async {
+            let badge = sync_badge(t).await?;
+            ensure!(badge == "Synced", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+
+        // Offline, she notes 孙丽's phone; meanwhile the manager disables her account.
+        if let Some(server) = server.take() {
+            server.stop();
+        }
+        click(t, "Edit customer").await?;
+        fill(t, "Phone", "13900001111").await?;
+        click(t, "Save").await?;
+        wait_for_text(t, "13900001111", SYNC).await?;
+        let store = huitou_server::store::open(&format!("sqlite://{}", database.display())).await?;
+        let org = store.ensure_org("demo").await?;
+        let wangfang = store
+            .users(&org)
+            .await?
+            .into_iter()
+            .find(|u| u.username == "wangfang")
+            .expect("wangfang exists");
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        store.disable_user(&org, &wangfang.id, &now).await?;
+        drop(store);
+
+        // Back online: the tablet hands in the phone number, then forgets the organisation.
+        let server = Server::start(&database, addr, true)?;
+        wait_for_text(t, "This account was disabled by a manager", Duration::from_secs(60)).await?;
+        screenshot(t, &screenshots().join("account-disabled-1024.png")).await?;
+        eventually(SYNC, || async {
+            let left = databases(t).await?;
+            ensure!(left.is_empty(), "her database must be gone: {left:?}");
+            Ok(())
+        })
+        .await?;
+        let manager = Api::sign_in(&base, "manager").await?;
+        let changes = manager.pull_all().await?;
+        ensure!(
+            changes.iter().any(|c| c["field"] == "phone" && c["value"] == "13900001111"),
+            "the phone typed offline reached the server"
+        );
+        fill(t, "Organisation", "demo").await?;
+        fill(t, "Username", "wangfang").await?;
+        fill(t, "Password", "only-wangfang-knows").await?;
+        click(t, "Sign in").await?;
+        wait_for_text(t, "This account is disabled: ask your manager", SYNC).await?;
+
+        // On the laptop she is listed as having left; disabling 张销售 works from the screen.
+        l.refresh().await?;
+        wait_for_text(l, "wangfang · Salesperson · disabled", SYNC).await?;
+        click(l, "Disable 张销售").await?;
+        click(l, "Disable now").await?;
+        wait_for_text(l, "sales2 · Salesperson · disabled", SYNC).await?;
+        let refused = reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"org": "demo", "username": "sales2", "password": "huitou-demo"}))
+            .send()
+            .await?;
+        ensure!(refused.status() == 401, "sales2 can no longer sign in");
+        drop(server);
+        Ok(())
+    })
+    .await
+}
