@@ -7,6 +7,7 @@ use crate::session::{self, Session};
 use crate::storage::{OutboxEntry, Storage, StorageError};
 use futures::channel::mpsc::UnboundedSender;
 use huitou_shared::customer::merging::Edit;
+use huitou_shared::customer::search::Update as IndexUpdate;
 use huitou_shared::customer::{CustomerIndex, Filter};
 use huitou_shared::merge::{Change, TrackedRecord};
 use huitou_shared::{Clock, Kind};
@@ -31,6 +32,13 @@ pub struct Records {
     kind_revisions: HashMap<String, u64>,
     /// Task id → revision of its last change (Today's list looks again at the tasks that moved).
     task_revisions: HashMap<String, u64>,
+    /// Customer id → the revision of the last change to the customer record itself (not its
+    /// children): the search index rebuilds a customer's entry only then, and otherwise (a
+    /// visit arrived) only moves it.
+    own_revisions: HashMap<String, u64>,
+    /// Customer id → the latest stamp on any of its visits (the search order's recency), kept
+    /// as visits arrive instead of read from every visit each time.
+    visit_recency: HashMap<String, String>,
     /// Which book this is (a revision taken at its first change): a cache of another book,
     /// or of this one before it was replaced whole, starts again.
     book: u64,
@@ -63,13 +71,42 @@ impl Records {
     pub fn put(&mut self, record: TrackedRecord) {
         let key = (record.kind.clone(), record.id.clone());
         let after = customer_of(&record).map(str::to_owned);
+        let stamp = (record.kind == Kind::VISIT)
+            .then(|| record.record.last_hlc().map(str::to_owned))
+            .flatten();
         let before = self
             .kinds
             .entry(record.kind.clone())
             .or_default()
             .insert(record.id.clone(), record)
             .and_then(|old| customer_of(&old).map(str::to_owned));
-        self.relink(&key, before, after);
+        let moved_from = (key.0 == Kind::VISIT && before != after)
+            .then(|| before.clone())
+            .flatten();
+        self.relink(&key, before, after.clone());
+        if let Some(from) = moved_from {
+            self.recount_visit_recency(&from);
+        }
+        // A record's stamps only grow as it merges, so the latest visit stamp only grows too.
+        if let (Some(customer), Some(stamp)) = (after, stamp) {
+            let latest = self.visit_recency.entry(customer).or_default();
+            if stamp > *latest {
+                *latest = stamp;
+            }
+        }
+    }
+
+    /// The latest stamp on the visits `customer_id` still has, read again (a visit left it).
+    fn recount_visit_recency(&mut self, customer_id: &str) {
+        let latest = self
+            .children_of(Kind::VISIT, customer_id)
+            .filter_map(|visit| visit.record.last_hlc())
+            .max()
+            .map(str::to_owned);
+        match latest {
+            Some(latest) => self.visit_recency.insert(customer_id.to_owned(), latest),
+            None => self.visit_recency.remove(customer_id),
+        };
     }
 
     /// Puts `record` unless this copy already holds it: what is held is as new or newer (it
@@ -90,7 +127,12 @@ impl Records {
             .get_mut(kind)
             .and_then(|records| records.remove(id))
             .and_then(|old| customer_of(&old).map(str::to_owned));
-        self.relink(&(kind.to_owned(), id.to_owned()), before, None);
+        self.relink(&(kind.to_owned(), id.to_owned()), before.clone(), None);
+        if kind == Kind::VISIT
+            && let Some(customer) = before
+        {
+            self.recount_visit_recency(&customer);
+        }
     }
 
     /// Moves `key` in the child index from customer `before` to `after` and gives both a new
@@ -108,6 +150,9 @@ impl Records {
         }
         if key.0 == Kind::TASK {
             self.task_revisions.insert(key.1.clone(), revision);
+        }
+        if key.0 == Kind::CUSTOMER {
+            self.own_revisions.insert(key.1.clone(), revision);
         }
         let child = key.0 != Kind::CUSTOMER;
         if child && before != after {
@@ -173,11 +218,20 @@ impl Records {
     /// How recent a customer is, for the search order: the latest stamp on the customer or
     /// on one of its visits.
     pub fn recency<'a>(&'a self, id: &'a str, customer: &'a TrackedRecord) -> &'a str {
-        self.children_of(Kind::VISIT, id)
-            .filter_map(|visit| visit.record.last_hlc())
+        self.visit_recency
+            .get(id)
+            .map(String::as_str)
+            .into_iter()
             .chain(customer.record.last_hlc())
             .max()
             .unwrap_or("")
+    }
+
+    /// True when the customer record itself (not only its children) changed after `revision`.
+    pub fn record_changed_since(&self, customer_id: &str, revision: u64) -> bool {
+        self.own_revisions
+            .get(customer_id)
+            .is_none_or(|own| *own > revision)
     }
 
     /// A customer's visits, referrals, suggestions and family members, from the child index.
@@ -258,10 +312,17 @@ impl SearchCache {
         if self.book != records.book() {
             self.index = records.customer_index();
         } else {
+            let seen = self.seen;
             self.index
-                .update(records.changed_since(self.seen).map(|id| {
-                    let customer = records.get(Kind::CUSTOMER, id);
-                    (id, customer.map(|c| (&c.record, records.recency(id, c))))
+                .update_with(records.changed_since(seen).map(|id| {
+                    let update = match records.get(Kind::CUSTOMER, id) {
+                        None => IndexUpdate::Gone,
+                        Some(c) if records.record_changed_since(id, seen) => {
+                            IndexUpdate::Record(&c.record, records.recency(id, c))
+                        }
+                        Some(c) => IndexUpdate::Recency(&c.record, records.recency(id, c)),
+                    };
+                    (id, update)
                 }));
         }
         self.book = records.book();

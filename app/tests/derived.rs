@@ -113,7 +113,7 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
     );
     for step in 0..120 {
         let customer = customers[dice.next(customers.len())].clone();
-        match dice.next(7) {
+        match dice.next(8) {
             // A visit logged (some long ago, some this week).
             0 | 1 => {
                 let id = new_id();
@@ -175,6 +175,13 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
                     ],
                 );
             }
+            // A visit gone from the device (its customer revoked, or it was moved away).
+            6 => {
+                if !visits.is_empty() {
+                    let visit = visits.swap_remove(dice.next(visits.len()));
+                    book.records.remove("visit", &visit);
+                }
+            }
             // A visit moved to another customer (both change).
             _ => {
                 if !visits.is_empty() {
@@ -196,6 +203,21 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
         fresh_search.refresh(&book.records);
         let scratch = views(&fresh, &fresh_due, &fresh_search, &org, today);
         assert_eq!(kept, scratch, "after step {step}");
+        // The recency kept as visits come and go equals the one read from every visit.
+        for customer in book.records.of_kind("customer") {
+            let read = book
+                .records
+                .children_of("visit", &customer.id)
+                .filter_map(|visit| visit.record.last_hlc())
+                .chain(customer.record.last_hlc())
+                .max()
+                .unwrap_or("");
+            assert_eq!(
+                book.records.recency(&customer.id, customer),
+                read,
+                "after step {step}"
+            );
+        }
     }
     // One more visit re-derives that customer only.
     let org = Org::from_records(&book.records);

@@ -1,6 +1,6 @@
 //! Customer search: what matches, the order, filters, the trash, and a completeness property.
 
-use huitou_shared::customer::search::{CustomerIndex, Filter};
+use huitou_shared::customer::search::{CustomerIndex, Filter, Update};
 use huitou_shared::{Change, Record};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -221,7 +221,7 @@ proptest! {
     #[test]
     fn a_batch_update_equals_a_fresh_build(
         start in proptest::collection::vec((0usize..40, 0usize..6, 0u32..30), 0..40),
-        changes in proptest::collection::vec((0usize..50, 0usize..8, 0u32..30), 0..30),
+        changes in proptest::collection::vec((0usize..50, 0usize..9, 0u32..30), 0..30),
     ) {
         const NAMES: [&str; 6] = ["王芳", "王小明", "李雷", "Lily", "陈静", "王芳"];
         let make = |name: usize, day: u32| -> (Record, String) {
@@ -240,18 +240,35 @@ proptest! {
             CustomerIndex::build(book.iter().map(|(id, (r, recency))| (id.as_str(), r, recency.as_str())))
         };
         let mut index = build(&book);
-        let mut changed: std::collections::BTreeMap<String, Option<(Record, String)>> = Default::default();
+        // (after, whether the record itself changed): None is forgotten.
+        let mut changed: std::collections::BTreeMap<String, (Option<(Record, String)>, bool)> = Default::default();
         for (id, name, day) in changes {
             let id = format!("c{id}");
-            // Name 7: the customer is forgotten (revoked, or gone from the device).
-            let after = (name != 7).then(|| make(name, day));
+            // Name 7: the customer is forgotten (revoked, or gone from the device). Name 8 (for
+            // a customer held): only a visit arrived — the record stays, the recency moves.
+            let held = book.get(&id).cloned();
+            let (after, record_changed) = match (name, held) {
+                (7, _) => (None, true),
+                (8, Some((record, _))) => {
+                    (Some((record, format!("2026-02-{:02}", day % 28 + 1))), false)
+                }
+                _ => (Some(make(name % 7, day)), true),
+            };
             match &after {
                 Some(customer) => book.insert(id.clone(), customer.clone()),
                 None => book.remove(&id),
             };
-            changed.insert(id, after);
+            let record_changed = record_changed || changed.get(&id).is_some_and(|(_, c)| *c);
+            changed.insert(id, (after, record_changed));
         }
-        index.update(changed.iter().map(|(id, c)| (id.as_str(), c.as_ref().map(|(r, d)| (r, d.as_str())))));
+        index.update_with(changed.iter().map(|(id, (after, record_changed))| {
+            let update = match after {
+                None => Update::Gone,
+                Some((r, d)) if *record_changed => Update::Record(r, d.as_str()),
+                Some((r, d)) => Update::Recency(r, d.as_str()),
+            };
+            (id.as_str(), update)
+        }));
         let all = Filter::default();
         for query in ["", "王", "wf", "lily", "陈"] {
             prop_assert_eq!(index.search(query, &all, 100), build(&book).search(query, &all, 100));

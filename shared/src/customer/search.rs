@@ -160,6 +160,17 @@ impl Term {
     }
 }
 
+/// What changed about one customer, for [`CustomerIndex::update_with`].
+#[derive(Clone, Copy, Debug)]
+pub enum Update<'a> {
+    /// The customer record changed (or is new): its entry is made again. With its recency.
+    Record(&'a Record, &'a str),
+    /// Only its recency may have moved (a visit arrived); the record is as last indexed.
+    Recency(&'a Record, &'a str),
+    /// Forgotten (revoked, or gone from the device).
+    Gone,
+}
+
 /// Customers ready to be searched; rebuild it or [`upsert`](Self::upsert) as records change.
 #[derive(Clone, Debug, Default)]
 pub struct CustomerIndex {
@@ -201,18 +212,43 @@ impl CustomerIndex {
         &mut self,
         changed: impl IntoIterator<Item = (&'a str, Option<(&'a Record, &'a str)>)>,
     ) {
-        let changed: Vec<(&str, Option<(&Record, &str)>)> = changed.into_iter().collect();
+        self.update_with(changed.into_iter().map(|(id, customer)| {
+            let update = match customer {
+                Some((record, recency)) => Update::Record(record, recency),
+                None => Update::Gone,
+            };
+            (id, update)
+        }));
+    }
+
+    /// [`update`](Self::update), told for each customer what changed: a customer whose record
+    /// is as last indexed and only got a visit ([`Update::Recency`]) keeps its entry and only
+    /// moves, which is most of a first sync's pages (visits by the thousand).
+    pub fn update_with<'a>(&mut self, changed: impl IntoIterator<Item = (&'a str, Update<'a>)>) {
+        let changed: Vec<(&str, Update<'_>)> = changed.into_iter().collect();
         if changed.is_empty() {
             return;
         }
         let ids: std::collections::HashSet<&str> = changed.iter().map(|(id, _)| *id).collect();
-        self.entries
-            .retain(|entry| !ids.contains(entry.id.as_str()));
+        let mut taken: std::collections::HashMap<String, Entry> = self
+            .entries
+            .extract_if(.., |entry| ids.contains(entry.id.as_str()))
+            .map(|entry| (entry.id.clone(), entry))
+            .collect();
         let mut fresh: Vec<Entry> = changed
             .into_iter()
-            .filter_map(|(id, customer)| {
-                let (record, recency) = customer?;
-                (!record.is_deleted()).then(|| Entry::new(id, record, recency))
+            .filter_map(|(id, update)| match update {
+                Update::Gone => None,
+                Update::Recency(record, recency) => match taken.remove(id) {
+                    Some(mut entry) => {
+                        recency.clone_into(&mut entry.recency);
+                        Some(entry)
+                    }
+                    None => (!record.is_deleted()).then(|| Entry::new(id, record, recency)),
+                },
+                Update::Record(record, recency) => {
+                    (!record.is_deleted()).then(|| Entry::new(id, record, recency))
+                }
             })
             .collect();
         if fresh.len() <= 8 {
