@@ -473,7 +473,6 @@ strings! {
     MoveCustomer => "转给其他销售", "轉給其他業務", "Move to another salesperson";
     NewOwner => "新的负责人", "新的負責人", "New owner";
     MoveCustomerHelp => "客户的全部记录和未完成的任务会一起转过去；原负责人的设备同步后就不再显示这位客户。", "客戶的全部紀錄和未完成的任務會一起轉過去；原負責人的裝置同步後就不再顯示這位客戶。", "The whole history and the open tasks go along; the old owner's devices no longer show this customer once they sync.";
-    CustomerMoved => "已转交，同步后生效", "已轉交，同步後生效", "Moved: it takes effect as devices sync";
     Team => "团队", "團隊", "Team";
     TeamAndDevices => "团队与设备", "團隊與裝置", "Team and devices";
     TeamHelp => "客户属于公司，不属于个人。在这里添加同事、重设密码、停用离职人员，并查看每台设备。", "客戶屬於公司，不屬於個人。在這裡新增同事、重設密碼、停用離職人員，並查看每台裝置。", "Customers belong to the organisation, not to a person. Add colleagues, reset passwords, disable people who leave, and see every device here.";

@@ -126,6 +126,30 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         // On the laptop she is listed as having left; disabling 张销售 works from the screen.
         l.refresh().await?;
         wait_for_text(l, "wangfang · Salesperson · disabled", SYNC).await?;
+        // The manager moves 李销售's 王小明 to 张销售: it reaches her and leaves him.
+        click(l, "Customers").await?;
+        open_customer(l, "王小明").await?;
+        click(l, "Profile").await?;
+        field(l, "New owner").await?.select_by_label("张销售").await?;
+        click(l, "Move to another salesperson").await?;
+        let reads = |user: &'static str| {
+            let base = base.clone();
+            async move {
+                let api = Api::sign_in(&base, user).await?;
+                let all = api.pull_all().await?;
+                Ok::<bool, anyhow::Error>(
+                    all.iter().any(|c| c["field"] == "name" && c["value"] == "王小明"),
+                )
+            }
+        };
+        eventually(SYNC, || async {
+            ensure!(reads("sales2").await?, "张销售 reads 王小明 now");
+            ensure!(!reads("sales1").await?, "李销售 no longer does");
+            Ok(())
+        })
+        .await?;
+        click(l, "Settings").await?;
+        click(l, "Team and devices").await?;
         click(l, "Disable 张销售").await?;
         click(l, "Disable now").await?;
         wait_for_text(l, "sales2 · Salesperson · disabled", SYNC).await?;

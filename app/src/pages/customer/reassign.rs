@@ -56,7 +56,6 @@ pub fn MoveCustomer(customer_id: String, owner: Option<String>) -> impl IntoView
     let i18n = use_i18n();
     let replica = use_replica();
     let chosen = RwSignal::new(owner.clone().unwrap_or_default());
-    let done = RwSignal::new(false);
     let id = StoredValue::new(customer_id);
     let current = StoredValue::new(owner);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -66,9 +65,9 @@ pub fn MoveCustomer(customer_id: String, owner: Option<String>) -> impl IntoView
             return;
         }
         leptos::task::spawn_local(async move {
-            match move_customers(replica, &[id.get_value()], &to).await {
-                Ok(_) => done.set(true),
-                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            // The profile shows the new owner at once (it is drawn again after an edit).
+            if let Err(e) = move_customers(replica, &[id.get_value()], &to).await {
+                replica.storage_error.set(Some(e.to_string()));
             }
         });
     };
@@ -85,7 +84,6 @@ pub fn MoveCustomer(customer_id: String, owner: Option<String>) -> impl IntoView
                     </select>
                 </label>
                 <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
-                {move || done.get().then(|| view! { <p role="status">{i18n.t(Key::CustomerMoved)}</p> })}
                 <button type="submit" class="button">{move || i18n.t(Key::MoveCustomer)}</button>
             </form>
         </section>
