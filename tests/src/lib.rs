@@ -453,3 +453,19 @@ impl Api {
             .await?)
     }
 }
+
+/// Where browser tests leave their screenshots (`target/screenshots`).
+pub fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
+}
+
+/// Names of the IndexedDB databases this browser profile holds for the page's origin.
+pub async fn databases(client: &Client) -> Result<Vec<String>> {
+    let names = client
+        .execute(
+            "return (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('huitou-'));",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}

@@ -8,10 +8,6 @@ use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
 
-fn screenshots() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
-}
-
 /// Device A logs a customer and a visit while the server is down, reloads the app offline,
 /// the server comes back, device B (a manager) sees both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -121,7 +121,7 @@ async fn a_full_device_says_so_keeps_the_entry_and_saves_it_once_space_is_back()
         Duration::from_secs(10),
     )
     .await?;
-    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    let shots = screenshots();
     screenshot(&tablet, &shots.join("storage-full.png")).await?;
     let in_view = tablet
         .execute(

@@ -12,10 +12,6 @@ use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
 
-fn screenshots() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
-}
-
 /// The English name the app gives a holiday.
 fn english(holiday: huitou_shared::retention::Holiday) -> &'static str {
     use huitou_shared::retention::Holiday::*;

@@ -9,20 +9,6 @@ use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
 
-fn screenshots() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
-}
-
-async fn databases(client: &fantoccini::Client) -> Result<Vec<String>> {
-    let names = client
-        .execute(
-            "return (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('huitou-'));",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(names)?)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing_typed()
 -> Result<()> {

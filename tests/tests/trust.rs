@@ -8,21 +8,6 @@ use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
 
-fn screenshots() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
-}
-
-/// Names of the IndexedDB databases this browser profile holds for the page's origin.
-async fn databases(client: &fantoccini::Client) -> Result<Vec<String>> {
-    let names = client
-        .execute(
-            "return (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('huitou-'));",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(names)?)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_a_shared_tablet_leaves_nothing_for_the_next_salesperson() -> Result<()> {
     let dir = tempfile::tempdir()?;

@@ -99,6 +99,20 @@ pub async fn audit(
     }
 }
 
+/// Writes one audit line for an action of the signed-in `actor`.
+async fn audit_by(state: &AppState, actor: &AuthUser, action: &str, subject: &str, detail: Value) {
+    audit(
+        state,
+        &actor.org_id,
+        Some(&actor.user_id),
+        actor.device.as_deref(),
+        action,
+        Some(subject),
+        detail,
+    )
+    .await;
+}
+
 /// A user name or display name: trimmed, 1 to 64 characters, no control characters.
 fn name_field(what: &str, text: &str) -> Result<String, ApiError> {
     let text = text.trim();
@@ -177,13 +191,11 @@ pub async fn create(
         .await?;
     created.must_change_password = true;
     publish(&state, &created).await?;
-    audit(
+    audit_by(
         &state,
-        &actor.org_id,
-        Some(&actor.user_id),
-        actor.device.as_deref(),
+        &actor,
         "user_created",
-        Some(&created.id),
+        &created.id,
         json!({"username": created.username, "name": created.name, "role": created.role.as_str()}),
     )
     .await;
@@ -227,13 +239,11 @@ pub async fn edit(
         .await?
         .ok_or(ApiError::NotFound)?;
     publish(&state, &after).await?;
-    audit(
+    audit_by(
         &state,
-        &actor.org_id,
-        Some(&actor.user_id),
-        actor.device.as_deref(),
+        &actor,
         "user_changed",
-        Some(&id),
+        &id,
         json!({
             "name": [before.name, after.name],
             "role": [before.role.as_str(), after.role.as_str()],
@@ -258,16 +268,7 @@ pub async fn reset_password(
         .store
         .set_password(&target.id, &hash, true, None)
         .await?;
-    audit(
-        &state,
-        &actor.org_id,
-        Some(&actor.user_id),
-        actor.device.as_deref(),
-        "password_reset",
-        Some(&target.id),
-        json!({}),
-    )
-    .await;
+    audit_by(&state, &actor, "password_reset", &target.id, json!({})).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,13 +287,11 @@ pub async fn disable(
         .ok_or(ApiError::NotFound)?;
     publish(&state, &disabled).await?;
     if target.disabled_at.is_none() {
-        audit(
+        audit_by(
             &state,
-            &actor.org_id,
-            Some(&actor.user_id),
-            actor.device.as_deref(),
+            &actor,
             "user_disabled",
-            Some(&target.id),
+            &target.id,
             json!({"name": target.name}),
         )
         .await;
@@ -334,13 +333,11 @@ pub async fn change_password(
         .store
         .set_password(&user.id, &hash, false, Some(&actor.token_hash))
         .await?;
-    audit(
+    audit_by(
         &state,
-        &actor.org_id,
-        Some(&actor.user_id),
-        actor.device.as_deref(),
+        &actor,
         "password_changed",
-        Some(&actor.user_id),
+        &actor.user_id,
         json!({}),
     )
     .await;
@@ -385,13 +382,11 @@ pub async fn revoke_device(
     if ended == 0 {
         return Err(ApiError::NotFound);
     }
-    audit(
+    audit_by(
         &state,
-        &actor.org_id,
-        Some(&actor.user_id),
-        actor.device.as_deref(),
+        &actor,
         "device_revoked",
-        Some(&target.id),
+        &target.id,
         json!({"device": request.device}),
     )
     .await;
