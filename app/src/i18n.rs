@@ -482,6 +482,7 @@ strings! {
     TeamNeedsConnection => "团队页面需要联网", "團隊頁面需要連網", "The Team screen needs a connection";
     TeamCheckFields => "请检查填写的内容：用户名不能有空格，密码至少 8 个字符", "請檢查填寫的內容：使用者名稱不能有空格，密碼至少 8 個字元", "Check the fields: no spaces in the username, a password of at least 8 characters";
     TeamNotAllowed => "你没有权限这样做", "你沒有權限這樣做", "You may not do this";
+    TeamServerBusy => "服务器暂时无法完成，请稍后再试", "伺服器暫時無法完成，請稍後再試", "The server could not do this right now: try again in a moment";
     TeamGone => "找不到这个成员或设备，请刷新", "找不到這位成員或裝置，請重新整理", "That person or device is no longer there: refresh";
     UsernameTaken => "这个用户名已被使用", "這個使用者名稱已被使用", "That username is taken";
     EditMember => "编辑", "編輯", "Edit";

@@ -22,7 +22,7 @@ fn failure_key(status: u16) -> Key {
         403 => Key::TeamNotAllowed,
         404 => Key::TeamGone,
         409 => Key::UsernameTaken,
-        _ => Key::ServerBusyToSignIn,
+        _ => Key::TeamServerBusy,
     }
 }
 
@@ -63,7 +63,7 @@ async fn call<T: serde::de::DeserializeOwned>(
         .json::<T>()
         .await
         .map(Some)
-        .map_err(|_| Key::ServerBusyToSignIn)
+        .map_err(|_| Key::TeamServerBusy)
 }
 
 fn role_key(role: Role) -> Key {

@@ -13,15 +13,6 @@ use huitou_shared::retention::{Tier, tier_history};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-const TIERS: [Tier; 6] = [
-    Tier::A,
-    Tier::B,
-    Tier::C,
-    Tier::Potential,
-    Tier::Regular,
-    Tier::New,
-];
-
 #[component]
 pub fn TierTab(customer_id: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -114,7 +105,7 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
                     <span>{move || i18n.t(Key::Tier)}</span>
                     <select name="tier_override" on:change=move |ev| chosen.set(event_target_value(&ev))>
                         <option value="" selected=true>{move || i18n.t(Key::ChooseTier)}</option>
-                        {TIERS.into_iter().map(|tier| view! {
+                        {Tier::ALL.into_iter().map(|tier| view! {
                             <option value=tier.as_str()>{move || i18n.t(tier_key(tier))}</option>
                         }).collect_view()}
                     </select>
