@@ -8,6 +8,7 @@ use crate::replica::Records;
 use chrono::{Days, NaiveDate};
 use huitou_shared::Kind;
 use huitou_shared::customer::Birthday;
+use huitou_shared::retention::dormancy::dormancy;
 use huitou_shared::retention::holidays::Holiday;
 use huitou_shared::retention::playbooks::{Playbook, Trigger, is_major, playbook_tasks};
 use huitou_shared::retention::tasks::{PlannedTask, generate_tasks};
@@ -20,6 +21,8 @@ use std::collections::HashMap;
 pub struct CustomerFacts {
     pub name: String,
     pub tier: Tier,
+    /// Overdue against their usual visits (the task rules' dormancy rule).
+    pub dormant: bool,
     /// Tasks the rules and the tier's playbook plan today, with the customer's owner.
     pub planned: Vec<(PlannedTask, Option<String>)>,
     /// Birthdays of the customer and their family in the next 7 days: `(date, who)`.
@@ -121,6 +124,11 @@ impl Derived {
         people
     }
 
+    /// One customer's facts (as of the last refresh).
+    pub fn facts(&self, id: &str) -> Option<&CustomerFacts> {
+        self.customers.get(id)
+    }
+
     /// Every task planned today, with the customer's owner.
     pub fn planned(&self) -> impl Iterator<Item = &(PlannedTask, Option<String>)> {
         self.customers
@@ -177,9 +185,11 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
             birthdays.push((date, who));
         }
     }
+    let dormant = dormancy(&all.visits, today, &rules.dormancy).dormant;
     Some(CustomerFacts {
         name,
         tier,
+        dormant,
         planned: tasks
             .into_iter()
             .map(|task| (task, owner.clone()))

@@ -472,6 +472,13 @@ strings! {
     Date => "日期", "日期", "Date";
     MoveCustomer => "转给其他销售", "轉給其他業務", "Move to another salesperson";
     NewOwner => "新的负责人", "新的負責人", "New owner";
+    FilterTier => "按等级筛选", "按等級篩選", "Filter by tier";
+    FilterDormant => "只看久未到店", "只看久未到店", "Overdue for a visit only";
+    MoveMatching => "把筛选出的客户转给其他销售", "把篩選出的客戶轉給其他業務", "Move these customers to another salesperson";
+    MatchingCount => "符合筛选条件的客户：{n} 位（不只是列表显示的部分）", "符合篩選條件的客戶：{n} 位（不只是列表顯示的部分）", "Customers matching this search and filter: {n} (all of them, not only those listed)";
+    ChooseOwner => "请选择负责人", "請選擇負責人", "Choose a salesperson";
+    MoveCount => "转移 {n} 位客户", "轉移 {n} 位客戶", "Move {n} customers";
+    MovedCount => "已转移 {n} 位客户，同步后对方的设备就会收到。", "已轉移 {n} 位客戶，同步後對方的裝置就會收到。", "{n} customers moved; they reach the new owner's devices when this device syncs.";
     MoveCustomerHelp => "客户的全部记录和未完成的任务会一起转过去；原负责人的设备同步后就不再显示这位客户。", "客戶的全部紀錄和未完成的任務會一起轉過去；原負責人的裝置同步後就不再顯示這位客戶。", "The whole history and the open tasks go along; the old owner's devices no longer show this customer once they sync.";
     Team => "团队", "團隊", "Team";
     TeamAndDevices => "团队与设备", "團隊與裝置", "Team and devices";

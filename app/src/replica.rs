@@ -365,6 +365,9 @@ impl Receiving {
     }
 }
 
+/// Visits read per slice at app start ([`Replica::load_history`]).
+const HISTORY_SLICE: u32 = 5_000;
+
 #[derive(Clone, Copy)]
 pub struct Replica {
     pub records: RwSignal<Records>,
@@ -480,19 +483,30 @@ impl Replica {
         Ok(())
     }
 
-    /// Reads the visits after [`Replica::open`]; an edit or pull that landed meanwhile is
-    /// newer than what is read here and is kept.
+    /// Reads the visits after [`Replica::open`], a slice at a time; an edit or pull that
+    /// landed meanwhile is newer than what is read here and is kept.
     pub async fn load_history(&self) -> Result<(), StorageError> {
         let Some(storage) = self.storage() else {
             return Ok(());
         };
-        let visits = storage.load_visits().await?;
-        if !visits.is_empty() {
+        let mut after: Option<String> = None;
+        loop {
+            let visits = storage
+                .load_visits_after(after.as_deref(), HISTORY_SLICE)
+                .await?;
+            let Some(last) = visits.last() else { break };
+            let full = visits.len() == HISTORY_SLICE as usize;
+            after = Some(last.id.clone());
             self.records.update(|all| {
                 for visit in visits {
                     all.put_missing(visit);
                 }
             });
+            if !full {
+                break;
+            }
+            // Let the browser draw and take a tap (and the index catch up) between slices.
+            gloo_timers::future::TimeoutFuture::new(0).await;
         }
         self.history.set(true);
         Ok(())

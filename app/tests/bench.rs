@@ -156,16 +156,30 @@ async fn indexeddb_start_with_10000_customers_and_100000_visits() {
     }
     let index = records.customer_index();
     let list_ms = now() - start;
-    let visits = storage.load_visits().await.unwrap();
-    let count = records.count("customer") + visits.len();
-    for visit in visits {
-        records.put_missing(visit);
+    // Visits in slices, as `Replica::load_history` reads them; the longest slice is the
+    // longest the app's main thread is held by history.
+    let mut count = records.count("customer");
+    let mut after: Option<String> = None;
+    let mut longest_ms = 0f64;
+    loop {
+        let slice_start = now();
+        let visits = storage
+            .load_visits_after(after.as_deref(), 5_000)
+            .await
+            .unwrap();
+        let Some(last) = visits.last() else { break };
+        after = Some(last.id.clone());
+        count += visits.len();
+        for visit in visits {
+            records.put_missing(visit);
+        }
+        longest_ms = longest_ms.max(now() - slice_start);
     }
     let total_ms = now() - start;
     assert_eq!(count, 110_000);
     assert_eq!(index.len(), 10_000);
     console_log!(
-        "IndexedDB start (wasm, headless Chromium): list searchable after {list_ms:.0} ms; all {count} records in memory after {total_ms:.0} ms (writing them as 110 pulled pages took {write_ms:.0} ms)"
+        "IndexedDB start (wasm, headless Chromium): list searchable after {list_ms:.0} ms; all {count} records in memory after {total_ms:.0} ms, the visits in slices of 5,000 (longest slice {longest_ms:.0} ms, reading included) (writing them as 110 pulled pages took {write_ms:.0} ms)"
     );
     Storage::delete(name).await.unwrap();
 }

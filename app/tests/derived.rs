@@ -61,7 +61,12 @@ fn views(
     planned.sort();
     let mut tiers: Vec<String> = derived
         .customers()
-        .map(|(id, facts)| format!("{id} {} {:?}", facts.name, facts.tier))
+        .map(|(id, facts)| {
+            format!(
+                "{id} {} {:?} dormant={}",
+                facts.name, facts.tier, facts.dormant
+            )
+        })
         .collect();
     tiers.sort();
     json!({

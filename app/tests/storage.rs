@@ -408,5 +408,56 @@ async fn pages_merge_into_stored_records_whether_their_keys_are_dense_or_sparse(
     let first_read = storage.load_all_but_visits().await.unwrap();
     assert_eq!(first_read.len(), 1);
     assert_eq!(first_read[0].kind, "customer");
-    assert_eq!(storage.load_visits().await.unwrap().len(), 200);
+    assert_eq!(storage.load_kind("visit").await.unwrap().len(), 200);
+}
+
+/// The app start reads visits in slices: every visit exactly once, none of another kind,
+/// whatever the slice size, with ids that sort next to the `visit/` key prefix.
+#[wasm_bindgen_test]
+async fn visits_come_in_slices_each_once_and_nothing_else() {
+    let storage = fresh("test-visit-slices").await;
+    let mut page = Vec::new();
+    let mut ids: Vec<String> = (0..23).map(|_| new_id()).collect();
+    for (n, id) in ids.iter().enumerate() {
+        page.push(Change::new(
+            "visit",
+            id,
+            "amount",
+            json!(n),
+            &hlc(3_000 + n as u64, "deviceCC"),
+        ));
+    }
+    // Neighbours on both sides of the key range: a task ("task/…") and a "visitor" kind.
+    page.push(Change::new(
+        "task",
+        &new_id(),
+        "title",
+        json!("x"),
+        &hlc(3_100, "deviceCC"),
+    ));
+    page.push(Change::new(
+        "visitor",
+        &new_id(),
+        "x",
+        json!(1),
+        &hlc(3_101, "deviceCC"),
+    ));
+    storage.apply_page(&page, &[], "s3").await.unwrap();
+    ids.sort();
+    for slice in [1, 5, 23, 100] {
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let visits = storage
+                .load_visits_after(after.as_deref(), slice)
+                .await
+                .unwrap();
+            assert!(visits.len() <= slice as usize);
+            let Some(last) = visits.last() else { break };
+            after = Some(last.id.clone());
+            assert!(visits.iter().all(|v| v.kind == "visit"));
+            seen.extend(visits.into_iter().map(|v| v.id));
+        }
+        assert_eq!(seen, ids, "slices of {slice}");
+    }
 }

@@ -1,10 +1,12 @@
 //! Issue 10 in real headless Chromium: a manager adds a salesperson on the Team screen, the
 //! salesperson's first sign-in asks for a password of their own, and when the manager
 //! disables them their tablet hands in the edit it held offline, then keeps nothing of the
-//! organisation. Needs app/dist (`scripts/test`).
+//! organisation. The manager moves customers one at a time and in bulk from a filtered list.
+//! Needs app/dist (`scripts/test`).
 
 use anyhow::{Result, ensure};
 use huitou_tests::*;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
@@ -134,6 +136,37 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
             Ok(())
         })
         .await?;
+        // In bulk: the list filtered to 李销售's customers moves every one of them (not only
+        // those shown) to 张销售, with the count on the button.
+        let manager = Api::sign_in(&base, "manager").await?;
+        let sales1 = manager.find("user", "username", "sales1").await?;
+        let sales2 = manager.find("user", "username", "sales2").await?;
+        let left = owned_by(&manager, &sales1).await?;
+        ensure!(left.len() >= 2, "李销售 still owns some customers: {left:?}");
+        click(l, "Customers").await?;
+        field(l, "Filter by owner").await?.select_by_label("李销售").await?;
+        click(l, "Move these customers to another salesperson").await?;
+        wait_for_text(
+            l,
+            &format!("Customers matching this search and filter: {}", left.len()),
+            SYNC,
+        )
+        .await?;
+        field(l, "New owner").await?.select_by_label("张销售").await?;
+        screenshot(l, &screenshots().join("bulk-move-1280.png")).await?;
+        click(l, &format!("Move {} customers", left.len())).await?;
+        wait_for_text(l, &format!("{} customers moved", left.len()), SYNC).await?;
+        eventually(SYNC, || async {
+            let still = owned_by(&manager, &sales1).await?;
+            ensure!(still.is_empty(), "李销售 owns none now: {still:?}");
+            let theirs = owned_by(&manager, &sales2).await?;
+            ensure!(
+                left.iter().all(|id| theirs.contains(id)),
+                "张销售 owns every one of them"
+            );
+            Ok(())
+        })
+        .await?;
         click(l, "Settings").await?;
         click(l, "Team and devices").await?;
         click(l, "Disable 张销售").await?;
@@ -149,4 +182,21 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         Ok(())
     })
     .await
+}
+
+/// The customers whose winning `owner` is `user`, as the server has them (the manager's pull
+/// folded with the merge rule).
+async fn owned_by(manager: &Api, user: &str) -> Result<BTreeSet<String>> {
+    let changes: Vec<huitou_shared::Change> = manager
+        .pull_all()
+        .await?
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<_, _>>()?;
+    let state = huitou_shared::State::fold(&changes);
+    Ok(state
+        .records("customer")
+        .filter(|(_, record)| record.text("owner") == Some(user) && !record.is_deleted())
+        .map(|(id, _)| id.clone())
+        .collect())
 }

@@ -1,12 +1,18 @@
 //! Customers: find anyone fast — name, phone (any part), company, tag or pinyin initials (`wxm`
-//! finds 王小明) — most recent first, filtered by tag or lifecycle stage.
+//! finds 王小明) — most recent first, filtered by tag, lifecycle stage, tier or dormancy (and
+//! owner, for managers). A manager moves every customer a filter selects to another
+//! salesperson in one step (PRODUCT §10).
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, tier_key, use_i18n};
+use crate::org::use_org;
+use crate::pages::customer::reassign::{move_customers, owners};
 use crate::profile_fields::STAGES;
-use crate::replica::use_replica;
+use crate::replica::{Replica, use_replica};
+use chrono::Local;
 use huitou_shared::Kind;
 use huitou_shared::customer::Filter;
 use huitou_shared::merge::TrackedRecord;
+use huitou_shared::retention::Tier;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::BTreeSet;
@@ -25,6 +31,32 @@ pub fn find_customers(query: &str, filter: &Filter, limit: usize) -> Vec<Tracked
     })
 }
 
+/// The ids of every customer matching `query` and `filter` whose derived tier is `tier` (when
+/// given) and who is dormant (when `dormant_only`), most recent first, at most `limit`.
+fn matching_ids(
+    replica: Replica,
+    query: &str,
+    filter: &Filter,
+    tier: Option<Tier>,
+    dormant_only: bool,
+    limit: usize,
+) -> Vec<String> {
+    if tier.is_none() && !dormant_only {
+        return replica.search(query, filter, limit);
+    }
+    let ids = replica.search(query, filter, usize::MAX);
+    replica.derived.with_value(|derived| {
+        ids.into_iter()
+            .filter(|id| {
+                derived.facts(id).is_some_and(|facts| {
+                    tier.is_none_or(|t| facts.tier == t) && (!dormant_only || facts.dormant)
+                })
+            })
+            .take(limit)
+            .collect()
+    })
+}
+
 #[component]
 pub fn CustomerList() -> impl IntoView {
     let i18n = use_i18n();
@@ -33,7 +65,27 @@ pub fn CustomerList() -> impl IntoView {
     let tag = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
+    let tier = RwSignal::new(None::<Tier>);
+    let dormant = RwSignal::new(false);
     let manager = replica.is_manager();
+    let org = use_org();
+    // Tiers and dormancy per customer, brought up to date only while a filter needs them
+    // (redone per changed customer, as on Today).
+    let derived = Memo::new_with_compare(
+        move |_| {
+            if tier.get().is_some() || dormant.get() {
+                let today = Local::now().date_naive();
+                replica.records.with(|records| {
+                    org.with(|org| {
+                        replica
+                            .derived
+                            .update_value(|derived| _ = derived.refresh(records, org, today))
+                    })
+                })
+            }
+        },
+        |_, _| false,
+    );
     // The organisation's users (synced `user` records), for the owner filter.
     let users = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -65,14 +117,51 @@ pub fn CustomerList() -> impl IntoView {
                 .collect::<BTreeSet<_>>()
         })
     });
+    let filter = move || Filter {
+        tag: Some(tag.get()).filter(|t| !t.is_empty()),
+        stage: Some(stage.get()).filter(|s| !s.is_empty()),
+        owner: Some(owner.get()).filter(|o| !o.is_empty()),
+        ..Filter::default()
+    };
+    let filtered = move || {
+        !(query.with(String::is_empty)
+            && tag.with(String::is_empty)
+            && stage.with(String::is_empty)
+            && owner.with(String::is_empty)
+            && tier.get().is_none()
+            && !dormant.get())
+    };
     let matches = Memo::new(move |_| {
-        let filter = Filter {
-            tag: Some(tag.get()).filter(|t| !t.is_empty()),
-            stage: Some(stage.get()).filter(|s| !s.is_empty()),
-            owner: Some(owner.get()).filter(|o| !o.is_empty()),
-            ..Filter::default()
-        };
-        find_customers(&query.get(), &filter, SHOWN)
+        derived.get();
+        let ids = matching_ids(
+            replica,
+            &query.get(),
+            &filter(),
+            tier.get(),
+            dormant.get(),
+            SHOWN,
+        );
+        replica.records.with(|records| {
+            ids.iter()
+                .filter_map(|id| records.get(Kind::CUSTOMER, id).cloned())
+                .collect::<Vec<_>>()
+        })
+    });
+    // Bulk move (managers): every customer the filter selects, not only the ones shown.
+    let bulk_open = RwSignal::new(false);
+    let everyone = Memo::new(move |_| {
+        if !bulk_open.get() {
+            return Vec::new();
+        }
+        derived.get();
+        matching_ids(
+            replica,
+            &query.get(),
+            &filter(),
+            tier.get(),
+            dormant.get(),
+            usize::MAX,
+        )
     });
     view! {
         <section class="page">
@@ -104,6 +193,23 @@ pub fn CustomerList() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <label class="field field-inline">
+                    <span>{move || i18n.t(Key::FilterTier)}</span>
+                    <select name="filter_tier" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        tier.set(Tier::ALL.into_iter().find(|t| t.as_str() == value));
+                    }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {Tier::ALL.into_iter().map(|t| view! {
+                            <option value=t.as_str() selected=move || tier.get() == Some(t)>{move || i18n.t(tier_key(t))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field field-inline field-check">
+                    <input type="checkbox" name="filter_dormant" prop:checked=move || dormant.get()
+                        on:change=move |ev| dormant.set(event_target_checked(&ev))/>
+                    <span>{move || i18n.t(Key::FilterDormant)}</span>
+                </label>
                 {manager.then(|| view! {
                     <label class="field field-inline">
                         <span>{move || i18n.t(Key::FilterOwner)}</span>
@@ -116,8 +222,9 @@ pub fn CustomerList() -> impl IntoView {
                     </label>
                 })}
             </div>
+            {manager.then(|| view! { <BulkMove open=bulk_open everyone=everyone shown=Signal::derive(filtered)/> })}
             <Show when=move || !matches.with(Vec::is_empty) fallback=move || view! {
-                <p class="empty">{move || if query.with(String::is_empty) && tag.with(String::is_empty) && stage.with(String::is_empty) { i18n.t(Key::NoCustomers) } else { i18n.t(Key::NoMatches) }}</p>
+                <p class="empty">{move || if filtered() { i18n.t(Key::NoMatches) } else { i18n.t(Key::NoCustomers) }}</p>
             }>
                 <ul class="list" aria-label=move || i18n.t(Key::Customers)>
                     <For each=move || matches.get() key=|c| (c.id.clone(), c.record.last_hlc().map(str::to_owned)) let:customer>
@@ -137,5 +244,70 @@ pub fn CustomerList() -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+/// "Move these customers": the customers the list's filter selects (all of them, not only
+/// the first hundred shown) go to one salesperson, with their open tasks, as synced edits.
+/// Offered once a search or filter narrows the list.
+#[component]
+fn BulkMove(
+    open: RwSignal<bool>,
+    everyone: Memo<Vec<String>>,
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let to = RwSignal::new(String::new());
+    let moved = RwSignal::new(None::<usize>);
+    let busy = RwSignal::new(false);
+    let count = move || everyone.with(Vec::len);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let owner = to.get_untracked();
+        let ids = everyone.get_untracked();
+        if owner.is_empty() || ids.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match move_customers(replica, &ids, &owner).await {
+                Ok(n) => moved.set(Some(n)),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || shown.get() || open.get()>
+            <section class="card bulk-move">
+                <button type="button" class="button" aria-expanded=move || open.get().to_string()
+                    on:click=move |_| { moved.set(None); open.update(|o| *o = !*o) }>
+                    {move || i18n.t(Key::MoveMatching)}
+                </button>
+                <Show when=move || open.get()>
+                    <form class="form" on:submit=submit>
+                        <p>{move || i18n.t(Key::MatchingCount).replace("{n}", &count().to_string())}</p>
+                        <label class="field"><span>{move || i18n.t(Key::NewOwner)}</span>
+                            <select name="bulk_owner" on:change=move |ev| to.set(event_target_value(&ev))>
+                                <option value="" selected=move || to.with(String::is_empty)>{move || i18n.t(Key::ChooseOwner)}</option>
+                                {move || owners(replica).into_iter().map(|(id, name)| {
+                                    let selected = { let id = id.clone(); move || to.get() == id };
+                                    view! { <option value=id selected=selected>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
+                        <button type="submit" class="button button-primary"
+                            disabled=move || busy.get() || count() == 0 || to.with(String::is_empty)>
+                            {move || i18n.t(Key::MoveCount).replace("{n}", &count().to_string())}
+                        </button>
+                    </form>
+                </Show>
+                {move || moved.get().map(|n| view! {
+                    <p class="muted" role="status">{i18n.t(Key::MovedCount).replace("{n}", &n.to_string())}</p>
+                })}
+            </section>
+        </Show>
     }
 }
