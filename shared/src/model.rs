@@ -19,6 +19,8 @@ impl Kind {
     pub const POINTS: &'static str = "points";
     /// A family member of a customer (spouse, child, parent) with their own birthday.
     pub const FAMILY: &'static str = "family";
+    /// The note a hand-over (离职继承) leaves on a customer's timeline.
+    pub const HANDOVER: &'static str = "handover";
     /// A tier rule set (PRODUCT §5); the active one has the latest `activated_at`.
     pub const RULE_SET: &'static str = "rule_set";
     /// A tier's playbook (PRODUCT §6), one record per tier.
@@ -29,7 +31,7 @@ impl Kind {
     pub const SETTINGS: &'static str = "settings";
 
     /// Kinds whose records belong to one customer through their `customer_id` field.
-    pub const CHILDREN_OF_CUSTOMER: [&'static str; 8] = [
+    pub const CHILDREN_OF_CUSTOMER: [&'static str; 9] = [
         Self::VISIT,
         Self::CONTACT,
         Self::TASK,
@@ -38,6 +40,7 @@ impl Kind {
         Self::REFERRAL,
         Self::POINTS,
         Self::FAMILY,
+        Self::HANDOVER,
     ];
 
     /// Kinds only managers and admins may write (organisation-wide configuration).

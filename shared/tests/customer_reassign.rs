@@ -2,9 +2,11 @@
 //! user's book is shared — every customer to exactly one colleague, fairly, the same way on a
 //! second run.
 
-use huitou_shared::customer::reassign::{Customer, Split, is_open, moves, split};
+use huitou_shared::customer::reassign::{
+    Customer, HANDOVER, Split, hand_over, handover_id, is_open, moves, split,
+};
 use huitou_shared::retention::Tier;
-use huitou_shared::{Change, Record};
+use huitou_shared::{Change, Record, State};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,4 +113,97 @@ proptest! {
 #[test]
 fn nobody_to_give_to_means_nothing_moves() {
     assert!(split(&[("a", Tier::A)], &[], Split::Evenly).is_empty());
+}
+
+/// One customer of [`owned_book`]: fang owns it, its tier, its tasks as (open, fang's).
+type Shape = (bool, usize, Vec<(bool, bool)>);
+
+/// A book of customers owned by "fang" (leaving) or "li", each with tasks, as synced state.
+fn owned_book() -> impl Strategy<Value = Vec<Shape>> {
+    prop::collection::vec(
+        (
+            any::<bool>(),
+            0..TIERS.len(),
+            prop::collection::vec((any::<bool>(), any::<bool>()), 0..4),
+        ),
+        0..40,
+    )
+}
+
+proptest! {
+    /// A hand-over leaves the leaver nothing, gives every customer and its open tasks to one
+    /// colleague with one note each, matches its preview, and a second run writes nothing.
+    #[test]
+    fn a_hand_over_moves_everything_once_and_a_second_run_writes_nothing(
+        shape in owned_book(), people in 1usize..4, by_tier in any::<bool>()
+    ) {
+        let mut changes = Vec::new();
+        let write = |changes: &mut Vec<Change>, kind: &str, id: &str, field: &str, value: Value| {
+            let hlc = format!("{:015}:00000:deviceAA", 1_764_072_000_000u64 + changes.len() as u64);
+            changes.push(Change::new(kind, id, field, value, &hlc));
+        };
+        for (c, (fangs, _, tasks)) in shape.iter().enumerate() {
+            let id = format!("c{c}");
+            write(&mut changes, "customer", &id, "owner", json!(if *fangs { "fang" } else { "li" }));
+            for (t, (open, task_fangs)) in tasks.iter().enumerate() {
+                let task = format!("c{c}-t{t}");
+                write(&mut changes, "task", &task, "customer_id", json!(id));
+                write(&mut changes, "task", &task, "owner", json!(if *task_fangs { "fang" } else { "li" }));
+                write(&mut changes, "task", &task, "status", json!(if *open { "open" } else { "done" }));
+            }
+        }
+        let colleagues: Vec<String> = (0..people).map(|i| format!("colleague-{i}")).collect();
+        let colleagues: Vec<&str> = colleagues.iter().map(String::as_str).collect();
+        let how = if by_tier { Split::ByTier } else { Split::Evenly };
+        let run = |state: &State| {
+            let tasks_of = |customer: &str| -> Vec<(&str, &Record)> {
+                state.records("task")
+                    .filter(|(_, t)| t.text("customer_id") == Some(customer))
+                    .map(|(id, t)| (id.as_str(), t))
+                    .collect()
+            };
+            let book: Vec<(Customer<'_>, Tier)> = state.records("customer")
+                .map(|(id, c)| {
+                    let tier = TIERS[shape[id[1..].parse::<usize>().unwrap()].1];
+                    (Customer { id, owner: c.text("owner"), tasks: tasks_of(id) }, tier)
+                })
+                .collect();
+            hand_over(&book, "fang", &colleagues, how, "2026-12-02T10:00:00Z")
+        };
+        let first = run(&State::fold(&changes));
+        for edit in &first.edits {
+            for (field, value) in &edit.fields {
+                write(&mut changes, &edit.kind, &edit.id, field, value.clone());
+            }
+        }
+        let state = State::fold(&changes);
+        let fangs: Vec<usize> = shape.iter().enumerate().filter(|(_, s)| s.0).map(|(i, _)| i).collect();
+        prop_assert!(state.records("customer").all(|(_, c)| c.text("owner") != Some("fang")));
+        let mut received: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for c in &fangs {
+            let id = format!("c{c}");
+            let to = state.value("customer", &id, "owner").and_then(Value::as_str).unwrap().to_owned();
+            prop_assert!(colleagues.contains(&to.as_str()));
+            let note = state.record(HANDOVER, &handover_id(&id, "fang")).expect("a note per customer");
+            prop_assert_eq!(note.text("customer_id"), Some(id.as_str()));
+            prop_assert_eq!(note.text("to"), Some(to.as_str()));
+            let entry = received.entry(to.clone()).or_default();
+            entry.0 += 1;
+            for (t, (open, task_fangs)) in shape[*c].2.iter().enumerate() {
+                let owner = state.value("task", &format!("c{c}-t{t}"), "owner").and_then(Value::as_str);
+                if *open && *task_fangs {
+                    prop_assert_eq!(owner, Some(to.as_str()), "an open task follows its customer");
+                    entry.1 += 1;
+                } else {
+                    prop_assert_eq!(owner, Some(if *task_fangs { "fang" } else { "li" }), "done or others' tasks stay");
+                }
+            }
+        }
+        prop_assert_eq!(state.records(HANDOVER).count(), fangs.len());
+        for (colleague, share) in &first.shares {
+            let got = received.get(colleague).copied().unwrap_or_default();
+            prop_assert_eq!((share.customers, share.open_tasks), got, "the preview is what happened");
+        }
+        prop_assert!(run(&state).edits.is_empty(), "a second run writes nothing");
+    }
 }

@@ -393,6 +393,28 @@ impl Api {
         Ok(pulled["changes"].as_array().cloned().unwrap_or_default())
     }
 
+    /// Everything the user may read, folded with the merge rule (the server's book as they
+    /// see it).
+    pub async fn folded(&self) -> Result<huitou_shared::State> {
+        let changes: Vec<huitou_shared::Change> = self
+            .pull_all()
+            .await?
+            .into_iter()
+            .map(serde_json::from_value)
+            .collect::<Result<_, _>>()?;
+        Ok(huitou_shared::State::fold(&changes))
+    }
+
+    /// The customers whose winning `owner` is `user` (not in the trash).
+    pub async fn owned_by(&self, user: &str) -> Result<std::collections::BTreeSet<String>> {
+        let state = self.folded().await?;
+        Ok(state
+            .records("customer")
+            .filter(|(_, record)| record.text("owner") == Some(user) && !record.is_deleted())
+            .map(|(id, _)| id.clone())
+            .collect())
+    }
+
     /// The id of the first record of `kind` whose `field` is `value`.
     pub async fn find(&self, kind: &str, field: &str, value: &str) -> Result<String> {
         let changes = self.pull_all().await?;

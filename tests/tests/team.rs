@@ -6,7 +6,6 @@
 
 use anyhow::{Result, ensure};
 use huitou_tests::*;
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
@@ -141,7 +140,7 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         let manager = Api::sign_in(&base, "manager").await?;
         let sales1 = manager.find("user", "username", "sales1").await?;
         let sales2 = manager.find("user", "username", "sales2").await?;
-        let left = owned_by(&manager, &sales1).await?;
+        let left = manager.owned_by(&sales1).await?;
         ensure!(left.len() >= 2, "李销售 still owns some customers: {left:?}");
         click(l, "Customers").await?;
         field(l, "Filter by owner").await?.select_by_label("李销售").await?;
@@ -157,9 +156,9 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         click(l, &format!("Move {} customers", left.len())).await?;
         wait_for_text(l, &format!("{} customers moved", left.len()), SYNC).await?;
         eventually(SYNC, || async {
-            let still = owned_by(&manager, &sales1).await?;
+            let still = manager.owned_by(&sales1).await?;
             ensure!(still.is_empty(), "李销售 owns none now: {still:?}");
-            let theirs = owned_by(&manager, &sales2).await?;
+            let theirs = manager.owned_by(&sales2).await?;
             ensure!(
                 left.iter().all(|id| theirs.contains(id)),
                 "张销售 owns every one of them"
@@ -182,21 +181,4 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         Ok(())
     })
     .await
-}
-
-/// The customers whose winning `owner` is `user`, as the server has them (the manager's pull
-/// folded with the merge rule).
-async fn owned_by(manager: &Api, user: &str) -> Result<BTreeSet<String>> {
-    let changes: Vec<huitou_shared::Change> = manager
-        .pull_all()
-        .await?
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect::<Result<_, _>>()?;
-    let state = huitou_shared::State::fold(&changes);
-    Ok(state
-        .records("customer")
-        .filter(|(_, record)| record.text("owner") == Some(user) && !record.is_deleted())
-        .map(|(id, _)| id.clone())
-        .collect())
 }

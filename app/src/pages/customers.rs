@@ -84,7 +84,7 @@ pub fn CustomerList() -> impl IntoView {
                 })
             }
         },
-        |_, _| false,
+        |_, _| true,
     );
     // The organisation's users (synced `user` records), for the owner filter.
     let users = Memo::new(move |_| {

@@ -84,6 +84,7 @@ pub fn Team() -> impl IntoView {
     let members = RwSignal::new(None::<Vec<Member>>);
     let devices = RwSignal::new(Vec::<DeviceInfo>::new());
     let failure = RwSignal::new(None::<Key>);
+    let done = RwSignal::new(None::<(String, Key)>);
     let reload = move || {
         leptos::task::spawn_local(async move {
             match call::<Members>(replica, Method::GET, "/api/v1/users", None).await {
@@ -117,11 +118,12 @@ pub fn Team() -> impl IntoView {
             {move || failure.get().map(|key| view! { <p class="banner banner-error" role="alert">{i18n.t(key)}</p> })}
             <section class="card">
                 <h2>{move || i18n.t(Key::TeamPeople)}</h2>
+                {move || done.get().map(|(who, key)| view! { <p class="banner" role="status">{who} " · " {i18n.t(key)}</p> })}
                 <Show when=move || members.with(Option::is_some) fallback=move || view! { <p class="muted">{i18n.t(Key::Loading)}</p> }>
                     <ul class="list" aria-label=move || i18n.t(Key::TeamPeople)>
                         {move || members.get().unwrap_or_default().into_iter().map(|member| {
                             let can = manageable(&member);
-                            view! { <MemberRow member can my_role failure reload/> }
+                            view! { <MemberRow member can my_role failure done reload/> }
                         }).collect_view()}
                     </ul>
                 </Show>
@@ -150,6 +152,7 @@ enum Open {
     Edit,
     Reset,
     Disable,
+    HandOver,
 }
 
 #[component]
@@ -158,6 +161,9 @@ fn MemberRow(
     can: bool,
     my_role: Role,
     failure: RwSignal<Option<Key>>,
+    /// What the last action on a member did: `(their name, what)`. Kept by the screen, as
+    /// the rows are drawn again when the list reloads.
+    done: RwSignal<Option<(String, Key)>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -166,10 +172,10 @@ fn MemberRow(
     let name = RwSignal::new(member.name.clone());
     let role = RwSignal::new(member.role);
     let password = RwSignal::new(String::new());
-    let done = RwSignal::new(None::<Key>);
     let id = StoredValue::new(member.id.clone());
     let disabled = member.disabled_at.is_some();
     let display = member.name.clone();
+    let display_name = StoredValue::new(display.clone());
     let act = move |method: gloo_net::http::Method,
                     path: String,
                     body: Option<serde_json::Value>,
@@ -178,7 +184,7 @@ fn MemberRow(
             match call::<serde_json::Value>(replica, method, &path, body).await {
                 Ok(_) => {
                     failure.set(None);
-                    done.set(Some(after));
+                    done.set(Some((display_name.get_value(), after)));
                     open.set(Open::Nothing);
                     reload();
                 }
@@ -188,11 +194,14 @@ fn MemberRow(
     };
     let path = move |tail: &str| format!("/api/v1/users/{}{tail}", id.get_value());
     let label = |key: Key, who: &str| format!("{} {who}", i18n.t(key));
-    let (edit_label, reset_label, disable_label) = (
+    let (edit_label, reset_label, disable_label, hand_over_label) = (
         label(Key::EditMember, &display),
         label(Key::ResetPassword, &display),
         label(Key::DisableMember, &display),
+        label(Key::HandOver, &display),
     );
+    let hand_over_again = hand_over_label.clone();
+    let leaver = StoredValue::new((member.id.clone(), member.name.clone()));
     view! {
         <li class="list-item member" class:member-disabled=disabled>
             <span class="list-title">{member.name.clone()}
@@ -203,9 +212,14 @@ fn MemberRow(
                 {member.must_change_password.then(|| view! { " · " {move || i18n.t(Key::MustChangePassword)} })}
                 {member.disabled_at.clone().map(|at| view! { " · " {move || i18n.t(Key::DisabledOn)} " " {move || date_time(&at, i18n.locale.get())} })}
             </span>
-            {move || done.get().map(|key| view! { <span class="list-sub" role="status">{i18n.t(key)}</span> })}
+            <Show when=move || can && disabled && open.get() != Open::HandOver>
+                <div class="actions">
+                    <button type="button" class="button" aria-label=hand_over_again.clone() on:click=move |_| open.set(Open::HandOver)>{move || i18n.t(Key::HandOver)}</button>
+                </div>
+            </Show>
             <Show when=move || can && !disabled>
                 <div class="actions">
+                    <button type="button" class="button" aria-label=hand_over_label.clone() on:click=move |_| open.set(Open::HandOver)>{move || i18n.t(Key::HandOver)}</button>
                     <button type="button" class="button" aria-label=edit_label.clone() on:click=move |_| open.set(Open::Edit)>{move || i18n.t(Key::Edit)}</button>
                     <button type="button" class="button" aria-label=reset_label.clone() on:click=move |_| open.set(Open::Reset)>{move || i18n.t(Key::ResetPassword)}</button>
                     <button type="button" class="button button-danger" aria-label=disable_label.clone() on:click=move |_| open.set(Open::Disable)>{move || i18n.t(Key::DisableMember)}</button>
@@ -257,6 +271,20 @@ fn MemberRow(
                         </div>
                     </div>
                 }.into_any(),
+                Open::HandOver => {
+                    let (id, name) = leaver.get_value();
+                    let finish = move || {
+                        if disabled {
+                            failure.set(None);
+                            done.set(Some((display_name.get_value(), Key::HandedOver)));
+                            open.set(Open::Nothing);
+                            reload();
+                        } else {
+                            act(gloo_net::http::Method::POST, path("/disable"), Some(serde_json::json!({})), Key::HandedOver);
+                        }
+                    };
+                    view! { <HandOverPanel leaver=id name disabled finish cancel=move || open.set(Open::Nothing)/> }.into_any()
+                }
             }}
         </li>
     }
@@ -393,5 +421,190 @@ fn DeviceRow(
                 <button type="button" class="button button-danger" aria-label=label.clone() on:click=cut_off.clone()>{move || i18n.t(Key::SignOutDevice)}</button>
             </Show>
         </li>
+    }
+}
+
+/// 离职继承: a leaving user's customers, open tasks and history go to the colleagues chosen,
+/// split evenly or by tier; the preview says what each receives before anything moves. The
+/// moves and a note on each customer's timeline are written in one local transaction (synced
+/// edits, `shared::customer::reassign::hand_over`), then the user is disabled. A second run
+/// (after a crash, or on another device) finds nothing left to move.
+#[component]
+fn HandOverPanel(
+    leaver: String,
+    name: String,
+    disabled: bool,
+    finish: impl Fn() + Copy + Send + Sync + 'static,
+    cancel: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use crate::pages::customer::reassign::owners;
+    use huitou_shared::Kind;
+    use huitou_shared::customer::reassign::{Customer, Split, hand_over};
+    use huitou_shared::retention::Tier;
+
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = crate::org::use_org();
+    let leaver = StoredValue::new(leaver);
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let by_tier = RwSignal::new(true);
+    let busy = RwSignal::new(false);
+    let colleagues = Memo::new(move |_| {
+        owners(replica)
+            .into_iter()
+            .filter(|(id, _)| *id != leaver.get_value())
+            .collect::<Vec<_>>()
+    });
+    // The hand-over as it would be written now: edits, and per colleague (customers, open
+    // tasks, open complaints).
+    let plan = Memo::new_with_compare(
+        move |_| {
+            let today = chrono::Local::now().date_naive();
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let how = if by_tier.get() {
+                Split::ByTier
+            } else {
+                Split::Evenly
+            };
+            let chosen = chosen.get();
+            let to: Vec<&str> = chosen.iter().map(String::as_str).collect();
+            replica.records.with(|r| {
+                org.with(|org| {
+                    replica
+                        .derived
+                        .update_value(|d| _ = d.refresh(r, org, today))
+                });
+                let leaver = leaver.get_value();
+                let book: Vec<(Customer<'_>, Tier)> = r
+                    .of_kind(Kind::CUSTOMER)
+                    .filter(|c| c.record.text("owner") == Some(leaver.as_str()))
+                    .map(|c| {
+                        let tier = replica
+                            .derived
+                            .with_value(|d| d.facts(&c.id).map_or(Tier::New, |f| f.tier));
+                        let tasks = r
+                            .children_of(Kind::TASK, &c.id)
+                            .map(|t| (t.id.as_str(), &t.record))
+                            .collect();
+                        (
+                            Customer {
+                                id: &c.id,
+                                owner: c.record.text("owner"),
+                                tasks,
+                            },
+                            tier,
+                        )
+                    })
+                    .collect();
+                let done = hand_over(&book, &leaver, &to, how, &at);
+                let complaints = |customer: &str| {
+                    r.children_of(Kind::COMPLAINT, customer)
+                        .filter(|c| {
+                            !c.record.is_deleted() && c.record.value("resolved_at").is_none()
+                        })
+                        .count()
+                };
+                let mut rows: Vec<(String, usize, usize, usize)> = done
+                    .shares
+                    .iter()
+                    .map(|(who, share)| (who.clone(), share.customers, share.open_tasks, 0))
+                    .collect();
+                for edit in done.edits.iter().filter(|e| e.kind == Kind::CUSTOMER) {
+                    let to = edit
+                        .fields
+                        .first()
+                        .and_then(|(_, v)| v.as_str())
+                        .unwrap_or_default();
+                    if let Some(row) = rows.iter_mut().find(|row| row.0 == to) {
+                        row.3 += complaints(&edit.id);
+                    }
+                }
+                (book.len(), done.edits, rows)
+            })
+        },
+        |_, _| true,
+    );
+    let total = move || plan.with(|p| p.0);
+    let confirm = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let (_, edits, _) = plan.get_untracked();
+        leptos::task::spawn_local(async move {
+            match replica.edit_many(edits).await {
+                Ok(()) => finish(),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let name_of = move |id: &str| {
+        colleagues.with(|c| {
+            c.iter()
+                .find(|(who, _)| who == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
+        })
+    };
+    let title = format!("{} {name}", i18n.t(Key::HandOver));
+    view! {
+        <div class="inline-form hand-over" role="group" aria-label=title>
+            <p>{move || i18n.t(if disabled { Key::HandOverHelpDisabled } else { Key::HandOverHelp })}</p>
+            <p>{move || i18n.t(Key::HandOverCount).replace("{n}", &total().to_string())}</p>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::HandOverTo)}</legend>
+                {move || colleagues.get().into_iter().map(|(id, who)| {
+                    let key = id.clone();
+                    view! {
+                        <label class="field-check">
+                            <input type="checkbox" prop:checked={let id = id.clone(); move || chosen.with(|c| c.contains(&id))}
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|x| *x != key);
+                                        if on { c.push(key.clone()); }
+                                    });
+                                }/>
+                            <span>{who}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="field">
+                <legend>{move || i18n.t(Key::HandOverSplit)}</legend>
+                <label class="field-check">
+                    <input type="radio" name="split" prop:checked=move || by_tier.get() on:change=move |_| by_tier.set(true)/>
+                    <span>{move || i18n.t(Key::SplitByTier)}</span>
+                </label>
+                <label class="field-check">
+                    <input type="radio" name="split" prop:checked=move || !by_tier.get() on:change=move |_| by_tier.set(false)/>
+                    <span>{move || i18n.t(Key::SplitEvenly)}</span>
+                </label>
+            </fieldset>
+            <Show when=move || !chosen.with(Vec::is_empty)>
+                <table class="table">
+                    <caption>{move || i18n.t(Key::HandOverPreview)}</caption>
+                    <thead><tr>
+                        <th scope="col">{move || i18n.t(Key::Colleague)}</th>
+                        <th scope="col">{move || i18n.t(Key::Customers)}</th>
+                        <th scope="col">{move || i18n.t(Key::OpenTasks)}</th>
+                        <th scope="col">{move || i18n.t(Key::OpenComplaints)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || plan.get().2.into_iter().map(|(who, customers, tasks, complaints)| view! {
+                            <tr><th scope="row">{name_of(&who)}</th><td>{customers}</td><td>{tasks}</td><td>{complaints}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <div class="actions">
+                <button type="button" class="button button-primary" on:click=confirm
+                    disabled=move || busy.get() || (chosen.with(Vec::is_empty) && total() > 0)>
+                    {move || i18n.t(if disabled { Key::HandOverConfirmDisabled } else { Key::HandOverConfirm }).replace("{n}", &total().to_string())}
+                </button>
+                <button type="button" class="button" on:click=move |_| cancel()>{move || i18n.t(Key::Cancel)}</button>
+            </div>
+        </div>
     }
 }

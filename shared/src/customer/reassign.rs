@@ -123,3 +123,91 @@ pub fn split<'a, 'c>(
     }
     shares
 }
+
+/// The kind of the note a hand-over leaves on each customer's timeline: `customer_id`, `from`
+/// and `to` (user ids), `at` (RFC 3339). A child of the customer, so it travels with it.
+pub const HANDOVER: &str = crate::Kind::HANDOVER;
+
+const HANDOVER_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x7a41_0c3e_95d2_4b8f_a613_e0f7_2c58_9d04);
+
+/// The id of the hand-over note of `customer` leaving `from`: derived, not random, so a
+/// hand-over run twice, or on two devices, writes one note per customer.
+pub fn handover_id(customer: &str, from: &str) -> String {
+    uuid::Uuid::new_v5(&HANDOVER_NAMESPACE, format!("{customer}/{from}").as_bytes()).to_string()
+}
+
+/// What one colleague receives in a hand-over (the preview shows it before anything moves).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Share {
+    pub customers: usize,
+    pub open_tasks: usize,
+}
+
+/// A leaving user's hand-over (离职继承): the edits to write in one local transaction, and
+/// each colleague's share.
+#[derive(Clone, Debug, Default)]
+pub struct HandOver {
+    pub edits: Vec<Edit>,
+    pub shares: BTreeMap<String, Share>,
+}
+
+/// Shares the customers `leaver` owns in `book` among `colleagues` ([`split`]) and says what
+/// to write: each customer's `owner` and open tasks ([`moves`]) and a [`HANDOVER`] note on
+/// its timeline, stamped `at`. Customers of others in `book` are left alone, so a second run
+/// (after a crash, or on another device) finds nothing left to move and writes nothing.
+///
+/// ```
+/// use huitou_shared::customer::reassign::{hand_over, Customer, Split};
+/// use huitou_shared::retention::Tier;
+/// let customer = |id| (Customer { id, owner: Some("fang"), tasks: vec![] }, Tier::B);
+/// let book = [customer("c1"), customer("c2"), customer("c3")];
+/// let done = hand_over(&book, "fang", &["li", "wang"], Split::Evenly, "2026-12-02T10:00:00Z");
+/// assert_eq!(done.shares["li"].customers + done.shares["wang"].customers, 3);
+/// assert_eq!(done.edits.len(), 6, "an owner and a note per customer");
+/// ```
+pub fn hand_over(
+    book: &[(Customer<'_>, Tier)],
+    leaver: &str,
+    colleagues: &[&str],
+    how: Split,
+    at: &str,
+) -> HandOver {
+    let colleagues: Vec<&str> = colleagues
+        .iter()
+        .copied()
+        .filter(|c| *c != leaver)
+        .collect();
+    let theirs: Vec<&(Customer<'_>, Tier)> = book
+        .iter()
+        .filter(|(customer, _)| customer.owner == Some(leaver))
+        .collect();
+    let tiers: Vec<(&str, Tier)> = theirs.iter().map(|(c, tier)| (c.id, *tier)).collect();
+    let shares = split(&tiers, &colleagues, how);
+    let mut done = HandOver::default();
+    for colleague in &colleagues {
+        done.shares
+            .insert((*colleague).to_owned(), Share::default());
+    }
+    for (customer, _) in theirs {
+        let Some(to) = shares.get(customer.id) else {
+            continue;
+        };
+        let edits = moves(std::slice::from_ref(customer), to);
+        let share = done.shares.entry((*to).to_owned()).or_default();
+        share.customers += 1;
+        share.open_tasks += edits.iter().filter(|e| e.kind == "task").count();
+        done.edits.extend(edits);
+        done.edits.push(Edit {
+            kind: HANDOVER.to_owned(),
+            id: handover_id(customer.id, leaver),
+            fields: vec![
+                ("customer_id".to_owned(), Value::from(customer.id)),
+                ("from".to_owned(), Value::from(leaver)),
+                ("to".to_owned(), Value::from(*to)),
+                ("at".to_owned(), Value::from(at)),
+            ],
+        });
+    }
+    done
+}

@@ -120,6 +120,7 @@ fn Profile(
     let visits = children(Kind::VISIT);
     let contacts = children(Kind::CONTACT);
     let family = children(Kind::FAMILY);
+    let handovers = children(Kind::HANDOVER);
     let totals = Memo::new(move |_| {
         visits.with(|v| huitou_shared::visits::totals(v.iter().map(|v| &v.record)))
     });
@@ -167,6 +168,33 @@ fn Profile(
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join(" · "),
+                });
+            }
+            for handover in handovers.get() {
+                let r = &handover.record;
+                let who = |field: &str| {
+                    replica.records.with(|all| {
+                        match r.text(field).and_then(|id| all.user_name(id)) {
+                            Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
+                            Some((name, false)) => name.to_owned(),
+                            None => String::new(),
+                        }
+                    })
+                };
+                entries.push(Entry {
+                    at: r.text("at").unwrap_or_default().to_owned(),
+                    icon: "⇄",
+                    title: format!(
+                        "{}: {} → {}",
+                        i18n.t(Key::HandedOverNote),
+                        who("from"),
+                        who("to")
+                    ),
+                    detail: format!(
+                        "{} {}",
+                        author_text(r.fields.get("to").map_or("", |s| s.author.as_str()), i18n),
+                        i18n.t(Key::ChangedBy)
+                    ),
                 });
             }
             for (field, state) in customer.record.fields.iter() {
