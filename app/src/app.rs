@@ -56,6 +56,9 @@ pub fn App() -> impl IntoView {
 
 /// Loads the user's replica from IndexedDB and starts syncing.
 pub fn open_session(replica: Replica, session: Session) {
+    if crate::bundle::switch_for(session.user.role) {
+        return;
+    }
     leptos::task::spawn_local(async move {
         match replica.open(&session).await {
             Ok(()) => {
@@ -121,7 +124,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/settings/playbooks") view=pages::playbooks::Playbooks/>
                         <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
                         <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
-                        <Route path=path!("/settings/team") view=pages::team::Team/>
+                        <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
                     </Routes>
                 </Show>
             </main>

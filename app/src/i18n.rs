@@ -472,6 +472,7 @@ strings! {
     Date => "日期", "日期", "Date";
     MoveCustomer => "转给其他销售", "轉給其他業務", "Move to another salesperson";
     NewOwner => "新的负责人", "新的負責人", "New owner";
+    ManagerToolsMissing => "这个页面属于管理工具，但这台服务器没有提供管理工具。", "這個頁面屬於管理工具，但這台伺服器沒有提供管理工具。", "This screen is one of the manager tools, and this server does not offer them.";
     HandOver => "离职交接", "離職交接", "Hand over";
     HandOverHelp => "把此人的全部客户、未完成的任务和记录交给你选的同事，每位客户的时间线上会留下一条交接记录；然后停用此人的账号。", "把此人的全部客戶、未完成的任務和紀錄交給你選的同事，每位客戶的時間軸上會留下一筆交接紀錄；然後停用此人的帳號。", "Their customers, open tasks and history go to the colleagues you choose, with a note on each customer's timeline; then their account is disabled.";
     HandOverHelpDisabled => "此人已停用。把仍在其名下的客户、未完成的任务和记录交给你选的同事，每位客户的时间线上会留下一条交接记录。", "此人已停用。把仍在其名下的客戶、未完成的任務和紀錄交給你選的同事，每位客戶的時間軸上會留下一筆交接紀錄。", "This account is disabled. The customers still in their name, their open tasks and history go to the colleagues you choose, with a note on each customer's timeline.";

@@ -5,6 +5,7 @@
 //! merge rule of `huitou_shared::merge`.
 
 pub mod app;
+pub mod bundle;
 pub mod components;
 pub mod derived;
 pub mod i18n;

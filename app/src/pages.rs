@@ -6,11 +6,13 @@ pub mod customer;
 pub mod customer_form;
 pub mod customers;
 pub mod login;
+pub mod manager_tools;
 pub mod message;
 pub mod org_settings;
 pub mod playbooks;
 pub mod rules;
 pub mod settings;
+#[cfg(feature = "manager")]
 pub mod team;
 pub mod today;
 pub mod trash;

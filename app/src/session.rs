@@ -36,6 +36,7 @@ impl Session {
 
     pub fn clear() {
         LocalStorage::delete(SESSION);
+        crate::bundle::forget();
     }
 
     /// The IndexedDB database holding this user's replica: one per organisation and user,

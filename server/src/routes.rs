@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{Compression, CompressionLayer, CompressionLevel};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -66,8 +66,12 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
     let app = match static_dir {
         Some(dir) => {
             // The app's files are few and fetched by every device: worth the best compression.
+            let shell = get(app_shell).with_state(dir.to_path_buf());
+            // `/` too goes to the shell, which picks the page (not straight to `index.html`).
             let files = Compression::new(
-                ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+                ServeDir::new(dir)
+                    .append_index_html_on_directories(false)
+                    .fallback(shell),
             );
             api.fallback_service(files)
                 .layer(middleware::from_fn(no_cache_for_app_shell))
@@ -101,11 +105,12 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
 /// The app's Content-Security-Policy: its own scripts and wasm only. Trunk's loader is an
 /// inline module script in `index.html`; it is allowed by its SHA-256 and nothing else inline is.
 pub fn content_security_policy(static_dir: Option<&Path>) -> String {
-    let index = static_dir
-        .and_then(|dir| std::fs::read_to_string(dir.join("index.html")).ok())
-        .unwrap_or_default();
+    let pages: Vec<String> = [MAIN_PAGE, MANAGER_PAGE]
+        .iter()
+        .filter_map(|page| std::fs::read_to_string(static_dir?.join(page)).ok())
+        .collect();
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
-    for inline in inline_scripts(&index) {
+    for inline in pages.iter().flat_map(|page| inline_scripts(page)) {
         use base64::Engine;
         use sha2::Digest;
         let digest = sha2::Sha256::digest(inline.as_bytes());
@@ -117,6 +122,43 @@ pub fn content_security_policy(static_dir: Option<&Path>) -> String {
          img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The app's page, and the manager bundle's (`crate::bundle` in the app), in the app's folder.
+const MAIN_PAGE: &str = "index.html";
+const MANAGER_PAGE: &str = "manage/index.html";
+
+/// The page for any path that is not a file (the app routes itself): the manager bundle's
+/// when the browser asks for it (`huitou_bundle=manager`, set by the app when a manager
+/// signs in — a hint, not a permission: every API call is authorised by its token) and this
+/// server has it, the main one otherwise.
+async fn app_shell(
+    axum::extract::State(dir): axum::extract::State<std::path::PathBuf>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wants_manager = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim() == "huitou_bundle=manager");
+    let mut page = None;
+    if wants_manager {
+        page = tokio::fs::read_to_string(dir.join(MANAGER_PAGE)).await.ok();
+    }
+    if page.is_none() {
+        page = tokio::fs::read_to_string(dir.join(MAIN_PAGE)).await.ok();
+    }
+    match page {
+        Some(html) => {
+            let mut response = axum::response::Html(html).into_response();
+            response
+                .headers_mut()
+                .insert(axum::http::header::VARY, HeaderValue::from_static("Cookie"));
+            response
+        }
+        None => ApiError::NotFound.into_response(),
+    }
 }
 
 /// The bodies of `<script>` elements without `src` in an HTML page.

@@ -707,6 +707,80 @@ async fn the_web_app_is_served_with_an_index_fallback() {
     assert_eq!(error_code(&response.json().await.unwrap()), "not_found");
 }
 
+/// Managers get the manager bundle's page (`manage/index.html`) by the cookie the app sets at
+/// their sign-in, on every app path including `/`; everyone else, and a server without that
+/// bundle, the main page. The policy allows both pages' inline loaders.
+#[tokio::test]
+async fn the_manager_bundle_page_is_served_by_its_cookie() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<html><script type=module>main()</script></html>",
+    )
+    .unwrap();
+    std::fs::create_dir(site.path().join("manage")).unwrap();
+    std::fs::write(
+        site.path().join("manage/index.html"),
+        "<html><script type=module>manager()</script></html>",
+    )
+    .unwrap();
+    let dir = site.path().to_owned();
+    let app = spawn_app_with(move |mut config| {
+        config.static_dir = Some(dir);
+        config
+    })
+    .await;
+    for (path, cookie, expected) in [
+        ("/", None, "main()"),
+        ("/customers/42", None, "main()"),
+        ("/", Some("huitou_bundle=manager"), "manager()"),
+        (
+            "/settings/team",
+            Some("theme=dark; huitou_bundle=manager"),
+            "manager()",
+        ),
+        ("/settings/team", Some("huitou_bundle="), "main()"),
+    ] {
+        let mut request = app.client.get(format!("{}{path}", app.url));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let vary = response
+            .headers()
+            .get("vary")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert!(
+            vary.is_some_and(|v| v.to_lowercase().contains("cookie")),
+            "{path}: vary by cookie"
+        );
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            2,
+            "both loaders allowed: {csp}"
+        );
+        let body = response.text().await.unwrap();
+        assert!(body.contains(expected), "{path} with {cookie:?}: {body}");
+    }
+    std::fs::remove_dir_all(site.path().join("manage")).unwrap();
+    let fallback = app
+        .client
+        .get(format!("{}/settings/team", app.url))
+        .header("cookie", "huitou_bundle=manager")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        fallback.text().await.unwrap().contains("main()"),
+        "no manager bundle on this server: the main page"
+    );
+}
+
 #[tokio::test]
 async fn demo_seeding_creates_users_and_samples_once() {
     let app = spawn_app_with(|mut config| {

@@ -481,6 +481,22 @@ pub fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots")
 }
 
+/// The path of the wasm bundle the page runs: `/huitou-app-….wasm` (everyone) or
+/// `/manage/huitou-manager-….wasm` (managers).
+pub async fn loaded_bundle(client: &Client) -> Result<String> {
+    let found = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.endsWith('.wasm'));",
+            vec![],
+        )
+        .await?;
+    let paths: Vec<String> = serde_json::from_value(found)?;
+    match paths.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => bail!("expected one wasm bundle, the page loaded {paths:?}"),
+    }
+}
+
 /// Names of the IndexedDB databases this browser profile holds for the page's origin.
 pub async fn databases(client: &Client) -> Result<Vec<String>> {
     let names = client

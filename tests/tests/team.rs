@@ -29,6 +29,13 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
 
         // The manager adds 王芳 with a first password.
         sign_in(l, &base, "manager").await?;
+        // A manager runs the manager bundle (the Team screen is in it), a salesperson not.
+        let bundle = eventually(SYNC, || async {
+            let bundle = loaded_bundle(l).await?;
+            ensure!(bundle.starts_with("/manage/"), "the manager's page runs {bundle}");
+            Ok(bundle)
+        })
+        .await?;
         click(l, "Settings").await?;
         click(l, "Team and devices").await?;
         wait_for_text(l, "李销售", SYNC).await?;
@@ -56,6 +63,11 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         wait_for_text(t, "The two new passwords differ", SYNC).await?;
         fill(t, "New password again", "only-wangfang-knows").await?;
         click(t, "Save password").await?;
+        let theirs = loaded_bundle(t).await?;
+        ensure!(
+            theirs.starts_with("/huitou-app-") && theirs != bundle,
+            "a salesperson's tablet runs the main bundle, not {theirs}"
+        );
         click(t, "Customers").await?;
         click(t, "New customer").await?;
         fill(t, "Name", "孙丽").await?;

@@ -5,7 +5,6 @@
 
 use crate::i18n::{Key, tier_key, use_i18n};
 use crate::org::use_org;
-use crate::pages::customer::reassign::{move_customers, owners};
 use crate::profile_fields::STAGES;
 use crate::replica::{Replica, use_replica};
 use chrono::Local;
@@ -222,7 +221,7 @@ pub fn CustomerList() -> impl IntoView {
                     </label>
                 })}
             </div>
-            {manager.then(|| view! { <BulkMove open=bulk_open everyone=everyone shown=Signal::derive(filtered)/> })}
+            {manager.then(|| crate::pages::manager_tools::bulk_move(bulk_open, everyone, Signal::derive(filtered)))}
             <Show when=move || !matches.with(Vec::is_empty) fallback=move || view! {
                 <p class="empty">{move || if filtered() { i18n.t(Key::NoMatches) } else { i18n.t(Key::NoCustomers) }}</p>
             }>
@@ -244,70 +243,5 @@ pub fn CustomerList() -> impl IntoView {
                 </ul>
             </Show>
         </section>
-    }
-}
-
-/// "Move these customers": the customers the list's filter selects (all of them, not only
-/// the first hundred shown) go to one salesperson, with their open tasks, as synced edits.
-/// Offered once a search or filter narrows the list.
-#[component]
-fn BulkMove(
-    open: RwSignal<bool>,
-    everyone: Memo<Vec<String>>,
-    shown: Signal<bool>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let replica = use_replica();
-    let to = RwSignal::new(String::new());
-    let moved = RwSignal::new(None::<usize>);
-    let busy = RwSignal::new(false);
-    let count = move || everyone.with(Vec::len);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let owner = to.get_untracked();
-        let ids = everyone.get_untracked();
-        if owner.is_empty() || ids.is_empty() || busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match move_customers(replica, &ids, &owner).await {
-                Ok(n) => moved.set(Some(n)),
-                Err(e) => replica.storage_error.set(Some(e.to_string())),
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <Show when=move || shown.get() || open.get()>
-            <section class="card bulk-move">
-                <button type="button" class="button" aria-expanded=move || open.get().to_string()
-                    on:click=move |_| { moved.set(None); open.update(|o| *o = !*o) }>
-                    {move || i18n.t(Key::MoveMatching)}
-                </button>
-                <Show when=move || open.get()>
-                    <form class="form" on:submit=submit>
-                        <p>{move || i18n.t(Key::MatchingCount).replace("{n}", &count().to_string())}</p>
-                        <label class="field"><span>{move || i18n.t(Key::NewOwner)}</span>
-                            <select name="bulk_owner" on:change=move |ev| to.set(event_target_value(&ev))>
-                                <option value="" selected=move || to.with(String::is_empty)>{move || i18n.t(Key::ChooseOwner)}</option>
-                                {move || owners(replica).into_iter().map(|(id, name)| {
-                                    let selected = { let id = id.clone(); move || to.get() == id };
-                                    view! { <option value=id selected=selected>{name}</option> }
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
-                        <button type="submit" class="button button-primary"
-                            disabled=move || busy.get() || count() == 0 || to.with(String::is_empty)>
-                            {move || i18n.t(Key::MoveCount).replace("{n}", &count().to_string())}
-                        </button>
-                    </form>
-                </Show>
-                {move || moved.get().map(|n| view! {
-                    <p class="muted" role="status">{i18n.t(Key::MovedCount).replace("{n}", &n.to_string())}</p>
-                })}
-            </section>
-        </Show>
     }
 }

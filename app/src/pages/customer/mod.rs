@@ -5,6 +5,7 @@
 mod family;
 mod history;
 mod merge;
+#[cfg(feature = "manager")]
 pub mod reassign;
 mod text;
 mod tier;
@@ -361,9 +362,7 @@ fn Profile(
                 }.into_any(),
                 Tab::Profile => view! {
                     <ProfileFacts record=record.clone()/>
-                    {replica.is_manager().then(|| view! {
-                        <reassign::MoveCustomer customer_id=id.clone() owner=record.text("owner").map(str::to_owned)/>
-                    })}
+                    {replica.is_manager().then(|| crate::pages::manager_tools::move_customer(id.clone(), record.text("owner").map(str::to_owned)))}
                 }.into_any(),
                 Tab::Family => view! { <FamilyTab customer_id=id.clone() family=family/> }.into_any(),
                 Tab::Visits => view! { <VisitList visits=visits/> }.into_any(),

@@ -1,0 +1,122 @@
+//! The manager-only screens and panels (PRODUCT §10, §13): in the manager bundle only
+//! ([`crate::bundle`]). The main bundle, which every salesperson's tablet loads, has in their
+//! place nothing (panels) or a note (screens), so their code is not in its bytes.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "manager")]
+pub use crate::pages::team::Team;
+
+/// Where a manager screen would be, in the main bundle: reached only when this server offers
+/// no manager bundle (a manager is switched to it at sign-in).
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn Team() -> impl IntoView {
+    use crate::i18n::{Key, use_i18n};
+    let i18n = use_i18n();
+    view! { <section class="page"><p class="banner">{move || i18n.t(Key::ManagerToolsMissing)}</p></section> }
+}
+
+/// "Move to another salesperson" on a customer's profile tab.
+pub fn move_customer(customer_id: String, owner: Option<String>) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        use crate::pages::customer::reassign::MoveCustomer;
+        view! { <MoveCustomer customer_id owner/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = (customer_id, owner);
+        ().into_any()
+    }
+}
+
+/// "Move these customers" on the customer list.
+pub fn bulk_move(
+    open: RwSignal<bool>,
+    everyone: Memo<Vec<String>>,
+    shown: Signal<bool>,
+) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        view! { <BulkMove open everyone shown/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = (open, everyone, shown);
+        ().into_any()
+    }
+}
+
+#[cfg(feature = "manager")]
+use crate::i18n::{Key, use_i18n};
+#[cfg(feature = "manager")]
+use crate::pages::customer::reassign::{move_customers, owners};
+#[cfg(feature = "manager")]
+use crate::replica::use_replica;
+
+#[cfg(feature = "manager")]
+/// "Move these customers": the customers the list's filter selects (all of them, not only
+/// the first hundred shown) go to one salesperson, with their open tasks, as synced edits.
+/// Offered once a search or filter narrows the list.
+#[component]
+pub fn BulkMove(
+    open: RwSignal<bool>,
+    everyone: Memo<Vec<String>>,
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let to = RwSignal::new(String::new());
+    let moved = RwSignal::new(None::<usize>);
+    let busy = RwSignal::new(false);
+    let count = move || everyone.with(Vec::len);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let owner = to.get_untracked();
+        let ids = everyone.get_untracked();
+        if owner.is_empty() || ids.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match move_customers(replica, &ids, &owner).await {
+                Ok(n) => moved.set(Some(n)),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || shown.get() || open.get()>
+            <section class="card bulk-move">
+                <button type="button" class="button" aria-expanded=move || open.get().to_string()
+                    on:click=move |_| { moved.set(None); open.update(|o| *o = !*o) }>
+                    {move || i18n.t(Key::MoveMatching)}
+                </button>
+                <Show when=move || open.get()>
+                    <form class="form" on:submit=submit>
+                        <p>{move || i18n.t(Key::MatchingCount).replace("{n}", &count().to_string())}</p>
+                        <label class="field"><span>{move || i18n.t(Key::NewOwner)}</span>
+                            <select name="bulk_owner" on:change=move |ev| to.set(event_target_value(&ev))>
+                                <option value="" selected=move || to.with(String::is_empty)>{move || i18n.t(Key::ChooseOwner)}</option>
+                                {move || owners(replica).into_iter().map(|(id, name)| {
+                                    let selected = { let id = id.clone(); move || to.get() == id };
+                                    view! { <option value=id selected=selected>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
+                        <button type="submit" class="button button-primary"
+                            disabled=move || busy.get() || count() == 0 || to.with(String::is_empty)>
+                            {move || i18n.t(Key::MoveCount).replace("{n}", &count().to_string())}
+                        </button>
+                    </form>
+                </Show>
+                {move || moved.get().map(|n| view! {
+                    <p class="muted" role="status">{i18n.t(Key::MovedCount).replace("{n}", &n.to_string())}</p>
+                })}
+            </section>
+        </Show>
+    }
+}
