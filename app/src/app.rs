@@ -125,6 +125,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
                         <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
                         <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
+                        <Route path=path!("/settings/review") view=pages::manager_tools::Review/>
                     </Routes>
                 </Show>
             </main>

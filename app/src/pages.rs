@@ -10,6 +10,8 @@ pub mod manager_tools;
 pub mod message;
 pub mod org_settings;
 pub mod playbooks;
+#[cfg(feature = "manager")]
+pub mod review;
 pub mod rules;
 pub mod settings;
 #[cfg(feature = "manager")]

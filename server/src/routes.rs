@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod customers;
 pub mod health;
+pub mod review;
 pub mod sync;
 pub mod team;
 
@@ -54,6 +55,9 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/devices", get(team::devices))
         .route("/api/v1/devices/revoke", post(team::revoke_device))
         .route("/api/v1/audit", get(team::audit_log))
+        .route("/api/v1/review", get(review::list))
+        .route("/api/v1/review/{id}/apply", post(review::apply))
+        .route("/api/v1/review/{id}/discard", post(review::discard))
         .route("/healthz", get(health::show))
         .route("/api", any(not_found))
         .route("/api/{*rest}", any(not_found))

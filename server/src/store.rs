@@ -207,6 +207,54 @@ pub trait TeamStore: Send + Sync {
         action: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(i64, AuditEntry)>>;
+
+    /// The organisation's quarantined changes, newest first (at most `limit`; only those
+    /// still to decide when `open_only`).
+    async fn review_list(
+        &self,
+        org_id: &str,
+        open_only: bool,
+        limit: usize,
+    ) -> StoreResult<Vec<ReviewRow>>;
+
+    /// One quarantined change of the organisation.
+    async fn review_item(&self, org_id: &str, id: i64) -> StoreResult<Option<ReviewRow>>;
+
+    /// Decides a quarantined change (`applied` or `discarded`) if nobody has yet; false when
+    /// it was already decided (or is not the organisation's).
+    async fn review_decide(
+        &self,
+        org_id: &str,
+        id: i64,
+        decision: &Decision<'_>,
+    ) -> StoreResult<bool>;
+}
+
+/// A quarantined change and, once a manager decided, what they decided.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub user_id: String,
+    pub device: String,
+    pub at: String,
+    pub op: String,
+    pub change: Value,
+    pub code: String,
+    pub message: String,
+    /// `applied` or `discarded`; `None` while open.
+    pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A manager's decision on a quarantined change.
+#[derive(Clone, Debug)]
+pub struct Decision<'a> {
+    pub resolution: &'a str,
+    pub by: &'a str,
+    pub at: &'a str,
+    pub reason: Option<&'a str>,
 }
 
 /// A live token: its user, and when it was last used (or created).

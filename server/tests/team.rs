@@ -635,3 +635,130 @@ async fn a_manager_sees_each_device_and_cuts_one_off() {
             .contains(&"device_revoked".to_owned())
     );
 }
+
+/// The review of refused changes: a salesperson's edit of a colleague's customer is refused
+/// and kept; a manager lists it (a salesperson may not), applies it — it then is the manager's
+/// change in the log — or discards another with a reason, each once; another organisation's
+/// manager sees none of it.
+#[tokio::test]
+async fn a_manager_applies_or_discards_each_refused_change_once() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "boss", Role::Manager).await;
+    let li = app.user("acme", "li", Role::Salesperson).await;
+    let wang = app.user("acme", "wang", Role::Salesperson).await;
+    let other = app.user("globex", "other-boss", Role::Manager).await;
+    let customer = new_id();
+    app.push(
+        &li,
+        &[
+            change("customer", &customer, "name", json!("陈先生"), 0),
+            change("customer", &customer, "owner", json!(li.user_id), 1),
+        ],
+    )
+    .await;
+    let phone = change("customer", &customer, "phone", json!("13911112222"), 2);
+    let note = change("customer", &customer, "note", json!("不是我的客户"), 3);
+    let (status, body) = app
+        .push_raw(
+            &wang.token,
+            json!({"device": "wang-tablet1", "changes": [phone, note]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["rejected"].as_array().map(Vec::len), Some(2), "{body}");
+
+    let (status, body) = get(&app, "/api/v1/review", &wang.token).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    let (status, list) = get(&app, "/api/v1/review", &manager.token).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let items = list["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 2, "{list}");
+    assert_eq!(items[0]["change"]["field"], "note", "newest first");
+    assert_eq!(items[1]["change"]["field"], "phone");
+    for item in &items {
+        assert_eq!(item["user_id"], json!(wang.user_id));
+        assert_eq!(item["device"], "wang-tablet1");
+        assert_eq!(item["code"], "forbidden");
+        assert!(item["resolution"].is_null());
+    }
+    let (phone_id, note_id) = (items[1]["id"].clone(), items[0]["id"].clone());
+
+    // Another organisation's manager sees nothing and can decide nothing.
+    let (_, theirs) = get(&app, "/api/v1/review", &other.token).await;
+    assert_eq!(theirs["items"], json!([]));
+    let path = format!("/api/v1/review/{phone_id}/apply");
+    let (status, body) = post(&app, &path, &other.token, json!({})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let (status, body) = post(&app, "/api/v1/review/x/apply", &manager.token, json!({})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let (status, body) = post(&app, &path, &wang.token, json!({})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+
+    // Applied: the phone is now in the book, as the manager's change, and reaches the owner.
+    let (status, applied) = post(&app, &path, &manager.token, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{applied}");
+    assert_eq!(applied["resolution"], "applied");
+    assert_eq!(applied["resolved_by"], json!(manager.user_id));
+    let theirs = app.pull_all(&li).await;
+    let written = theirs
+        .iter()
+        .find(|c| c.id == customer && c.field == "phone")
+        .expect("the owner's device receives the applied phone");
+    assert_eq!(written.value, json!("13911112222"));
+    assert_eq!(written.author, manager.user_id, "written by the manager");
+    let (status, body) = post(&app, &path, &manager.token, json!({})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "{body}"
+    );
+
+    // Discarded with a reason: not in the book.
+    let path = format!("/api/v1/review/{note_id}/discard");
+    let (status, body) = post(&app, &path, &manager.token, json!({"reason": "  "})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let reason = "李销售的客户，请先联系他";
+    let (status, discarded) = post(&app, &path, &manager.token, json!({"reason": reason})).await;
+    assert_eq!(status, StatusCode::OK, "{discarded}");
+    assert_eq!(discarded["resolution"], "discarded");
+    assert_eq!(discarded["reason"], reason);
+    let apply_late = format!("/api/v1/review/{note_id}/apply");
+    let (status, _) = post(&app, &apply_late, &manager.token, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        !app.pull_all(&manager)
+            .await
+            .iter()
+            .any(|c| c.id == customer && c.field == "note")
+    );
+
+    // Nothing left to decide; both decisions are listed with all=true and in the audit log.
+    let (_, open) = get(&app, "/api/v1/review", &manager.token).await;
+    assert_eq!(open["items"], json!([]));
+    let (_, all) = get(&app, "/api/v1/review?all=true", &manager.token).await;
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(2));
+    let actions = audit_actions(&app, &manager).await;
+    assert!(
+        actions.contains(&"review_applied".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"review_discarded".to_owned()),
+        "{actions:?}"
+    );
+}

@@ -177,6 +177,41 @@ pub struct AuditPage {
     pub next: Option<i64>,
 }
 
+/// One refused change in the managers' review (`GET /api/v1/review`): who, from which
+/// device, when, the change as it was pushed, why it was refused and, once decided, what a
+/// manager decided (`applied` or `discarded`, with the reason given).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub user_id: String,
+    pub device: String,
+    pub at: String,
+    pub change: serde_json::Value,
+    pub code: RejectCode,
+    pub message: String,
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
+    pub resolved_by: Option<String>,
+    #[serde(default)]
+    pub resolved_at: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `GET /api/v1/review[?all=true]`: the refused changes still to decide (all, with `all`),
+/// newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub items: Vec<ReviewItem>,
+}
+
+/// `POST /api/v1/review/{id}/discard`: why the change is not taken.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Discard {
+    pub reason: String,
+}
+
 /// `POST /api/v1/devices/revoke`: cut one device of one user off.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeviceRevoke {

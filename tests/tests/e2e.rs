@@ -427,7 +427,8 @@ async fn today_plans_a_follow_up_and_completing_it_logs_a_contact() -> Result<()
 }
 
 /// Nothing typed is dropped: an offline edit that the server refuses (the customer was handed to
-/// someone else meanwhile) stays on the device, shown as rejected with the server's reason.
+/// someone else meanwhile) stays on the device, shown as rejected with the server's reason;
+/// a manager then reads it in words on the review screen and applies it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -437,8 +438,9 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
     let base = server.url();
     let driver = Driver::start().await?;
     let tablet = driver.browser(&dir.path().join("profile")).await?;
+    let laptop = driver.browser(&dir.path().join("laptop")).await?;
     let mut server = Some(server);
-    with_browsers(vec![tablet.clone()], |_| async {
+    with_browsers(vec![tablet.clone(), laptop.clone()], |_| async {
         let t = &tablet;
         sign_in(t, &base, "sales1").await?;
         click(t, "Customers").await?;
@@ -503,6 +505,34 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
         eventually(SYNC, || async {
             let badge = sync_badge(t).await?;
             ensure!(badge == "Synced", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+
+        // A manager reads the refused edit in words on the review screen and applies it: the
+        // phone reaches the customer's new owner, written by the manager.
+        let l = &laptop;
+        l.set_window_size(1280, 800).await?;
+        sign_in(l, &server.url(), "manager").await?;
+        click(l, "Settings").await?;
+        click(l, "Review refused changes").await?;
+        let words = "李销售 tried to change 王小明's Phone to 13999990000";
+        wait_for_text(l, words, SYNC).await?;
+        wait_for_text(l, "Refused: they may not change this record", SYNC).await?;
+        assert_accessible(l, "Review (en)").await?;
+        screenshot(l, &screenshots().join("review-1280.png")).await?;
+        click(l, &format!("Apply: {words}")).await?;
+        wait_for_text(l, "Applied; every device receives it when it syncs.", SYNC).await?;
+        wait_for_text(l, "Nothing to review", SYNC).await?;
+        let sales2 = Api::sign_in(&server.url(), "sales2").await?;
+        eventually(SYNC, || async {
+            let state = sales2.folded().await?;
+            let customer = sales2.find("customer", "name", "王小明").await?;
+            let phone = state.value("customer", &customer, "phone");
+            ensure!(
+                phone == Some(&serde_json::json!("13999990000")),
+                "sales2 reads the applied phone: {phone:?}"
+            );
             Ok(())
         })
         .await?;

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "manager")]
+pub use crate::pages::review::Review;
+#[cfg(feature = "manager")]
 pub use crate::pages::team::Team;
 
 /// Where a manager screen would be, in the main bundle: reached only when this server offers
@@ -15,6 +17,13 @@ pub fn Team() -> impl IntoView {
     use crate::i18n::{Key, use_i18n};
     let i18n = use_i18n();
     view! { <section class="page"><p class="banner">{move || i18n.t(Key::ManagerToolsMissing)}</p></section> }
+}
+
+/// Where the review of refused changes would be, in the main bundle.
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn Review() -> impl IntoView {
+    view! { <Team/> }
 }
 
 /// "Move to another salesperson" on a customer's profile tab.

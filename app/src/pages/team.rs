@@ -15,7 +15,7 @@ use huitou_shared::api::{
 use leptos::prelude::*;
 
 /// Why a call to the Team API did not go through, as the user reads it.
-fn failure_key(status: u16) -> Key {
+pub(crate) fn failure_key(status: u16) -> Key {
     match status {
         0 => Key::TeamNeedsConnection,
         400 => Key::TeamCheckFields,
@@ -28,7 +28,7 @@ fn failure_key(status: u16) -> Key {
 
 /// Sends `method path` with the session's token (and `body` as JSON); the answer's JSON,
 /// `None` for an empty answer, or the failure's key.
-async fn call<T: serde::de::DeserializeOwned>(
+pub(crate) async fn call<T: serde::de::DeserializeOwned>(
     replica: Replica,
     method: Method,
     path: &str,

@@ -1,4 +1,4 @@
-// The SQL of the Team screen (accounts, devices, the audit log), shared by the SQLite and
+// The SQL of the Team screen (accounts, devices, the audit log, the review of refused changes), shared by the SQLite and
 // PostgreSQL stores and included by each after `sql.rs` (whose `now_text`, `user_from_row`
 // and `USER_COLUMNS` it uses). Every query is parameterised.
 
@@ -214,4 +214,77 @@ impl super::TeamStore for BackendStore {
             })
             .collect()
     }
+
+    async fn review_list(
+        &self,
+        org_id: &str,
+        open_only: bool,
+        limit: usize,
+    ) -> StoreResult<Vec<super::ReviewRow>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, device, at, op, change, code, message,
+                    resolution, resolved_by, resolved_at, reason
+             FROM quarantine
+             WHERE org_id = $1 AND ($2 = 0 OR resolution IS NULL)
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(org_id)
+        .bind(i32::from(open_only))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(review_row).collect()
+    }
+
+    async fn review_item(&self, org_id: &str, id: i64) -> StoreResult<Option<super::ReviewRow>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, device, at, op, change, code, message,
+                    resolution, resolved_by, resolved_at, reason
+             FROM quarantine WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(review_row).transpose()
+    }
+
+    async fn review_decide(
+        &self,
+        org_id: &str,
+        id: i64,
+        decision: &super::Decision<'_>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE quarantine SET resolution = $3, resolved_by = $4, resolved_at = $5, reason = $6
+             WHERE org_id = $1 AND id = $2 AND resolution IS NULL",
+        )
+        .bind(org_id)
+        .bind(id)
+        .bind(decision.resolution)
+        .bind(decision.by)
+        .bind(decision.at)
+        .bind(decision.reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+fn review_row(row: &DbRow) -> StoreResult<super::ReviewRow> {
+    let change: String = row.try_get("change")?;
+    Ok(super::ReviewRow {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        device: row.try_get("device")?,
+        at: row.try_get("at")?,
+        op: row.try_get("op")?,
+        change: serde_json::from_str(&change).unwrap_or(serde_json::Value::Null),
+        code: row.try_get("code")?,
+        message: row.try_get("message")?,
+        resolution: row.try_get("resolution")?,
+        resolved_by: row.try_get("resolved_by")?,
+        resolved_at: row.try_get("resolved_at")?,
+        reason: row.try_get("reason")?,
+    })
 }

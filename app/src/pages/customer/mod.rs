@@ -11,7 +11,7 @@ mod text;
 mod tier;
 mod visits;
 
-pub use text::{birthday_text, channel_label};
+pub use text::{birthday_text, channel_label, field_label, show_value};
 
 use crate::i18n::{Key, date_time, money, use_i18n};
 use crate::profile_fields::{self, FieldSpec};

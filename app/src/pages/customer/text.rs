@@ -38,7 +38,7 @@ pub fn birthday_text(value: &Value, i18n: I18n) -> String {
 }
 
 /// A field value as the user reads it.
-pub(super) fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
+pub fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
     match (field, value) {
         (_, Value::Null) => "—".to_owned(),
         ("gender", Value::String(g)) => gender_key(g)
@@ -71,7 +71,7 @@ pub(super) fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
     }
 }
 
-pub(super) fn field_label(field: &str, i18n: I18n) -> String {
+pub fn field_label(field: &str, i18n: I18n) -> String {
     let key = match field {
         "name" => Some(Key::Name),
         "phone" => Some(Key::Phone),

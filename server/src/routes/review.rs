@@ -1,0 +1,217 @@
+//! The managers' review of refused changes (PRODUCT §10, issue 10): every change the server
+//! refused (`forbidden`, `invalid`) is kept in the quarantine with who, which device, when and
+//! why. A manager applies one — it then goes through the merge rule as an ordinary change by
+//! the manager (its own stamp, so it wins or loses against later edits as it would have) — or
+//! discards it with a reason. Each decision is made once and written to the audit log.
+
+use crate::AppState;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::routes::ApiJson;
+use crate::routes::sync::{encode_cursor, tell_devices};
+use crate::store::{Decision, Incoming, Position, ReviewRow, Verdict};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use huitou_shared::api::{Discard, RejectCode, Review, ReviewItem};
+use huitou_shared::validate::parse_change;
+use huitou_shared::{DeviceId, Kind};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Refused changes listed at once, at most (newest first).
+const REVIEW_PAGE: usize = 500;
+/// A discard's reason, at most (characters).
+const MAX_REASON_CHARS: usize = 500;
+
+fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn manager(user: &AuthUser) -> Result<(), ApiError> {
+    if user.role.sees_everything() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only managers and admins review refused changes".to_owned(),
+        ))
+    }
+}
+
+fn item(row: ReviewRow) -> ReviewItem {
+    let code = match row.code.as_str() {
+        "invalid" => RejectCode::Invalid,
+        "clock_ahead" => RejectCode::ClockAhead,
+        _ => RejectCode::Forbidden,
+    };
+    ReviewItem {
+        id: row.id,
+        user_id: row.user_id,
+        device: row.device,
+        at: row.at,
+        change: row.change,
+        code,
+        message: row.message,
+        resolution: row.resolution,
+        resolved_by: row.resolved_by,
+        resolved_at: row.resolved_at,
+        reason: row.reason,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewQuery {
+    /// Decided ones too.
+    #[serde(default)]
+    all: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<ReviewQuery>, QueryRejection>,
+) -> Result<Json<Review>, ApiError> {
+    manager(&user)?;
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let rows = state
+        .store
+        .review_list(&user.org_id, !query.all, REVIEW_PAGE)
+        .await?;
+    Ok(Json(Review {
+        items: rows.into_iter().map(item).collect(),
+    }))
+}
+
+/// The open quarantined change `id` of the manager's organisation.
+async fn open_item(state: &AppState, user: &AuthUser, id: i64) -> Result<ReviewRow, ApiError> {
+    manager(user)?;
+    let row = state
+        .store
+        .review_item(&user.org_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if let Some(done) = &row.resolution {
+        return Err(ApiError::Conflict(format!(
+            "this change was already {done}"
+        )));
+    }
+    Ok(row)
+}
+
+async fn decide(
+    state: &AppState,
+    user: &AuthUser,
+    row: &ReviewRow,
+    resolution: &str,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let at = now_text();
+    let decided = state
+        .store
+        .review_decide(
+            &user.org_id,
+            row.id,
+            &Decision {
+                resolution,
+                by: &user.user_id,
+                at: &at,
+                reason,
+            },
+        )
+        .await?;
+    if !decided {
+        return Err(ApiError::Conflict(
+            "another manager decided this change meanwhile".to_owned(),
+        ));
+    }
+    crate::routes::team::audit(
+        state,
+        &user.org_id,
+        Some(&user.user_id),
+        user.device.as_deref(),
+        &format!("review_{resolution}"),
+        Some(&row.user_id),
+        json!({"op": row.op, "code": row.code, "reason": reason}),
+    )
+    .await;
+    Ok(())
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<ReviewItem>, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| ApiError::NotFound)?;
+    let row = open_item(&state, &user, id).await?;
+    let (mut change, _) = parse_change(&row.change).map_err(|invalid| {
+        ApiError::Conflict(format!(
+            "this change cannot be applied as it was kept: {}",
+            invalid.message
+        ))
+    })?;
+    // The manager's change now, on the author's behalf.
+    change.author.clone_from(&user.user_id);
+    let device = DeviceId::parse(user.device.as_deref().unwrap_or("huitou-review"))
+        .or_else(|_| DeviceId::parse("huitou-review"))
+        .map_err(ApiError::Internal)?;
+    let mut parents = HashMap::new();
+    if change.field == "customer_id"
+        && Kind::is_child_of_customer(&change.kind)
+        && let Some(customer) = change.value.as_str()
+    {
+        parents.insert(
+            (change.kind.clone(), change.id.clone()),
+            customer.to_owned(),
+        );
+    }
+    let incoming = [Incoming::Valid {
+        change,
+        raw: row.change.clone(),
+    }];
+    let outcome = state
+        .store
+        .push(&user.actor(), &device, &incoming, &parents)
+        .await?;
+    if let Some(Verdict::Rejected { message, .. }) = outcome.verdicts.first() {
+        return Err(ApiError::Conflict(format!(
+            "this change still cannot be taken: {message}"
+        )));
+    }
+    decide(&state, &user, &row, "applied", None).await?;
+    let cursor = encode_cursor(&Position {
+        seq: outcome.latest_seq,
+        round: None,
+    });
+    tell_devices(&state, &user.org_id, &outcome, &cursor).await;
+    let row = state
+        .store
+        .review_item(&user.org_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(item(row)))
+}
+
+pub async fn discard(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<Discard>,
+) -> Result<Json<ReviewItem>, ApiError> {
+    let id = id.parse::<i64>().map_err(|_| ApiError::NotFound)?;
+    let reason = request.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "a reason of 1 to {MAX_REASON_CHARS} characters is needed"
+        )));
+    }
+    let row = open_item(&state, &user, id).await?;
+    decide(&state, &user, &row, "discarded", Some(reason)).await?;
+    let row = state
+        .store
+        .review_item(&user.org_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(item(row)))
+}
