@@ -183,6 +183,11 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         click(l, "Disable 张销售").await?;
         click(l, "Disable now").await?;
         wait_for_text(l, "sales2 · Salesperson · disabled", SYNC).await?;
+        // The audit log on the same screen says who did it, filtered by action.
+        field(l, "Filter by action").await?.select_by_label("disabled").await?;
+        wait_for_text(l, "王经理 · disabled · 张销售", SYNC).await?;
+        let log = page_text(l).await?;
+        ensure!(!log.contains("王经理 · signed in"), "only disablings are listed: {log}");
         let refused = reqwest::Client::new()
             .post(format!("{base}/api/v1/auth/login"))
             .json(&serde_json::json!({"org": "demo", "username": "sales2", "password": "huitou-demo"}))

@@ -9,8 +9,8 @@ use crate::replica::{Replica, use_replica};
 use gloo_net::http::{Method, RequestBuilder};
 use huitou_shared::Role;
 use huitou_shared::api::{
-    DeviceInfo, DeviceRevoke, Devices, MIN_PASSWORD_CHARS, Member, MemberEdit, Members, NewMember,
-    PasswordReset,
+    AuditLine, AuditPage, DeviceInfo, DeviceRevoke, Devices, MIN_PASSWORD_CHARS, Member,
+    MemberEdit, Members, NewMember, PasswordReset,
 };
 use leptos::prelude::*;
 
@@ -141,6 +141,112 @@ pub fn Team() -> impl IntoView {
                     </ul>
                 </Show>
             </section>
+            <AuditLog/>
+        </section>
+    }
+}
+
+/// The audit log's actions, in the order the filter lists them, with their labels.
+const AUDIT_ACTIONS: [(&str, Key); 11] = [
+    ("sign_in", Key::AuditSignIn),
+    ("sign_in_failed", Key::AuditSignInFailed),
+    ("sign_in_refused", Key::AuditSignInRefused),
+    ("user_created", Key::AuditUserCreated),
+    ("user_changed", Key::AuditUserChanged),
+    ("password_reset", Key::AuditPasswordReset),
+    ("password_changed", Key::AuditPasswordChanged),
+    ("user_disabled", Key::AuditUserDisabled),
+    ("device_revoked", Key::AuditDeviceRevoked),
+    ("review_applied", Key::AuditReviewApplied),
+    ("review_discarded", Key::AuditReviewDiscarded),
+];
+
+/// The organisation's audit log (PRODUCT §10), newest first, 50 lines at a time, by action.
+#[component]
+fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let lines = RwSignal::new(Vec::<AuditLine>::new());
+    let next = RwSignal::new(None::<i64>);
+    let action = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<Key>);
+    let load = move |before: Option<i64>| {
+        let mut path = String::from("/api/v1/audit?limit=50");
+        if let Some(before) = before {
+            path.push_str(&format!("&before={before}"));
+        }
+        let chosen = action.get_untracked();
+        if !chosen.is_empty() {
+            path.push_str(&format!("&action={chosen}"));
+        }
+        leptos::task::spawn_local(async move {
+            match call::<AuditPage>(replica, Method::GET, &path, None).await {
+                Ok(Some(page)) => {
+                    failure.set(None);
+                    lines.update(|l| {
+                        if before.is_none() {
+                            l.clear();
+                        }
+                        l.extend(page.entries);
+                    });
+                    next.set(page.next);
+                }
+                Ok(None) => {}
+                Err(key) => failure.set(Some(key)),
+            }
+        });
+    };
+    load(None);
+    let name = move |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| {
+                replica.records.with(|r| match r.user_name(id) {
+                    Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
+                    Some((name, false)) => name.to_owned(),
+                    None => id.chars().take(8).collect(),
+                })
+            })
+            .unwrap_or_default()
+    };
+    let label = move |action: &str| {
+        AUDIT_ACTIONS
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or_else(|| action.to_owned(), |(_, key)| i18n.t(*key).to_owned())
+    };
+    view! {
+        <section class="card audit">
+            <h2>{move || i18n.t(Key::AuditLog)}</h2>
+            {move || failure.get().map(|key| view! { <p class="banner banner-error" role="alert">{i18n.t(key)}</p> })}
+            <label class="field field-inline">
+                <span>{move || i18n.t(Key::FilterAction)}</span>
+                <select name="audit_action" on:change=move |ev| { action.set(event_target_value(&ev)); load(None); }>
+                    <option value="">{move || i18n.t(Key::All)}</option>
+                    {AUDIT_ACTIONS.iter().map(|(value, key)| view! {
+                        <option value=*value selected=move || action.get() == *value>{move || i18n.t(*key)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || !lines.with(Vec::is_empty) fallback=move || view! { <p class="empty">{i18n.t(Key::NoAuditLines)}</p> }>
+                <ul class="list" aria-label=move || i18n.t(Key::AuditLog)>
+                    {move || lines.get().into_iter().map(|line| {
+                        let at = line.at.clone();
+                        view! {
+                            <li class="list-item">
+                                <span class="list-title">{name(&line.actor)} " · " {label(&line.action)}
+                                    {line.subject.as_ref().map(|_| view! { " · " {name(&line.subject)} })}
+                                </span>
+                                <span class="list-sub">{move || date_time(&at, i18n.locale.get())}
+                                    {line.device.clone().map(|d| view! { " · " {d} })}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+            <Show when=move || next.get().is_some()>
+                <button type="button" class="button" on:click=move |_| load(next.get_untracked())>{move || i18n.t(Key::ShowOlder)}</button>
+            </Show>
         </section>
     }
 }
