@@ -58,3 +58,10 @@ pub fn forget() {
         let _ = tab.remove_item(TRIED);
     }
 }
+
+/// After a sign-out in the manager bundle: reload, so the page is the main bundle again.
+pub fn leave_manager_bundle() {
+    if MANAGER && let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}

@@ -488,6 +488,12 @@ strings! {
     AuditDeviceRevoked => "让设备退出登录", "讓裝置登出", "signed a device out of";
     AuditReviewApplied => "采纳了被拒绝的修改，作者", "採納了被拒絕的修改，作者", "applied a refused change by";
     AuditReviewDiscarded => "不采纳被拒绝的修改，作者", "不採納被拒絕的修改，作者", "discarded a refused change by";
+    BookStillArriving => "这台设备还在接收客户资料，收完后才能转移客户。", "這台裝置還在接收客戶資料，收完後才能轉移客戶。", "This device is still receiving the book; customers can be moved once it has all of them.";
+    KindTask => "待办", "待辦", "task";
+    KindFamily => "家人", "家人", "family member";
+    KindComplaint => "投诉", "投訴", "complaint";
+    KindSuggestion => "建议", "建議", "suggestion";
+    KindReferral => "转介绍", "轉介紹", "referral";
     ReviewRefused => "审核被拒绝的修改", "審核被拒絕的修改", "Review refused changes";
     ReviewHelp => "服务器拒绝的每一项修改都保存在这里：谁、哪台设备、什么时候、改了什么、为什么被拒绝。采纳后，它会以你的名义按合并规则写入；不采纳时请写明原因。", "伺服器拒絕的每一項修改都保存在這裡：誰、哪台裝置、什麼時候、改了什麼、為什麼被拒絕。採納後，它會以你的名義依合併規則寫入；不採納時請寫明原因。", "Every change the server refused is kept here: who, which device, when, what they changed and why it was refused. Applied, it goes through the merge rule as your change; discarding it needs a reason.";
     NothingToReview => "没有待审核的修改", "沒有待審核的修改", "Nothing to review";

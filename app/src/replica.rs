@@ -436,6 +436,30 @@ impl Replica {
 
     /// True when the signed-in user is a manager or admin (sees and configures the whole
     /// organisation); the server enforces it, the UI only hides what would be refused.
+    /// A memo that brings [`Replica::derived`] up to date with the book and `org` on `today`
+    /// (per changed customer) whenever either changes, while `needed()`; read it before
+    /// reading `derived`. It always reports a change, so its readers run after each refresh.
+    pub fn derived_memo(
+        self,
+        org: Memo<crate::org::Org>,
+        today: chrono::NaiveDate,
+        needed: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> Memo<()> {
+        Memo::new_with_compare(
+            move |_| {
+                if needed() {
+                    self.records.with(|records| {
+                        org.with(|org| {
+                            self.derived
+                                .update_value(|derived| _ = derived.refresh(records, org, today))
+                        })
+                    })
+                }
+            },
+            |_, _| true,
+        )
+    }
+
     pub fn is_manager(&self) -> bool {
         self.session
             .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.sees_everything()))
@@ -571,6 +595,11 @@ impl Replica {
             gloo_timers::future::TimeoutFuture::new(3_000),
         )
         .await;
+        // The next person at this device starts on the main bundle (unless the sign-in screen
+        // has something to say about why this one ended).
+        if self.signed_out_because.with_untracked(Option::is_none) {
+            crate::bundle::leave_manager_bundle();
+        }
     }
 
     pub fn set_kick(&self, sender: UnboundedSender<()>) {

@@ -140,10 +140,11 @@ pub fn start(replica: Replica, session: Session) {
                     if replica.pending() == 0 {
                         let session = session.clone();
                         leptos::task::spawn_local(async move {
-                            replica.sign_out(&session).await;
+                            // Said first: the sign-out keeps the page (no reload) when it is set.
                             replica
                                 .signed_out_because
                                 .set(Some(Key::AccountDisabledNotice));
+                            replica.sign_out(&session).await;
                         });
                         break;
                     }

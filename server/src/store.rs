@@ -220,14 +220,38 @@ pub trait TeamStore: Send + Sync {
     /// One quarantined change of the organisation.
     async fn review_item(&self, org_id: &str, id: i64) -> StoreResult<Option<ReviewRow>>;
 
-    /// Decides a quarantined change (`applied` or `discarded`) if nobody has yet; false when
-    /// it was already decided (or is not the organisation's).
+    /// Moves a quarantined change from state `from` to `decision.resolution` (`None`: open
+    /// again); false when it is not in `from` (or not the organisation's).
     async fn review_decide(
         &self,
         org_id: &str,
         id: i64,
+        from: ReviewState,
         decision: &Decision<'_>,
     ) -> StoreResult<bool>;
+
+    /// Forgets the quarantine rows `user_id` left for `op` other than `keep`: a manager's
+    /// apply that was refused again is not a new change to review.
+    async fn review_forget(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        op: &str,
+        keep: i64,
+    ) -> StoreResult<()>;
+}
+
+/// Where a quarantined change stands. An apply first claims the change (`Applying`), then
+/// pushes it, then marks it `applied`: a discard meanwhile finds it taken, and a crash between
+/// leaves it `applying`, which a manager may apply again (the push is idempotent by op).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewState {
+    /// Not decided.
+    Open,
+    /// Not decided, or an apply under way (or cut short).
+    OpenOrApplying,
+    /// An apply under way.
+    Applying,
 }
 
 /// A quarantined change and, once a manager decided, what they decided.
@@ -251,7 +275,8 @@ pub struct ReviewRow {
 /// A manager's decision on a quarantined change.
 #[derive(Clone, Debug)]
 pub struct Decision<'a> {
-    pub resolution: &'a str,
+    /// `applying`, `applied`, `discarded`; `None` to open it again.
+    pub resolution: Option<&'a str>,
     pub by: &'a str,
     pub at: &'a str,
     pub reason: Option<&'a str>,

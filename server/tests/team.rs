@@ -747,11 +747,66 @@ async fn a_manager_applies_or_discards_each_refused_change_once() {
             .any(|c| c.id == customer && c.field == "note")
     );
 
-    // Nothing left to decide; both decisions are listed with all=true and in the audit log.
+    // An apply under way (or cut short by a crash) has claimed its change: a discard
+    // meanwhile is refused, and applying it again finishes the job, once.
+    let email = change("customer", &customer, "email", json!("chen@example.com"), 4);
+    let (status, body) = app
+        .push_raw(
+            &wang.token,
+            json!({"device": "wang-tablet1", "changes": [email]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, list) = get(&app, "/api/v1/review", &manager.token).await;
+    let email_id = list["items"][0]["id"].as_i64().expect("the email change");
+    let org = app.server.store.ensure_org("acme").await.unwrap();
+    let claim = huitou_server::store::Decision {
+        resolution: Some("applying"),
+        by: &manager.user_id,
+        at: "2026-12-02T10:00:00.000Z",
+        reason: None,
+    };
+    assert!(
+        app.server
+            .store
+            .review_decide(
+                &org,
+                email_id,
+                huitou_server::store::ReviewState::Open,
+                &claim
+            )
+            .await
+            .unwrap()
+    );
+    let (_, list) = get(&app, "/api/v1/review", &manager.token).await;
+    assert_eq!(
+        list["items"][0]["resolution"], "applying",
+        "still listed to finish"
+    );
+    let path = format!("/api/v1/review/{email_id}/discard");
+    let (status, body) = post(&app, &path, &manager.token, json!({"reason": "不要"})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::CONFLICT, "conflict"),
+        "{body}"
+    );
+    let path = format!("/api/v1/review/{email_id}/apply");
+    let (status, applied) = post(&app, &path, &manager.token, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{applied}");
+    assert_eq!(applied["resolution"], "applied");
+    let emails = app
+        .pull_all(&manager)
+        .await
+        .into_iter()
+        .filter(|c| c.id == customer && c.field == "email")
+        .count();
+    assert_eq!(emails, 1);
+
+    // Nothing left to decide; every decision is listed with all=true and in the audit log.
     let (_, open) = get(&app, "/api/v1/review", &manager.token).await;
     assert_eq!(open["items"], json!([]));
     let (_, all) = get(&app, "/api/v1/review?all=true", &manager.token).await;
-    assert_eq!(all["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(3));
     let actions = audit_actions(&app, &manager).await;
     assert!(
         actions.contains(&"review_applied".to_owned()),

@@ -70,21 +70,9 @@ pub fn CustomerList() -> impl IntoView {
     let org = use_org();
     // Tiers and dormancy per customer, brought up to date only while a filter needs them
     // (redone per changed customer, as on Today).
-    let derived = Memo::new_with_compare(
-        move |_| {
-            if tier.get().is_some() || dormant.get() {
-                let today = Local::now().date_naive();
-                replica.records.with(|records| {
-                    org.with(|org| {
-                        replica
-                            .derived
-                            .update_value(|derived| _ = derived.refresh(records, org, today))
-                    })
-                })
-            }
-        },
-        |_, _| true,
-    );
+    let derived = replica.derived_memo(org, Local::now().date_naive(), move || {
+        tier.get().is_some() || dormant.get()
+    });
     // The organisation's users (synced `user` records), for the owner filter.
     let users = Memo::new(move |_| {
         replica.records.with(|r| {

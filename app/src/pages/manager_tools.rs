@@ -84,7 +84,7 @@ pub fn BulkMove(
         ev.prevent_default();
         let owner = to.get_untracked();
         let ids = everyone.get_untracked();
-        if owner.is_empty() || ids.is_empty() || busy.get_untracked() {
+        if owner.is_empty() || ids.is_empty() || busy.get_untracked() || !replica.settled() {
             return;
         }
         busy.set(true);
@@ -116,8 +116,11 @@ pub fn BulkMove(
                             </select>
                         </label>
                         <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
+                        <Show when=move || !replica.settled()>
+                            <p class="muted" role="status">{move || i18n.t(Key::BookStillArriving)}</p>
+                        </Show>
                         <button type="submit" class="button button-primary"
-                            disabled=move || busy.get() || count() == 0 || to.with(String::is_empty)>
+                            disabled=move || busy.get() || !replica.settled() || count() == 0 || to.with(String::is_empty)>
                             {move || i18n.t(Key::MoveCount).replace("{n}", &count().to_string())}
                         </button>
                     </form>

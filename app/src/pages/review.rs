@@ -36,6 +36,12 @@ fn target(records: &Records, kind: &str, id: &str, i18n: crate::i18n::I18n) -> S
     let kind_label = match kind {
         Kind::VISIT => i18n.t(Key::Visits).to_owned(),
         Kind::CONTACT => i18n.t(Key::Contacts).to_owned(),
+        Kind::TASK => i18n.t(Key::KindTask).to_owned(),
+        Kind::FAMILY => i18n.t(Key::KindFamily).to_owned(),
+        Kind::COMPLAINT => i18n.t(Key::KindComplaint).to_owned(),
+        Kind::SUGGESTION => i18n.t(Key::KindSuggestion).to_owned(),
+        Kind::REFERRAL => i18n.t(Key::KindReferral).to_owned(),
+        Kind::HANDOVER => i18n.t(Key::HandedOverNote).to_owned(),
         other => other.to_owned(),
     };
     let owner = records

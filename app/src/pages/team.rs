@@ -632,7 +632,8 @@ fn HandOverPanel(
     );
     let total = move || plan.with(|p| p.0);
     let confirm = move |_| {
-        if busy.get_untracked() {
+        // On a half-received book some of their customers are not here yet.
+        if busy.get_untracked() || !replica.settled() {
             return;
         }
         busy.set(true);
@@ -704,9 +705,12 @@ fn HandOverPanel(
                     </tbody>
                 </table>
             </Show>
+            <Show when=move || !replica.settled()>
+                <p class="muted" role="status">{move || i18n.t(Key::BookStillArriving)}</p>
+            </Show>
             <div class="actions">
                 <button type="button" class="button button-primary" on:click=confirm
-                    disabled=move || busy.get() || (chosen.with(Vec::is_empty) && total() > 0)>
+                    disabled=move || busy.get() || !replica.settled() || (chosen.with(Vec::is_empty) && total() > 0)>
                     {move || i18n.t(if disabled { Key::HandOverConfirmDisabled } else { Key::HandOverConfirm }).replace("{n}", &total().to_string())}
                 </button>
                 <button type="button" class="button" on:click=move |_| cancel()>{move || i18n.t(Key::Cancel)}</button>

@@ -229,18 +229,7 @@ pub fn Today() -> impl IntoView {
     );
 
     // Tiers, planned tasks and birthdays per customer, redone only for customers that changed.
-    let derived = Memo::new_with_compare(
-        move |_| {
-            replica.records.with(|records| {
-                org.with(|org| {
-                    replica
-                        .derived
-                        .update_value(|derived| _ = derived.refresh(records, org, today))
-                })
-            })
-        },
-        |_, _| true,
-    );
+    let derived = replica.derived_memo(org, today, || true);
 
     let birthdays = Memo::new(move |_| {
         derived.get();

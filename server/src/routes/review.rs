@@ -2,14 +2,15 @@
 //! refused (`forbidden`, `invalid`) is kept in the quarantine with who, which device, when and
 //! why. A manager applies one — it then goes through the merge rule as an ordinary change by
 //! the manager (its own stamp, so it wins or loses against later edits as it would have) — or
-//! discards it with a reason. Each decision is made once and written to the audit log.
+//! discards it with a reason. Each decision is made once and written to the audit log: an
+//! apply claims the change before pushing it, so a discard meanwhile is refused (`409`).
 
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::ApiJson;
 use crate::routes::sync::{encode_cursor, tell_devices};
-use crate::store::{Decision, Incoming, Position, ReviewRow, Verdict};
+use crate::store::{Decision, Incoming, Position, ReviewRow, ReviewState, Verdict};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -30,13 +31,7 @@ fn now_text() -> String {
 }
 
 fn manager(user: &AuthUser) -> Result<(), ApiError> {
-    if user.role.sees_everything() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only managers and admins review refused changes".to_owned(),
-        ))
-    }
+    crate::routes::team::managers_only(user, "review refused changes")
 }
 
 fn item(row: ReviewRow) -> ReviewItem {
@@ -83,59 +78,59 @@ pub async fn list(
     }))
 }
 
-/// The open quarantined change `id` of the manager's organisation.
-async fn open_item(state: &AppState, user: &AuthUser, id: i64) -> Result<ReviewRow, ApiError> {
+/// The quarantined change `id` of the manager's organisation.
+async fn review_item(state: &AppState, user: &AuthUser, id: i64) -> Result<ReviewRow, ApiError> {
     manager(user)?;
-    let row = state
+    state
         .store
         .review_item(&user.org_id, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    if let Some(done) = &row.resolution {
-        return Err(ApiError::Conflict(format!(
-            "this change was already {done}"
-        )));
-    }
-    Ok(row)
+        .ok_or(ApiError::NotFound)
 }
 
+/// Moves the change from `from` to `resolution` as `user`; `409` when it is not in `from`
+/// (another manager decided it meanwhile).
 async fn decide(
     state: &AppState,
     user: &AuthUser,
-    row: &ReviewRow,
-    resolution: &str,
+    id: i64,
+    from: ReviewState,
+    resolution: Option<&str>,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
     let at = now_text();
-    let decided = state
+    let decision = Decision {
+        resolution,
+        by: &user.user_id,
+        at: &at,
+        reason,
+    };
+    if state
         .store
-        .review_decide(
-            &user.org_id,
-            row.id,
-            &Decision {
-                resolution,
-                by: &user.user_id,
-                at: &at,
-                reason,
-            },
-        )
-        .await?;
-    if !decided {
-        return Err(ApiError::Conflict(
-            "another manager decided this change meanwhile".to_owned(),
-        ));
+        .review_decide(&user.org_id, id, from, &decision)
+        .await?
+    {
+        Ok(())
+    } else {
+        let now = state.store.review_item(&user.org_id, id).await?;
+        let done = now.and_then(|row| row.resolution).unwrap_or_default();
+        Err(ApiError::Conflict(format!(
+            "this change was already {done} by another manager"
+        )))
     }
+}
+
+async fn audit_decision(state: &AppState, user: &AuthUser, row: &ReviewRow, action: &str) {
     crate::routes::team::audit(
         state,
         &user.org_id,
         Some(&user.user_id),
         user.device.as_deref(),
-        &format!("review_{resolution}"),
+        action,
         Some(&row.user_id),
-        json!({"op": row.op, "code": row.code, "reason": reason}),
+        json!({"op": row.op, "code": row.code, "reason": row.reason}),
     )
     .await;
-    Ok(())
 }
 
 pub async fn apply(
@@ -144,15 +139,27 @@ pub async fn apply(
     Path(id): Path<String>,
 ) -> Result<Json<ReviewItem>, ApiError> {
     let id = id.parse::<i64>().map_err(|_| ApiError::NotFound)?;
-    let row = open_item(&state, &user, id).await?;
+    let row = review_item(&state, &user, id).await?;
     let (mut change, _) = parse_change(&row.change).map_err(|invalid| {
         ApiError::Conflict(format!(
             "this change cannot be applied as it was kept: {}",
             invalid.message
         ))
     })?;
+    // Claimed first, so a discard meanwhile finds it taken; pushed, then marked applied. A
+    // crash between leaves it `applying`, and applying it again is safe (same op).
+    decide(
+        &state,
+        &user,
+        id,
+        ReviewState::OpenOrApplying,
+        Some("applying"),
+        None,
+    )
+    .await?;
     // The manager's change now, on the author's behalf.
     change.author.clone_from(&user.user_id);
+    let op = change.op.clone();
     let device = DeviceId::parse(user.device.as_deref().unwrap_or("huitou-review"))
         .or_else(|_| DeviceId::parse("huitou-review"))
         .map_err(ApiError::Internal)?;
@@ -170,21 +177,53 @@ pub async fn apply(
         change,
         raw: row.change.clone(),
     }];
-    let outcome = state
+    let pushed = state
         .store
         .push(&user.actor(), &device, &incoming, &parents)
-        .await?;
-    if let Some(Verdict::Rejected { message, .. }) = outcome.verdicts.first() {
+        .await;
+    let refused = match &pushed {
+        Ok(outcome) => match outcome.verdicts.first() {
+            Some(Verdict::Rejected { message, .. }) => Some(message.clone()),
+            _ => None,
+        },
+        Err(_) => None,
+    };
+    if pushed.is_err() || refused.is_some() {
+        // Open again; a refusal of the manager's own push is not a new change to review.
+        decide(&state, &user, id, ReviewState::Applying, None, None).await?;
+        if refused.is_some() {
+            state
+                .store
+                .review_forget(&user.org_id, &user.user_id, &op, id)
+                .await?;
+        }
+    }
+    let outcome = pushed?;
+    if let Some(message) = refused {
         return Err(ApiError::Conflict(format!(
             "this change still cannot be taken: {message}"
         )));
     }
-    decide(&state, &user, &row, "applied", None).await?;
+    decide(
+        &state,
+        &user,
+        id,
+        ReviewState::Applying,
+        Some("applied"),
+        None,
+    )
+    .await?;
+    audit_decision(&state, &user, &row, "review_applied").await;
     let cursor = encode_cursor(&Position {
         seq: outcome.latest_seq,
         round: None,
     });
     tell_devices(&state, &user.org_id, &outcome, &cursor).await;
+    decided(&state, &user, id).await
+}
+
+/// The change `id` as it now is, after a decision.
+async fn decided(state: &AppState, user: &AuthUser, id: i64) -> Result<Json<ReviewItem>, ApiError> {
     let row = state
         .store
         .review_item(&user.org_id, id)
@@ -206,12 +245,20 @@ pub async fn discard(
             "a reason of 1 to {MAX_REASON_CHARS} characters is needed"
         )));
     }
-    let row = open_item(&state, &user, id).await?;
-    decide(&state, &user, &row, "discarded", Some(reason)).await?;
-    let row = state
-        .store
-        .review_item(&user.org_id, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(item(row)))
+    let row = review_item(&state, &user, id).await?;
+    decide(
+        &state,
+        &user,
+        id,
+        ReviewState::Open,
+        Some("discarded"),
+        Some(reason),
+    )
+    .await?;
+    let row = ReviewRow {
+        reason: Some(reason.to_owned()),
+        ..row
+    };
+    audit_decision(&state, &user, &row, "review_discarded").await;
+    decided(&state, &user, id).await
 }

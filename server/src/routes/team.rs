@@ -39,15 +39,19 @@ fn member(user: UserRow) -> Member {
     }
 }
 
-/// Managers and admins only.
-fn manager(user: &AuthUser) -> Result<(), ApiError> {
+/// Managers and admins only: `403` saying "only managers and admins {what}" otherwise.
+pub(crate) fn managers_only(user: &AuthUser, what: &str) -> Result<(), ApiError> {
     if user.role.sees_everything() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(
-            "only managers and admins manage the team".to_owned(),
-        ))
+        Err(ApiError::Forbidden(format!(
+            "only managers and admins {what}"
+        )))
     }
+}
+
+fn manager(user: &AuthUser) -> Result<(), ApiError> {
+    managers_only(user, "manage the team")
 }
 
 /// The user `id` of the actor's organisation, when the actor may manage them.

@@ -225,7 +225,7 @@ impl super::TeamStore for BackendStore {
             "SELECT id, user_id, device, at, op, change, code, message,
                     resolution, resolved_by, resolved_at, reason
              FROM quarantine
-             WHERE org_id = $1 AND ($2 = 0 OR resolution IS NULL)
+             WHERE org_id = $1 AND ($2 = 0 OR resolution IS NULL OR resolution = 'applying')
              ORDER BY id DESC LIMIT $3",
         )
         .bind(org_id)
@@ -253,12 +253,18 @@ impl super::TeamStore for BackendStore {
         &self,
         org_id: &str,
         id: i64,
+        from: super::ReviewState,
         decision: &super::Decision<'_>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let state = match from {
+            super::ReviewState::Open => "resolution IS NULL",
+            super::ReviewState::OpenOrApplying => "(resolution IS NULL OR resolution = 'applying')",
+            super::ReviewState::Applying => "resolution = 'applying'",
+        };
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE quarantine SET resolution = $3, resolved_by = $4, resolved_at = $5, reason = $6
-             WHERE org_id = $1 AND id = $2 AND resolution IS NULL",
-        )
+             WHERE org_id = $1 AND id = $2 AND {state}"
+        )))
         .bind(org_id)
         .bind(id)
         .bind(decision.resolution)
@@ -268,6 +274,25 @@ impl super::TeamStore for BackendStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn review_forget(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        op: &str,
+        keep: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM quarantine WHERE org_id = $1 AND user_id = $2 AND op = $3 AND id <> $4",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .bind(op)
+        .bind(keep)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 
