@@ -274,6 +274,17 @@ impl Records {
         Some((user.record.text("name")?, left))
     }
 
+    /// A user as screens name them: their name, "王芳 (left)" once disabled (`left` is that
+    /// word in the reader's language), or the start of the id when this device does not know
+    /// them.
+    pub fn person(&self, id: &str, left: &str) -> String {
+        match self.user_name(id) {
+            Some((name, true)) => format!("{name} ({left})"),
+            Some((name, false)) => name.to_owned(),
+            None => id.chars().take(8).collect(),
+        }
+    }
+
     /// A customer's name, or "" when the customer is not on this device.
     pub fn customer_name(&self, id: &str) -> String {
         self.get(Kind::CUSTOMER, id)

@@ -78,14 +78,7 @@ pub fn CustomerList() -> impl IntoView {
         replica.records.with(|r| {
             let mut users: Vec<(String, String)> = r
                 .of_kind("user")
-                .map(|u| {
-                    let name = match r.user_name(&u.id) {
-                        Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
-                        Some((name, false)) => name.to_owned(),
-                        None => u.id.clone(),
-                    };
-                    (u.id.clone(), name)
-                })
+                .map(|u| (u.id.clone(), r.person(&u.id, i18n.t(Key::Left))))
                 .collect();
             users.sort_by(|a, b| a.1.cmp(&b.1));
             users

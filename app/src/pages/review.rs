@@ -13,15 +13,6 @@ use huitou_shared::Kind;
 use huitou_shared::api::{Discard, RejectCode, Review as ReviewList, ReviewItem};
 use leptos::prelude::*;
 
-/// A user's name as the replica knows it (with "(left)"), or the start of the id.
-fn person(records: &Records, id: &str, left: &str) -> String {
-    match records.user_name(id) {
-        Some((name, true)) => format!("{name} ({left})"),
-        Some((name, false)) => name.to_owned(),
-        None => id.chars().take(8).collect(),
-    }
-}
-
 /// "王小明" for a customer's field; "王小明 · Visits" for a field of a customer's record.
 fn target(records: &Records, kind: &str, id: &str, i18n: crate::i18n::I18n) -> String {
     let customer_name = |customer: &str| {
@@ -64,7 +55,7 @@ fn words(item: &ReviewItem, records: &Records, i18n: crate::i18n::I18n) -> Strin
     };
     let value = item.change.get("value").cloned().unwrap_or_default();
     i18n.t(Key::ReviewWords)
-        .replace("{who}", &person(records, &item.user_id, i18n.t(Key::Left)))
+        .replace("{who}", &records.person(&item.user_id, i18n.t(Key::Left)))
         .replace("{target}", &target(records, text("kind"), text("id"), i18n))
         .replace("{field}", &field_label(text("field"), i18n))
         .replace("{value}", &show_value(text("field"), &value, i18n))

@@ -199,13 +199,7 @@ fn AuditLog() -> impl IntoView {
     load(None);
     let name = move |id: &Option<String>| {
         id.as_deref()
-            .map(|id| {
-                replica.records.with(|r| match r.user_name(id) {
-                    Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
-                    Some((name, false)) => name.to_owned(),
-                    None => id.chars().take(8).collect(),
-                })
-            })
+            .map(|id| replica.records.with(|r| r.person(id, i18n.t(Key::Left))))
             .unwrap_or_default()
     };
     let label = move |action: &str| {

@@ -174,13 +174,10 @@ fn Profile(
             for handover in handovers.get() {
                 let r = &handover.record;
                 let who = |field: &str| {
-                    replica.records.with(|all| {
-                        match r.text(field).and_then(|id| all.user_name(id)) {
-                            Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
-                            Some((name, false)) => name.to_owned(),
-                            None => String::new(),
-                        }
-                    })
+                    let id = r.text(field).unwrap_or_default();
+                    replica
+                        .records
+                        .with(|all| all.person(id, i18n.t(Key::Left)))
                 };
                 entries.push(Entry {
                     at: r.text("at").unwrap_or_default().to_owned(),

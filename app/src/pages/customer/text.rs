@@ -116,11 +116,7 @@ pub(super) fn author_text(author: &str, i18n: I18n) -> String {
     }
     use_replica()
         .records
-        .with_untracked(|r| match r.user_name(author) {
-            Some((name, true)) => format!("{name} ({})", i18n.t(Key::Left)),
-            Some((name, false)) => name.to_owned(),
-            None => author.chars().take(8).collect(),
-        })
+        .with_untracked(|r| r.person(author, i18n.t(Key::Left)))
 }
 
 /// A contact's purpose as the user reads it: planned tasks and templates by their label, typed text as typed.
