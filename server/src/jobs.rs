@@ -1,6 +1,5 @@
 //! Background jobs that must run once across every instance over one database (issue 9): the
-//! shared-pool release and the escalations of the team work are such jobs; none ships yet, the
-//! mechanism does.
+//! shared-pool release (`pool::job`) is one.
 //!
 //! A job runs once per *slot*, its period number (`now / every`). Every instance ticks; an
 //! instance runs a slot only after claiming it in the database (`Store::claim_job`: one row per
@@ -10,7 +9,8 @@
 //! as synced changes are (fixed ids, the merge rule). A slot missed while every instance was down
 //! is not run later: jobs act on the state they find.
 
-use crate::store::{DynStore, JobClaim};
+use crate::AppState;
+use crate::store::JobClaim;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// What a job does for one slot.
 pub type JobFn = Arc<
-    dyn Fn(DynStore, i64) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>> + Send + Sync,
+    dyn Fn(AppState, i64) -> Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>> + Send + Sync,
 >;
 
 #[derive(Clone)]
@@ -54,12 +54,13 @@ fn millis(duration: Duration) -> i64 {
 
 /// Runs `jobs` on this instance (named `instance` in `job_runs`) until the task is aborted.
 pub fn spawn(
-    store: DynStore,
+    state: AppState,
     jobs: Vec<Job>,
     instance: String,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let shortest = jobs.iter().map(|job| job.every).min()?;
     let tick = (shortest / 4).clamp(Duration::from_millis(20), Duration::from_secs(5));
+    let store = state.store.clone();
     Some(tokio::spawn(async move {
         // The last slot of each job this instance saw finished (by itself or another).
         let mut settled: HashMap<&'static str, i64> = HashMap::new();
@@ -78,7 +79,7 @@ pub fn spawn(
                     .await;
                 match claim {
                     Ok(JobClaim::Mine) => {
-                        if let Err(e) = (job.run)(store.clone(), slot).await {
+                        if let Err(e) = (job.run)(state.clone(), slot).await {
                             // Left unfinished: another instance (or this one) retries after
                             // the lease.
                             tracing::warn!(job = job.name, slot, "background job failed: {e:#}");

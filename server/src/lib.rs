@@ -8,6 +8,7 @@ pub mod directory;
 pub mod error;
 pub mod jobs;
 pub mod permissions;
+pub mod pool;
 pub mod routes;
 pub mod store;
 
@@ -121,7 +122,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let state = AppState::new(store.clone(), config.auth.clone());
     // Pushes stored through other instances over the same database wake this one's streams.
     store.relay(state.live.clone()).await?;
-    let router = routes::router(state, config.static_dir.as_deref());
+    let router = routes::router(state.clone(), config.static_dir.as_deref());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -137,7 +138,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     });
     // Each process is one instance in `job_runs`.
     let instance = format!("{addr}/{}", uuid::Uuid::new_v4());
-    let jobs = jobs::spawn(store.clone(), config.jobs, instance);
+    let jobs = jobs::spawn(state, config.jobs, instance);
     Ok(Running {
         addr,
         store,

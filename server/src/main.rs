@@ -46,6 +46,10 @@ enum Command {
         /// Sign-in attempts per minute from one address.
         #[arg(long, env = "HUITOU_LOGINS_PER_MINUTE", default_value_t = 20)]
         logins_per_minute: u32,
+        /// Minutes between runs of the shared-pool release (once across every instance).
+        #[arg(long, env = "HUITOU_POOL_EVERY_MINUTES", default_value_t = 60,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        pool_every_minutes: u64,
     },
     /// Manage users.
     User {
@@ -94,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
             token_idle_days,
             token_max_days,
             logins_per_minute,
+            pool_every_minutes,
         } => {
             let day = |n: u64| std::time::Duration::from_secs(n.saturating_mul(24 * 3600));
             let running = huitou_server::start(Config {
@@ -107,7 +112,9 @@ async fn main() -> anyhow::Result<()> {
                     logins_per_minute,
                     ..auth::Policy::default()
                 },
-                jobs: Vec::new(),
+                jobs: vec![huitou_server::pool::job(std::time::Duration::from_secs(
+                    pool_every_minutes.saturating_mul(60),
+                ))],
             })
             .await?;
             println!("Huitou is running at http://{}/", running.addr);

@@ -18,6 +18,21 @@ pub struct Facts {
     pub from_batch: Option<(String, CustomerFacts)>,
     /// Another kind: `None` for a new record, else whom it is private to (`Some(None)`: everyone).
     pub private_to: Option<Option<String>>,
+    /// A salesperson's change of a pool entry: the entry and its customer.
+    pub pool: Option<PoolFacts>,
+}
+
+/// What the server knows about a pool entry (`customer::pool`) when judging a claim.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PoolFacts {
+    /// The entry was written before (released by the server or a manager).
+    pub exists: bool,
+    /// Who claimed it in its current round.
+    pub claimed_by: Option<String>,
+    /// The `(hlc, op)` of the winning write of `claimed_by` (the release's null, or the claim).
+    pub claimed_stamp: Option<(String, String)>,
+    /// The current `owner` of the customer with the entry's id.
+    pub customer_owner: Option<String>,
 }
 
 /// The decision on one change: where it goes (its customer; whom it is private to), or why not.
@@ -105,6 +120,16 @@ pub fn judge(actor: &Actor, change: &Change, facts: &Facts) -> Judgement {
             private_to: None,
         };
     }
+    if change.kind == Kind::POOL {
+        let pool = facts.pool.clone().unwrap_or_default();
+        return match salesperson_may_claim(&actor.user_id, &pool, change) {
+            Ok(()) => Judgement::Allowed {
+                customer: None,
+                private_to: None,
+            },
+            Err(why) => forbidden(why),
+        };
+    }
     match salesperson_may_write_other(&actor.user_id, &change.kind, facts.private_to.clone()) {
         Ok(private_to) => Judgement::Allowed {
             customer: None,
@@ -177,6 +202,42 @@ pub fn salesperson_may_write_customer(
         if facts.owner.as_deref().is_some_and(|owner| owner != user_id) {
             return Err("a salesperson cannot reassign a customer".into());
         }
+    }
+    Ok(())
+}
+
+/// Judges a salesperson's change of a pool entry: only a claim for themselves of an entry whose
+/// customer is in the pool and that nobody claimed in this round, and only a claim that wins
+/// the entry's `claimed_by` (stamped after the round opened). So the first claim to reach the
+/// server wins, and every later one is refused with who was first.
+pub fn salesperson_may_claim(
+    user_id: &str,
+    pool: &PoolFacts,
+    change: &Change,
+) -> Result<(), String> {
+    use huitou_shared::customer::pool::POOL;
+    if change.field != "claimed_by" {
+        return Err("a salesperson may only claim a pool customer (claimed_by)".into());
+    }
+    if change.value.as_str() != Some(user_id) {
+        return Err("a salesperson can only claim a customer for themselves".into());
+    }
+    if !pool.exists {
+        return Err(format!("customer {} is not in the pool", change.id));
+    }
+    match pool.claimed_by.as_deref() {
+        Some(winner) if winner == user_id => return Ok(()),
+        Some(winner) => return Err(format!("claimed by {winner} first")),
+        None => {}
+    }
+    if pool.customer_owner.as_deref() != Some(POOL) {
+        return Err(format!("customer {} is not in the pool", change.id));
+    }
+    let beats = pool.claimed_stamp.as_ref().is_none_or(|(hlc, op)| {
+        (change.hlc.as_str(), change.op.as_str()) > (hlc.as_str(), op.as_str())
+    });
+    if !beats {
+        return Err("this claim was made before the customer's latest release to the pool".into());
     }
     Ok(())
 }
@@ -403,5 +464,104 @@ mod tests {
             "within a clock's allowed lead"
         );
         assert!(written_after_disabling(at + margin + 1, Some(at)));
+    }
+
+    fn claim(user: &str, hlc: &str) -> Change {
+        let mut change = Change::new(
+            "pool",
+            "0193a3c1-0000-7000-8000-000000000001",
+            "claimed_by",
+            Value::from(user),
+            hlc,
+        );
+        change.op = format!("0193a3c2-0000-7000-8000-{:012}", hlc.len());
+        change
+    }
+
+    fn open_entry() -> PoolFacts {
+        PoolFacts {
+            exists: true,
+            claimed_by: None,
+            claimed_stamp: Some((
+                "001764072000000:00000:huitou-server".into(),
+                "0193a3c2-0000-7000-8000-000000000000".into(),
+            )),
+            customer_owner: Some(huitou_shared::customer::pool::POOL.into()),
+        }
+    }
+
+    #[test]
+    fn the_first_claim_of_an_open_pool_entry_wins_and_later_ones_say_who_was_first() {
+        let later = "001764072000500:00000:deviceAA";
+        let sales = actor("u1", huitou_shared::Role::Salesperson);
+        let judged = |facts: PoolFacts, change: &Change| {
+            judge(
+                &sales,
+                change,
+                &Facts {
+                    pool: Some(facts),
+                    ..Facts::default()
+                },
+            )
+        };
+        assert!(matches!(
+            judged(open_entry(), &claim("u1", later)),
+            Judgement::Allowed {
+                customer: None,
+                private_to: None
+            }
+        ));
+        let taken = PoolFacts {
+            claimed_by: Some("u2".into()),
+            ..open_entry()
+        };
+        assert_eq!(
+            judged(taken.clone(), &claim("u1", later)),
+            Judgement::Refused {
+                code: RejectCode::Forbidden,
+                message: "claimed by u2 first".into()
+            }
+        );
+        let mine = PoolFacts {
+            claimed_by: Some("u1".into()),
+            ..open_entry()
+        };
+        assert!(
+            matches!(judged(mine, &claim("u1", later)), Judgement::Allowed { .. }),
+            "the same claim again from another device"
+        );
+        for (facts, change, why) in [
+            (open_entry(), claim("u2", later), "for someone else"),
+            (
+                open_entry(),
+                claim("u1", "001764071999999:00000:deviceAA"),
+                "made before the round opened",
+            ),
+            (
+                PoolFacts {
+                    customer_owner: Some("u3".into()),
+                    ..open_entry()
+                },
+                claim("u1", later),
+                "its customer left the pool",
+            ),
+            (PoolFacts::default(), claim("u1", later), "no entry"),
+        ] {
+            assert!(
+                matches!(judged(facts, &change), Judgement::Refused { .. }),
+                "{why}"
+            );
+        }
+        let mut rename = claim("u1", later);
+        rename.field = "name".into();
+        assert!(matches!(
+            judged(open_entry(), &rename),
+            Judgement::Refused { .. }
+        ));
+        let manager = actor("m", huitou_shared::Role::Manager);
+        assert!(matches!(
+            judge(&manager, &rename, &Facts::default()),
+            Judgement::Allowed { .. }
+        ));
     }
 }

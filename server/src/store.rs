@@ -530,6 +530,23 @@ pub trait Store: TeamStore + Send + Sync {
 
     async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>>;
 
+    /// The ids of every organisation.
+    async fn org_ids(&self) -> StoreResult<Vec<String>>;
+
+    /// Up to `limit` customers of `org_id` with an owner (not the pool) whose `owner` was last
+    /// written before `before_hlc` and none of whose visits or contacts was written since: the
+    /// candidates for the shared pool (`customer::pool`), in id order.
+    async fn pool_candidates(
+        &self,
+        org_id: &str,
+        before_hlc: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Claims the server accepted but did not finish (the customer is still the pool's):
+    /// `(customer id, claimer)`.
+    async fn pool_unfinished_claims(&self, org_id: &str) -> StoreResult<Vec<(String, String)>>;
+
     /// True when the log holds at least one change (of any organisation).
     async fn has_changes(&self) -> StoreResult<bool>;
 

@@ -9,6 +9,7 @@ pub mod duplicates;
 pub mod lunar;
 pub mod merging;
 pub mod pinyin;
+pub mod pool;
 pub mod reassign;
 pub mod search;
 

@@ -21,6 +21,9 @@ impl Kind {
     pub const FAMILY: &'static str = "family";
     /// The note a hand-over (离职继承) leaves on a customer's timeline.
     pub const HANDOVER: &'static str = "handover";
+    /// A customer's entry in the shared pool (公海), id = the customer's: what salespeople
+    /// see before claiming it (`customer::pool`). Organisation-wide, not a child record.
+    pub const POOL: &'static str = "pool";
     /// A tier rule set (PRODUCT §5); the active one has the latest `activated_at`.
     pub const RULE_SET: &'static str = "rule_set";
     /// A tier's playbook (PRODUCT §6), one record per tier.

@@ -64,8 +64,9 @@ const VISIBLE_CUSTOMER: &str = "EXISTS (SELECT 1 FROM records o WHERE o.org_id =
 const ROWS_PER_INSERT: usize = 200;
 /// Keys per lookup (`IN (...)` on SQLite, one array on PostgreSQL: see `key_list`).
 const KEYS_PER_LOOKUP: usize = 500;
-/// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and `shared`.
-const WATCHED_FIELDS: [&str; 3] = ["customer_id", "owner", "shared"];
+/// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and
+/// `shared`, a pool entry's `claimed_by`.
+const WATCHED_FIELDS: [&str; 4] = ["customer_id", "owner", "shared", "claimed_by"];
 
 /// `rows` tuples of `columns` placeholders each, numbered from `first` (see `placeholder`).
 fn placeholders(rows: usize, columns: usize, first: usize) -> String {
@@ -241,7 +242,7 @@ impl<'a> Batch<'a> {
         let sql = format!(
             "SELECT r.record_id, f.field, f.hlc, f.op FROM records r JOIN fields f ON f.rid = r.rid
              WHERE r.org_id = {} AND r.kind = {} AND r.record_id {}
-             AND f.field IN ('customer_id', 'owner', 'shared')",
+             AND f.field IN ('customer_id', 'owner', 'shared', 'claimed_by')",
             placeholder(1),
             placeholder(2),
             key_list(3, ids.len())
@@ -362,6 +363,20 @@ impl<'a> Batch<'a> {
                     *slot = Some((id, customer));
                 }
             }
+        } else if salesperson && change.kind == Kind::POOL {
+            let entry = self.scope_row(conn, &change.kind, &change.id).await?;
+            let claimed_stamp = self
+                .watched
+                .get(&(change.kind.clone(), change.id.clone()))
+                .and_then(|fields| fields.get("claimed_by"))
+                .map(|w| (w.hlc.clone(), w.op.clone()));
+            let customer = self.customer_facts(conn, &change.id).await?;
+            facts.pool = Some(permissions::PoolFacts {
+                exists: entry.is_some(),
+                claimed_by: entry.and_then(|row| row.owner),
+                claimed_stamp,
+                customer_owner: customer.owner,
+            });
         } else if salesperson {
             facts.private_to = self
                 .scope_row(conn, &change.kind, &change.id)
@@ -431,6 +446,10 @@ impl<'a> Batch<'a> {
                             row.customer_id = change.value.as_str().map(str::to_owned);
                         }
                         "owner" if customer => row.owner = stored_owner(&change.value),
+                        // A pool entry's `owner` column holds who claimed it.
+                        "claimed_by" if change.kind == Kind::POOL => {
+                            row.owner = stored_owner(&change.value);
+                        }
                         "shared" if customer => row.shared = change.value.as_bool().unwrap_or(false),
                         _ => {}
                     }
@@ -1441,6 +1460,53 @@ impl Store for BackendStore {
             records.entry(change.id.clone()).or_default().apply(&change);
         }
         Ok(records)
+    }
+
+    async fn org_ids(&self) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM orgs ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn pool_candidates(
+        &self,
+        org_id: &str,
+        before_hlc: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(sqlx::query_scalar(
+            "SELECT c.record_id FROM records c
+             JOIN fields o ON o.rid = c.rid AND o.field = 'owner'
+             WHERE c.org_id = $1 AND c.kind = 'customer' AND c.owner IS NOT NULL
+               AND c.owner <> 'pool' AND o.hlc < $2
+               AND NOT EXISTS (
+                 SELECT 1 FROM records v JOIN fields f ON f.rid = v.rid
+                 WHERE v.org_id = c.org_id AND v.customer_id = c.record_id
+                   AND v.kind IN ('visit', 'contact') AND f.hlc >= $2)
+             ORDER BY c.record_id LIMIT $3",
+        )
+        .bind(org_id)
+        .bind(before_hlc)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn pool_unfinished_claims(&self, org_id: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT p.record_id, p.owner FROM records p
+             JOIN records c ON c.org_id = p.org_id AND c.kind = 'customer'
+               AND c.record_id = p.record_id
+             WHERE p.org_id = $1 AND p.kind = 'pool' AND p.owner IS NOT NULL AND c.owner = 'pool'
+             ORDER BY p.record_id",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("record_id")?, row.try_get("owner")?)))
+            .collect()
     }
 
     async fn quarantine(&self, org_id: &str) -> StoreResult<Vec<Quarantined>> {

@@ -22,6 +22,7 @@
 
 use super::call_windows::CallWindows;
 use super::tasks::TaskRules;
+use crate::customer::pool::PoolRules;
 use crate::merge::Record;
 use serde_json::Value;
 
@@ -29,6 +30,8 @@ use serde_json::Value;
 pub struct OrgSettings {
     pub call_windows: CallWindows,
     pub task_rules: TaskRules,
+    /// When customers go to the shared pool (公海).
+    pub pool: PoolRules,
 }
 
 impl OrgSettings {
@@ -62,6 +65,7 @@ impl OrgSettings {
         {
             settings.task_rules.thank_you_thresholds = thresholds;
         }
+        settings.pool = PoolRules::from_record(record);
         settings
     }
 }
