@@ -115,6 +115,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
                         <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
                         <Route path=path!("/trash") view=pages::trash::Trash/>
+                        <Route path=path!("/pool") view=pages::pool::Pool/>
                         <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
                         <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
                         <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
@@ -124,6 +125,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/settings/playbooks") view=pages::playbooks::Playbooks/>
                         <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
                         <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
+                        <Route path=path!("/settings/pool") view=pages::org_settings::PoolSettings/>
                         <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
                         <Route path=path!("/settings/review") view=pages::manager_tools::Review/>
                     </Routes>

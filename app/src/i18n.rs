@@ -487,6 +487,36 @@ strings! {
     AuditUserDisabled => "停用了", "停用了", "disabled";
     AuditDeviceRevoked => "让设备退出登录", "讓裝置登出", "signed a device out of";
     AuditReviewApplied => "采纳了被拒绝的修改，作者", "採納了被拒絕的修改，作者", "applied a refused change by";
+    // The shared pool (公海, issue 10).
+    SharedPool => "公海客户", "公海客戶", "Shared pool";
+    PoolHelp => "{days} 天没有消费或联系的客户会进入公海，任何销售都可以认领。先到服务器的认领算数。", "{days} 天沒有消費或聯絡的客戶會進入公海，任何業務都可以認領。先到伺服器的認領算數。", "Customers with no visit or contact for {days} days go to the pool, where any salesperson may claim them. The first claim to reach the server wins.";
+    PoolOff => "本组织没有开启自动进入公海；经理仍可以手动把客户放回公海。", "本組織沒有開啟自動進入公海；經理仍可以手動把客戶放回公海。", "Customers do not go to the pool by themselves here; a manager can still return one by hand.";
+    PoolNotYours => "没有认领成功", "沒有認領成功", "Claims that did not go through";
+    PoolDismiss => "知道了", "知道了", "Got it";
+    PoolClaimedByYou => "你认领的客户", "你認領的客戶", "Claimed by you";
+    PoolYours => "已归你，可以打开", "已歸你，可以開啟", "Yours now: open it";
+    PoolArriving => "认领成功，客户资料正在同步过来", "認領成功，客戶資料正在同步過來", "Claimed: the customer's details are on their way";
+    SearchPool => "在公海中搜索", "在公海中搜尋", "Search the pool";
+    PoolCount => "公海里有 {n} 位客户", "公海裡有 {n} 位客戶", "{n} customers in the pool";
+    PoolEmpty => "公海里现在没有客户。", "公海裡現在沒有客戶。", "Nobody is in the pool right now.";
+    Claim => "认领", "認領", "Claim";
+    SpendBand => "消费区间", "消費區間", "Spend";
+    PoolSince => "{date} 进入公海", "{date} 進入公海", "in the pool since {date}";
+    PoolClaiming => "认领中……同步后归你", "認領中……同步後歸你", "Claiming… yours once synced";
+    PoolClaimedFirst => "已被 {name} 抢先认领", "已被 {name} 搶先認領", "Claimed by {name} first";
+    PoolClaimedBySomeone => "已被别的同事抢先认领", "已被別的同事搶先認領", "Another colleague claimed this customer first";
+    PoolClaimTooOld => "这位客户在你认领后又重新进入了公海，请重新认领", "這位客戶在你認領後又重新進入了公海，請重新認領", "This customer went back to the pool after your claim: claim again";
+    PoolClaimRefused => "认领没有成功", "認領沒有成功", "The claim did not go through";
+    ReturnToPool => "放回公海", "放回公海", "Return to the shared pool";
+    ReturnToPoolHelp => "客户会离开现在的负责人，任何销售都可以认领。只有姓名、等级、最近消费和消费区间对大家可见。", "客戶會離開現在的負責人，任何業務都可以認領。只有姓名、等級、最近消費和消費區間對大家可見。", "The customer leaves its owner and any salesperson may claim it. Only the name, tier, last visit and spend band are shown to everyone.";
+    ReturnedToPool => "已放回公海", "已放回公海", "Returned to the shared pool";
+    InThePool => "公海", "公海", "shared pool";
+    Automatic => "回头（自动）", "回頭（自動）", "Huitou (automatic)";
+    AuditPoolReleased => "放回公海", "放回公海", "returned to the shared pool";
+    AuditPoolClaimed => "从公海认领", "從公海認領", "claimed from the shared pool";
+    PoolSettings => "公海规则", "公海規則", "Shared pool";
+    PoolDays => "多少天没有消费或联系就进入公海（0 = 不自动进入）", "多少天沒有消費或聯絡就進入公海（0 = 不自動進入）", "Days without a visit or contact before a customer goes to the pool (0 = never)";
+    PoolExemptTop => "A 类客户不进入公海", "A 類客戶不進入公海", "A-tier customers stay with their owner";
     AuditReviewDiscarded => "不采纳被拒绝的修改，作者", "不採納被拒絕的修改，作者", "discarded a refused change by";
     BookStillArriving => "这台设备还在接收客户资料，收完后才能转移客户。", "這台裝置還在接收客戶資料，收完後才能轉移客戶。", "This device is still receiving the book; customers can be moved once it has all of them.";
     KindTask => "待办", "待辦", "task";
@@ -630,6 +660,21 @@ pub fn number(value: f64, locale: Locale, percent: bool) -> String {
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| value.to_string())
+}
+
+/// A calendar day formatted by the browser for the locale (`2026年12月2日`, `Dec 2, 2026`).
+pub fn day(date: chrono::NaiveDate, locale: Locale) -> String {
+    let text = format!("{date}T00:00:00Z");
+    let js = js_sys::Date::new(&text.as_str().into());
+    if js.get_time().is_nan() {
+        return date.to_string();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    js.to_locale_date_string(locale.tag(), &options)
+        .as_string()
+        .unwrap_or_else(|| date.to_string())
 }
 
 /// A date-time formatted by the browser for the locale.

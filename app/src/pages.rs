@@ -10,6 +10,7 @@ pub mod manager_tools;
 pub mod message;
 pub mod org_settings;
 pub mod playbooks;
+pub mod pool;
 #[cfg(feature = "manager")]
 pub mod review;
 pub mod rules;

@@ -666,16 +666,7 @@ impl Replica {
         let storage = self
             .storage()
             .ok_or_else(|| StorageError("not signed in".into()))?;
-        let author = self.author();
-        let mut changes = Vec::new();
-        for edit in edits {
-            for (field, value) in edit.fields {
-                let hlc = self.with_clock(|clock| clock.tick(session::now_ms()));
-                let mut change = Change::new(&edit.kind, &edit.id, &field, value, &hlc.to_string());
-                change.author = author.clone();
-                changes.push(change);
-            }
-        }
+        let changes = self.stamp(edits);
         let records = storage.write_local(&changes).await?;
         // Space was freed: "storage full" no longer holds (other errors stay shown).
         if self
@@ -688,6 +679,38 @@ impl Replica {
         self.refresh_outbox().await;
         self.kick();
         Ok(())
+    }
+
+    /// Every field of `edits` as a change stamped by the device clock, by the signed-in user.
+    fn stamp(&self, edits: Vec<Edit>) -> Vec<Change> {
+        let author = self.author();
+        let mut changes = Vec::new();
+        for edit in edits {
+            for (field, value) in edit.fields {
+                let hlc = self.with_clock(|clock| clock.tick(session::now_ms()));
+                let mut change = Change::new(&edit.kind, &edit.id, &field, value, &hlc.to_string());
+                change.author = author.clone();
+                changes.push(change);
+            }
+        }
+        changes
+    }
+
+    /// Sends a request the server decides (a pool claim, `Storage::request`): into the outbox
+    /// only, so this device shows what the server decided once it pulls, never its own guess.
+    pub async fn request(&self, edit: Edit) -> Result<(), StorageError> {
+        let storage = self
+            .storage()
+            .ok_or_else(|| StorageError("not signed in".into()))?;
+        storage.request(&self.stamp(vec![edit])).await?;
+        self.refresh_outbox().await;
+        self.kick();
+        Ok(())
+    }
+
+    /// The signed-in user's id ("" when signed out).
+    pub fn user_id(&self) -> String {
+        self.author()
     }
 
     /// Puts records as stored into the in-memory copy.

@@ -335,6 +335,27 @@ impl Storage {
         .await
     }
 
+    /// A request: changes for the outbox only, not merged into the device's records (a pool
+    /// claim, which the server may refuse in favour of someone else's: the device then holds
+    /// the server's winner, never its own refused value).
+    pub async fn request(&self, changes: &[Change]) -> Result<()> {
+        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let outbox = tx.store(OUTBOX)?;
+            for change in changes {
+                let entry = OutboxEntry {
+                    change: change.clone(),
+                    rejection: None,
+                };
+                outbox
+                    .put(&text(&entry)?, Some(&change.op.clone().into()))
+                    .await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// A pulled page: its changes, the revoked records and the new cursor, in one transaction.
     pub async fn apply_page(
         &self,

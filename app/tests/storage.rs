@@ -461,3 +461,61 @@ async fn visits_come_in_slices_each_once_and_nothing_else() {
         assert_eq!(seen, ids, "slices of {slice}");
     }
 }
+
+/// A pool claim is a request: it waits in the outbox but never enters the device's records, so
+/// when the server refuses it (someone else was first) the device holds only the server's
+/// winner, whatever the stamps.
+#[wasm_bindgen_test]
+async fn a_request_waits_in_the_outbox_and_leaves_the_records_to_the_server() {
+    let storage = fresh("test-request").await;
+    let id = new_id();
+    let mine = Change::new(
+        "pool",
+        &id,
+        "claimed_by",
+        json!("me"),
+        &hlc(2_000, "deviceAA"),
+    );
+    storage
+        .request(std::slice::from_ref(&mine))
+        .await
+        .expect("request");
+    let outbox = storage.outbox().await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].change, mine);
+    assert!(storage.record("pool", &id).await.expect("read").is_none());
+    // The server refuses it; the winner's claim (stamped earlier) arrives on the next pull.
+    storage
+        .settle(
+            &[],
+            &[Rejection {
+                op: mine.op.clone(),
+                code: RejectCode::Forbidden,
+                message: "claimed by them first".into(),
+            }],
+        )
+        .await
+        .expect("settle");
+    let theirs = Change::new(
+        "pool",
+        &id,
+        "claimed_by",
+        json!("them"),
+        &hlc(1_000, "deviceBB"),
+    );
+    storage
+        .apply_page(std::slice::from_ref(&theirs), &[], "s1")
+        .await
+        .expect("page");
+    let record = storage
+        .record("pool", &id)
+        .await
+        .expect("read")
+        .expect("entry");
+    assert_eq!(record.record.text("claimed_by"), Some("them"));
+    assert!(
+        storage.outbox().await.expect("outbox")[0]
+            .rejection
+            .is_some()
+    );
+}

@@ -96,8 +96,80 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             .count();
         anyhow::ensure!(refused == 0, "{refused} demo changes were refused");
     }
+    // A few customers already in the shared pool, so the Pool screen has something to claim.
+    let manager = Actor {
+        user_id: ids["manager"].clone(),
+        org_id: org_id.clone(),
+        role: Role::Manager,
+    };
+    let incoming: Vec<Incoming> = pool_samples(&ids["sales1"], chrono::Utc::now())
+        .into_iter()
+        .map(|change| {
+            let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
+            Incoming::Valid { change, raw }
+        })
+        .collect();
+    store
+        .push(&manager, &device, &incoming, &HashMap::new())
+        .await?;
     tracing::info!("demo data seeded");
     Ok(())
+}
+
+const POOL_CUSTOMERS: [(&str, &str, f64); 3] = [
+    ("林先生", "13800138021", 1_880.0),
+    ("郑女士", "13900139022", 6_400.0),
+    ("何总", "13700137023", 560.0),
+];
+
+/// Customers of `former_owner` last seen four months ago, released to the shared pool
+/// (`customer::pool::release`, as the server's job writes it).
+fn pool_samples(former_owner: &str, now: chrono::DateTime<chrono::Utc>) -> Vec<Change> {
+    use huitou_shared::customer::pool::{Reason, Released, release};
+    use huitou_shared::customer::reassign::Customer;
+    let mut clock = Clock::new(DeviceId::parse("demo-seed").unwrap_or_else(|_| DeviceId::random()));
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or_default();
+    let mut changes = Vec::new();
+    let mut push = |kind: &str, id: &str, field: &str, value: Value| {
+        let hlc = clock.tick(now_ms).to_string();
+        changes.push(Change::new(kind, id, field, value, &hlc));
+    };
+    for (n, (name, phone, spend)) in POOL_CUSTOMERS.iter().enumerate() {
+        let id = huitou_shared::model::new_id();
+        let last = now - chrono::Duration::days(120 + 11 * n as i64);
+        push("customer", &id, "name", json!(name));
+        push("customer", &id, "phone", json!(phone));
+        push(
+            "customer",
+            &id,
+            "created_at",
+            json!((last - chrono::Duration::days(200)).to_rfc3339()),
+        );
+        let visit = huitou_shared::model::new_id();
+        push("visit", &visit, "customer_id", json!(id));
+        push("visit", &visit, "at", json!(last.to_rfc3339()));
+        push("visit", &visit, "amount", json!(spend));
+        let released = release(&Released {
+            customer: Customer {
+                id: &id,
+                owner: Some(former_owner),
+                tasks: Vec::new(),
+            },
+            name,
+            tier: None,
+            last_visit: Some(last.date_naive()),
+            spend: *spend,
+            at_ms: now_ms,
+            by: None,
+            reason: Reason::Idle,
+        });
+        for edit in released {
+            for (field, value) in edit.fields {
+                push(&edit.kind, &edit.id, &field, value);
+            }
+        }
+    }
+    changes
 }
 
 /// A tiny deterministic generator, so the demo looks the same every time.

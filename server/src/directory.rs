@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 /// Writes (or rewrites) the `user` record of `user` into its organisation's log.
 pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<PushOutcome> {
-    let device = DeviceId::parse("huitou-server").map_err(anyhow::Error::msg)?;
+    let device = DeviceId::parse(huitou_shared::api::SERVER_AUTHOR).map_err(anyhow::Error::msg)?;
     let mut clock = Clock::new(device.clone());
     let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
     let actor = Actor {

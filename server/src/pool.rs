@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The device (and author) name of what the server writes by itself.
-pub const SERVER: &str = "huitou-server";
+pub const SERVER: &str = huitou_shared::api::SERVER_AUTHOR;
 
 /// Customers released per organisation and run at most; the rest go at the next run.
 const RELEASES_PER_RUN: usize = 2_000;

@@ -1,8 +1,9 @@
 //! Concurrency and isolation over a real socket (SQLite, and PostgreSQL in CI):
 //! - several devices push at once while others pull continuously: every reader ends with
 //!   the reference fold of all accepted changes, and no reader's cursor skipped a change;
-//! - an isolation oracle: random edits, shares, reassignments and moved visits by several
-//!   users; after each round each salesperson's device holds exactly what they may read.
+//! - an isolation oracle: random edits, shares, reassignments, moved visits, releases to the
+//!   shared pool and claims by several users; after each round each salesperson's device holds
+//!   exactly what they may read.
 
 mod support;
 
@@ -196,7 +197,7 @@ fn readable(
         }
     };
     let mut out = BTreeMap::new();
-    for kind in ["customer", "visit", "template"] {
+    for kind in ["customer", "visit", "template", "pool"] {
         for (id, record) in reference.records(kind) {
             let may = match kind {
                 "customer" => visible(id),
@@ -222,6 +223,10 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
     let mut devices: Vec<Device> = sales.iter().map(|_| Device::default()).collect();
     let mut accepted: Vec<Change> = Vec::new();
     let mut creators: HashMap<String, String> = HashMap::new();
+    // What the server writes by itself (a claimed customer given to its claimer) joins the
+    // reference from the manager's pull.
+    let mut manager_cursor = String::new();
+    let mut claims_finished = 0;
     let mut rng = Rng(20_261_201);
     let mut counter = 0;
     for round in 0..12 {
@@ -245,7 +250,52 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                 })
                 .cloned()
                 .collect();
-            let (session, changes): (&Session, Vec<Value>) = match rng.below(7) {
+            let open_pool: Vec<String> = reference
+                .records("pool")
+                .filter(|(id, entry)| {
+                    entry.text("claimed_by").is_none()
+                        && reference.value("customer", id, "owner") == Some(&json!("pool"))
+                })
+                .map(|(id, _)| id.clone())
+                .collect();
+            let (session, changes): (&Session, Vec<Value>) = match rng.below(9) {
+                6 if !customers.is_empty() => {
+                    let customer = &customers[rng.below(customers.len())];
+                    let mut changes = vec![change_at(
+                        "customer",
+                        customer,
+                        "owner",
+                        json!("pool"),
+                        &stamp("managerdevice", &mut counter),
+                    )];
+                    for (field, value) in [
+                        ("name", json!("公海客户")),
+                        ("released_at", json!(now_ms())),
+                        ("claimed_by", Value::Null),
+                    ] {
+                        changes.push(change_at(
+                            "pool",
+                            customer,
+                            field,
+                            value,
+                            &stamp("managerdevice", &mut counter),
+                        ));
+                    }
+                    (&manager, changes)
+                }
+                7 if !open_pool.is_empty() => {
+                    let entry = &open_pool[rng.below(open_pool.len())];
+                    (
+                        seller,
+                        vec![change_at(
+                            "pool",
+                            entry,
+                            "claimed_by",
+                            json!(seller.user_id),
+                            &stamp("sellerdevice", &mut counter),
+                        )],
+                    )
+                }
                 0 | 1 => {
                     let id = new_id();
                     creators.insert(id.clone(), seller.user_id.clone());
@@ -341,6 +391,21 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                     .into_iter()
                     .map(|c| serde_json::from_value::<Change>(c).unwrap()),
             );
+            let (logged, cursor, _) = app.pull_from(&manager, &manager_cursor).await;
+            manager_cursor = cursor;
+            let known: HashSet<String> = accepted.iter().map(|c| c.op.clone()).collect();
+            let by_server: Vec<Change> = logged
+                .into_iter()
+                .filter(|c| !known.contains(&c.op) && c.kind != "user")
+                .collect();
+            assert!(
+                by_server
+                    .iter()
+                    .all(|c| c.author == seller.user_id || c.kind == "user"),
+                "round {round}: only a claim's completion is written by the server: {by_server:?}"
+            );
+            claims_finished += by_server.iter().filter(|c| c.field == "claimed_at").count();
+            accepted.extend(by_server);
         }
         let reference = State::fold(&accepted);
         for (device, seller) in devices.iter_mut().zip(&sales) {
@@ -379,4 +444,8 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
             }
         }
     }
+    assert!(
+        claims_finished >= 3,
+        "the walk claimed {claims_finished} pool customers"
+    );
 }

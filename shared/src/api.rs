@@ -17,6 +17,10 @@ pub const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 /// Largest encoded `value` of a change.
 pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
+/// The device id and author of what the server writes by itself (the directory of users, the
+/// shared pool's releases).
+pub const SERVER_AUTHOR: &str = "huitou-server";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub org: String,

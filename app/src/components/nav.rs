@@ -21,6 +21,10 @@ pub fn Nav() -> impl IntoView {
                 <span class="nav-icon" aria-hidden="true">"+"</span>
                 <span>{move || i18n.t(Key::LogVisit)}</span>
             </A>
+            <A href="/pool" attr:aria-label=move || i18n.t(Key::SharedPool)>
+                <span class="nav-icon" aria-hidden="true">"◌"</span>
+                <span>{move || i18n.t(Key::SharedPool)}</span>
+            </A>
             <A href="/settings" attr:aria-label=move || i18n.t(Key::Settings)>
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>
                 <span>{move || i18n.t(Key::Settings)}</span>

@@ -124,6 +124,87 @@ pub fn CallSettings() -> impl IntoView {
     }
 }
 
+/// When customers go to the shared pool (公海): days without a visit or contact, and whether
+/// A-tier customers are exempt — two fields of the `settings` record.
+#[component]
+pub fn PoolSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="page">
+            <h1>{move || i18n.t(Key::PoolSettings)}</h1>
+            <p class="muted">{move || i18n.t(Key::ReturnToPoolHelp)}</p>
+            <PoolForm/>
+        </section>
+    }
+}
+
+#[component]
+fn PoolForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = use_org();
+    let manager = is_manager();
+    let initial = org.with_untracked(|o| o.settings.pool);
+    let days = RwSignal::new(initial.days.to_string());
+    let exempt = RwSignal::new(initial.exempt_top_tier);
+    let error = RwSignal::new(None::<Key>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let Some(n) = days
+            .get_untracked()
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= huitou_shared::customer::pool::PoolRules::MAX_DAYS)
+        else {
+            error.set(Some(Key::BadNumber));
+            return;
+        };
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let fields = vec![
+                ("pool_days".to_owned(), Value::from(n)),
+                (
+                    "pool_exempt_top_tier".to_owned(),
+                    Value::from(exempt.get_untracked()),
+                ),
+            ];
+            match replica
+                .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
+                .await
+            {
+                Ok(()) => saved.set(true),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="card form" on:submit=save aria-label=move || i18n.t(Key::PoolSettings)>
+            <fieldset disabled=!manager>
+                <label class="field">
+                    <span>{move || i18n.t(Key::PoolDays)}</span>
+                    <input type="number" min="0" max="3650" step="1" inputmode="numeric" name="pool_days"
+                        prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                </label>
+                <label class="choice">
+                    <input type="checkbox" name="pool_exempt_top_tier"
+                        prop:checked=move || exempt.get() on:change=move |ev| exempt.set(event_target_checked(&ev))/>
+                    <span>{move || i18n.t(Key::PoolExemptTop)}</span>
+                </label>
+            </fieldset>
+            {move || error.get().map(|key| view! { <p class="banner banner-warn" role="alert">{i18n.t(key)}</p> })}
+            {manager.then(|| view! {
+                <div class="actions">
+                    <button type="submit" class="button button-primary" aria-label=move || format!("{}: {}", i18n.t(Key::Save), i18n.t(Key::PoolSettings))>{move || i18n.t(Key::Save)}</button>
+                    <Show when=move || saved.get()><span class="muted" role="status">{move || i18n.t(Key::Saved)}</span></Show>
+                </div>
+            })}
+        </form>
+    }
+}
+
 /// A list of daily time spans with from/until inputs, add and remove.
 #[component]
 fn Ranges(title: Key, ranges: RwSignal<Vec<TimeRange>>) -> impl IntoView {

@@ -147,7 +147,7 @@ pub fn Team() -> impl IntoView {
 }
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 11] = [
+const AUDIT_ACTIONS: [(&str, Key); 13] = [
     ("sign_in", Key::AuditSignIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("sign_in_refused", Key::AuditSignInRefused),
@@ -159,6 +159,8 @@ const AUDIT_ACTIONS: [(&str, Key); 11] = [
     ("device_revoked", Key::AuditDeviceRevoked),
     ("review_applied", Key::AuditReviewApplied),
     ("review_discarded", Key::AuditReviewDiscarded),
+    ("pool_released", Key::AuditPoolReleased),
+    ("pool_claimed", Key::AuditPoolClaimed),
 ];
 
 /// The organisation's audit log (PRODUCT §10), newest first, 50 lines at a time, by action.
@@ -197,10 +199,17 @@ fn AuditLog() -> impl IntoView {
         });
     };
     load(None);
-    let name = move |id: &Option<String>| {
-        id.as_deref()
-            .map(|id| replica.records.with(|r| r.person(id, i18n.t(Key::Left))))
-            .unwrap_or_default()
+    // Who acted (nobody: the server's own jobs), and whom it was about (a user or a customer).
+    let name = move |id: &Option<String>| match id.as_deref() {
+        None => i18n.t(Key::Automatic).to_owned(),
+        Some(id) => replica.records.with(|r| {
+            let customer = r.customer_name(id);
+            if customer.is_empty() {
+                r.person(id, i18n.t(Key::Left))
+            } else {
+                customer
+            }
+        }),
     };
     let label = move |action: &str| {
         AUDIT_ACTIONS

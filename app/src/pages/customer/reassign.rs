@@ -86,6 +86,66 @@ pub fn MoveCustomer(customer_id: String, owner: Option<String>) -> impl IntoView
                 <p class="muted">{move || i18n.t(Key::MoveCustomerHelp)}</p>
                 <button type="submit" class="button">{move || i18n.t(Key::MoveCustomer)}</button>
             </form>
+            <ReturnToPool customer_id=id.get_value() owner=current.get_value()/>
         </section>
+    }
+}
+
+/// "Return to the shared pool" (PRODUCT §10): the manager's release by hand, as the same
+/// synced edits the server's job writes (`customer::pool::release`), so it works offline.
+#[component]
+fn ReturnToPool(customer_id: String, owner: Option<String>) -> impl IntoView {
+    use huitou_shared::customer::pool::{POOL, Reason, Released, release};
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = crate::org::use_org();
+    let id = StoredValue::new(customer_id);
+    let done = RwSignal::new(owner.as_deref() == Some(POOL));
+    let go = move |_| {
+        let id = id.get_value();
+        let me = replica.user_id();
+        let today = chrono::Local::now().date_naive();
+        let edits = replica.records.with_untracked(|r| {
+            let customer = r.get(Kind::CUSTOMER, &id)?;
+            let summary = org.with_untracked(|o| crate::org::summary(r, &id, today, o))?;
+            Some(release(&Released {
+                customer: Customer {
+                    id: &customer.id,
+                    owner: customer.record.text("owner"),
+                    tasks: r
+                        .children_of(Kind::TASK, &id)
+                        .map(|t| (t.id.as_str(), &t.record))
+                        .collect(),
+                },
+                name: customer.record.text("name").unwrap_or_default(),
+                tier: Some(summary.tier),
+                last_visit: summary
+                    .last_visit_at
+                    .as_deref()
+                    .and_then(huitou_shared::retention::parse_day),
+                spend: summary.lifetime_spend,
+                at_ms: crate::session::now_ms(),
+                by: Some(&me),
+                reason: Reason::Manager,
+            }))
+        });
+        let Some(edits) = edits.filter(|e| !e.is_empty()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match replica.edit_many(edits).await {
+                Ok(()) => done.set(true),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <div class="form">
+            <p class="muted">{move || i18n.t(Key::ReturnToPoolHelp)}</p>
+            <Show when=move || !done.get()
+                fallback=move || view! { <p class="muted" role="status">{move || i18n.t(Key::ReturnedToPool)}</p> }>
+                <button type="button" class="button" on:click=go>{move || i18n.t(Key::ReturnToPool)}</button>
+            </Show>
+        </div>
     }
 }

@@ -114,6 +114,11 @@ pub(super) fn author_text(author: &str, i18n: I18n) -> String {
     if me.as_deref() == Some(author) {
         return i18n.t(Key::Me).to_owned();
     }
+    match author {
+        huitou_shared::customer::pool::POOL => return i18n.t(Key::InThePool).to_owned(),
+        huitou_shared::api::SERVER_AUTHOR => return i18n.t(Key::Automatic).to_owned(),
+        _ => {}
+    }
     use_replica()
         .records
         .with_untracked(|r| r.person(author, i18n.t(Key::Left)))
