@@ -47,7 +47,9 @@ async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -
             l.set_window_size(1280, 800).await?;
             sign_in(l, &base, "manager").await?;
             synced(l).await?;
+            click(l, "Customers").await?;
             open_customer(l, "王小明").await?;
+            click(l, "Profile").await?;
             click(l, "Return to the shared pool").await?;
             wait_for_text(l, "Returned to the shared pool", SYNC).await?;
             let wang = manager.find("customer", "name", "王小明").await?;

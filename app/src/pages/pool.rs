@@ -196,13 +196,13 @@ pub fn Pool() -> impl IntoView {
                             let name = name_of(&claim.id);
                             let why = refusal(&claim);
                             let op = claim.op.clone();
-                            let label = format!("{}: {name}", i18n.t(Key::Dismiss));
+                            let label = format!("{}: {name}", i18n.t(Key::PoolDismiss));
                             view! {
                                 <li class="list-item">
                                     <span class="list-title">{name}</span>
                                     <span class="list-sub" role="alert">{why}</span>
                                     <button type="button" class="button" aria-label=label
-                                        on:click=move |_| dismiss(op.clone())>{move || i18n.t(Key::Dismiss)}</button>
+                                        on:click=move |_| dismiss(op.clone())>{move || i18n.t(Key::PoolDismiss)}</button>
                                 </li>
                             }
                         }).collect_view()}
