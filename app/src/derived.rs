@@ -9,6 +9,7 @@ use chrono::{Days, NaiveDate};
 use huitou_shared::Kind;
 use huitou_shared::customer::Birthday;
 use huitou_shared::retention::dormancy::dormancy;
+use huitou_shared::retention::escalation::{Escalation, EscalationRules, escalation, latest_day};
 use huitou_shared::retention::holidays::Holiday;
 use huitou_shared::retention::playbooks::{Playbook, Trigger, is_major, playbook_tasks};
 use huitou_shared::retention::tasks::{PlannedTask, generate_tasks};
@@ -27,6 +28,10 @@ pub struct CustomerFacts {
     pub planned: Vec<(PlannedTask, Option<String>)>,
     /// Birthdays of the customer and their family in the next 7 days: `(date, who)`.
     pub birthdays: Vec<(NaiveDate, String)>,
+    /// The customer's owner (a user id, or the shared pool).
+    pub owner: Option<String>,
+    /// Where the customer's follow-up stands (missing, late, high-risk).
+    pub escalation: Escalation,
 }
 
 /// The per-customer cache; [`Derived::refresh`] brings it up to date with a book.
@@ -124,6 +129,41 @@ impl Derived {
         people
     }
 
+    /// The customers of `owner` with no follow-up planned after a recent visit: `(visit day,
+    /// name, id)`, the longest waiting first.
+    pub fn unplanned(&self, owner: &str) -> Vec<(NaiveDate, String, String)> {
+        let mut found: Vec<(NaiveDate, String, String)> = self
+            .customers()
+            .filter(|(_, facts)| facts.owner.as_deref() == Some(owner))
+            .filter_map(|(id, facts)| match facts.escalation {
+                Escalation::Unplanned { since } => Some((since, facts.name.clone(), id.to_owned())),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The customers whose follow-up is late enough for a manager (`rules.alert_days`): `(days
+    /// late, name, id, owner)`, the latest first.
+    pub fn needing_attention(
+        &self,
+        rules: &EscalationRules,
+    ) -> Vec<(u32, String, String, Option<String>)> {
+        let mut found: Vec<(u32, String, String, Option<String>)> = self
+            .customers()
+            .filter(|(_, facts)| facts.escalation.needs_attention(rules))
+            .filter_map(|(id, facts)| match facts.escalation {
+                Escalation::Overdue { days, .. } => {
+                    Some((days, facts.name.clone(), id.to_owned(), facts.owner.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        found
+    }
+
     /// One customer's facts (as of the last refresh).
     pub fn facts(&self, id: &str) -> Option<&CustomerFacts> {
         self.customers.get(id)
@@ -186,6 +226,18 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
         }
     }
     let dormant = dormancy(&all.visits, today, &rules.dormancy).dormant;
+    let task_records: Vec<&huitou_shared::Record> = records
+        .children_of(Kind::TASK, id)
+        .map(|t| &t.record)
+        .collect();
+    let escalation = escalation(
+        &task_records,
+        latest_day(all.visits.iter().copied()),
+        latest_day(records.children_of(Kind::CONTACT, id).map(|c| &c.record)),
+        !tasks.is_empty(),
+        today,
+        &org.settings.escalation,
+    );
     Some(CustomerFacts {
         name,
         tier,
@@ -195,5 +247,7 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
             .map(|task| (task, owner.clone()))
             .collect(),
         birthdays,
+        owner,
+        escalation,
     })
 }

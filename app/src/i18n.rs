@@ -487,6 +487,22 @@ strings! {
     AuditUserDisabled => "停用了", "停用了", "disabled";
     AuditDeviceRevoked => "让设备退出登录", "讓裝置登出", "signed a device out of";
     AuditReviewApplied => "采纳了被拒绝的修改，作者", "採納了被拒絕的修改，作者", "applied a refused change by";
+    // Escalation (issue 10).
+    NeedsAttention => "需要关注", "需要關注", "Needs attention";
+    NeedsAttentionHelp => "跟进已经晚了 {n} 天以上的客户。", "跟進已經晚了 {n} 天以上的客戶。", "Customers whose follow-up is {n} or more days late.";
+    DaysLate => "跟进晚了 {n} 天", "跟進晚了 {n} 天", "follow-up {n} days late";
+    HighRisk => "高风险", "高風險", "High risk";
+    HighRiskDetail => "高风险：跟进已经晚了 {n} 天", "高風險：跟進已經晚了 {n} 天", "High risk: the follow-up is {n} days late";
+    FilterHighRisk => "只看高风险", "只看高風險", "High risk only";
+    NoFollowUpPlanned => "还没有安排跟进", "還沒有安排跟進", "No follow-up planned";
+    NothingPlannedSince => "{date} 消费后还没有安排下一步", "{date} 消費後還沒有安排下一步", "Visited {date}, nothing planned since";
+    PlanFollowUp => "安排跟进", "安排跟進", "Plan a follow-up";
+    PoolAndFollowUps => "公海与跟进提醒", "公海與跟進提醒", "Pool and follow-ups";
+    HighRiskBeforeAlert => "高风险的天数不能少于提醒经理的天数", "高風險的天數不能少於提醒經理的天數", "High risk cannot come before the manager's alert";
+    EscalationSettings => "跟进提醒", "跟進提醒", "Follow-up escalation";
+    FollowUpDays => "消费后多少天内应安排跟进", "消費後多少天內應安排跟進", "Days after a visit within which a follow-up is expected";
+    AlertDays => "跟进晚了多少天提醒经理", "跟進晚了多少天提醒經理", "Days late before the manager is alerted";
+    HighRiskDays => "跟进晚了多少天标记为高风险", "跟進晚了多少天標記為高風險", "Days late before the customer is flagged high-risk";
     // The shared pool (公海, issue 10).
     SharedPool => "公海客户", "公海客戶", "Shared pool";
     PoolHelp => "{days} 天没有消费或联系的客户会进入公海，任何销售都可以认领。先到服务器的认领算数。", "{days} 天沒有消費或聯絡的客戶會進入公海，任何業務都可以認領。先到伺服器的認領算數。", "Customers with no visit or contact for {days} days go to the pool, where any salesperson may claim them. The first claim to reach the server wins.";

@@ -291,3 +291,62 @@ async fn the_active_rule_set_of_the_organisation_decides_the_tier() {
         json!("avg monthly spend ¥2,000 ≥ ¥1,500")
     );
 }
+
+/// The follow-up escalation of PRODUCT §10 over the API, computed by the same shared function
+/// the app's Today and profile use, with the organisation's days.
+#[tokio::test]
+async fn the_summary_says_where_the_follow_up_stands_with_the_organisations_days() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let sales = app.user("acme", "sales", Role::Salesperson).await;
+    let day = |offset: i64| {
+        (chrono::Local::now().date_naive() + chrono::Duration::days(offset)).to_string()
+    };
+    let at = |offset: i64| format!("{}T12:00:00+08:00", day(offset));
+    // Visited three days ago, nothing planned, nobody in touch since.
+    let quiet = customer_with_visits(&app, &sales, &at(-200), &[(at(-3), 300)]).await;
+    let (_, body) = app.summary(&sales, &quiet, "").await;
+    assert_eq!(
+        body["follow_up"],
+        json!({"state": "unplanned", "since": day(-3), "needs_attention": false, "high_risk": false}),
+        "{body}"
+    );
+    // A follow-up task due eight days ago and still open.
+    let late = customer_with_visits(&app, &sales, &at(-200), &[(at(-20), 300)]).await;
+    let task = new_id();
+    app.push(
+        &sales,
+        &[
+            change("task", &task, "customer_id", json!(late), 0),
+            change("task", &task, "due", json!(day(-8)), 1),
+            change("task", &task, "status", json!("open"), 2),
+        ],
+    )
+    .await;
+    let (_, body) = app.summary(&manager, &late, "").await;
+    assert_eq!(
+        body["follow_up"],
+        json!({"state": "overdue", "due": day(-8), "days": 8, "needs_attention": true, "high_risk": true}),
+        "{body}"
+    );
+    // The organisation allows ten days before high risk: still the manager's, not flagged.
+    app.push(
+        &manager,
+        &[change(
+            "settings",
+            huitou_shared::retention::settings::OrgSettings::RECORD_ID,
+            "escalation_high_risk_days",
+            json!(10),
+            3,
+        )],
+    )
+    .await;
+    let (_, body) = app.summary(&manager, &late, "").await;
+    assert_eq!(body["follow_up"]["needs_attention"], true);
+    assert_eq!(body["follow_up"]["high_risk"], false, "{body}");
+    // Done: nothing to escalate.
+    app.push(&sales, &[change("task", &task, "status", json!("done"), 4)])
+        .await;
+    let (_, body) = app.summary(&sales, &late, "").await;
+    assert_eq!(body["follow_up"]["state"], "fine", "{body}");
+}

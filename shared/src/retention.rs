@@ -28,6 +28,7 @@
 
 pub mod call_windows;
 pub mod dormancy;
+pub mod escalation;
 pub mod holidays;
 pub mod lifetime;
 pub mod playbooks;

@@ -12,6 +12,7 @@ use huitou_shared::Kind;
 use huitou_shared::customer::Filter;
 use huitou_shared::merge::TrackedRecord;
 use huitou_shared::retention::Tier;
+use huitou_shared::retention::escalation::EscalationRules;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::BTreeSet;
@@ -31,16 +32,18 @@ pub fn find_customers(query: &str, filter: &Filter, limit: usize) -> Vec<Tracked
 }
 
 /// The ids of every customer matching `query` and `filter` whose derived tier is `tier` (when
-/// given) and who is dormant (when `dormant_only`), most recent first, at most `limit`.
+/// given), who is dormant (when `dormant_only`) and high-risk under `risky` (when given), most
+/// recent first, at most `limit`.
 fn matching_ids(
     replica: Replica,
     query: &str,
     filter: &Filter,
     tier: Option<Tier>,
     dormant_only: bool,
+    risky: Option<EscalationRules>,
     limit: usize,
 ) -> Vec<String> {
-    if tier.is_none() && !dormant_only {
+    if tier.is_none() && !dormant_only && risky.is_none() {
         return replica.search(query, filter, limit);
     }
     let ids = replica.search(query, filter, usize::MAX);
@@ -48,7 +51,9 @@ fn matching_ids(
         ids.into_iter()
             .filter(|id| {
                 derived.facts(id).is_some_and(|facts| {
-                    tier.is_none_or(|t| facts.tier == t) && (!dormant_only || facts.dormant)
+                    tier.is_none_or(|t| facts.tier == t)
+                        && (!dormant_only || facts.dormant)
+                        && risky.is_none_or(|rules| facts.escalation.high_risk(&rules))
                 })
             })
             .take(limit)
@@ -66,13 +71,19 @@ pub fn CustomerList() -> impl IntoView {
     let owner = RwSignal::new(String::new());
     let tier = RwSignal::new(None::<Tier>);
     let dormant = RwSignal::new(false);
+    let risky_only = RwSignal::new(false);
     let manager = replica.is_manager();
     let org = use_org();
     // Tiers and dormancy per customer, brought up to date only while a filter needs them
     // (redone per changed customer, as on Today).
     let derived = replica.derived_memo(org, Local::now().date_naive(), move || {
-        tier.get().is_some() || dormant.get()
+        tier.get().is_some() || dormant.get() || risky_only.get()
     });
+    let risky = move || {
+        risky_only
+            .get()
+            .then(|| org.with_untracked(|o| o.settings.escalation))
+    };
     // The organisation's users (synced `user` records), for the owner filter.
     let users = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -118,7 +129,8 @@ pub fn CustomerList() -> impl IntoView {
             && stage.with(String::is_empty)
             && owner.with(String::is_empty)
             && tier.get().is_none()
-            && !dormant.get())
+            && !dormant.get()
+            && !risky_only.get())
     };
     let matches = Memo::new(move |_| {
         derived.get();
@@ -128,6 +140,7 @@ pub fn CustomerList() -> impl IntoView {
             &filter(),
             tier.get(),
             dormant.get(),
+            risky(),
             SHOWN,
         );
         replica.records.with(|records| {
@@ -149,6 +162,7 @@ pub fn CustomerList() -> impl IntoView {
             &filter(),
             tier.get(),
             dormant.get(),
+            risky(),
             usize::MAX,
         )
     });
@@ -198,6 +212,11 @@ pub fn CustomerList() -> impl IntoView {
                     <input type="checkbox" name="filter_dormant" prop:checked=move || dormant.get()
                         on:change=move |ev| dormant.set(event_target_checked(&ev))/>
                     <span>{move || i18n.t(Key::FilterDormant)}</span>
+                </label>
+                <label class="field field-inline field-check">
+                    <input type="checkbox" name="filter_high_risk" prop:checked=move || risky_only.get()
+                        on:change=move |ev| risky_only.set(event_target_checked(&ev))/>
+                    <span>{move || i18n.t(Key::FilterHighRisk)}</span>
                 </label>
                 {manager.then(|| view! {
                     <label class="field field-inline">

@@ -131,10 +131,89 @@ pub fn PoolSettings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::PoolSettings)}</h1>
+            <h1>{move || i18n.t(Key::PoolAndFollowUps)}</h1>
+            <h2>{move || i18n.t(Key::PoolSettings)}</h2>
             <p class="muted">{move || i18n.t(Key::ReturnToPoolHelp)}</p>
             <PoolForm/>
+            <h2>{move || i18n.t(Key::EscalationSettings)}</h2>
+            <EscalationForm/>
         </section>
+    }
+}
+
+/// The escalation days (PRODUCT §10): when a missing follow-up is reminded, when a late one
+/// alerts the manager, when the customer is flagged high-risk.
+#[component]
+fn EscalationForm() -> impl IntoView {
+    use huitou_shared::retention::escalation::EscalationRules;
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = use_org();
+    let manager = is_manager();
+    let initial = org.with_untracked(|o| o.settings.escalation);
+    let follow_up = RwSignal::new(initial.follow_up_days.to_string());
+    let alert = RwSignal::new(initial.alert_days.to_string());
+    let high = RwSignal::new(initial.high_risk_days.to_string());
+    let error = RwSignal::new(None::<Key>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let read = |text: RwSignal<String>| {
+            text.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=EscalationRules::MAX_DAYS).contains(n))
+        };
+        let (Some(f), Some(a), Some(h)) = (read(follow_up), read(alert), read(high)) else {
+            error.set(Some(Key::BadNumber));
+            return;
+        };
+        if h < a {
+            error.set(Some(Key::HighRiskBeforeAlert));
+            return;
+        }
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let fields = vec![
+                ("follow_up_days".to_owned(), Value::from(f)),
+                ("escalation_alert_days".to_owned(), Value::from(a)),
+                ("escalation_high_risk_days".to_owned(), Value::from(h)),
+            ];
+            match replica
+                .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
+                .await
+            {
+                Ok(()) => saved.set(true),
+                Err(e) => replica.storage_error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let input = move |key: Key, name: &'static str, value: RwSignal<String>| {
+        view! {
+            <label class="field">
+                <span>{move || i18n.t(key)}</span>
+                <input type="number" min="1" max="365" step="1" inputmode="numeric" name=name
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <form class="card form" on:submit=save aria-label=move || i18n.t(Key::EscalationSettings)>
+            <fieldset disabled=!manager>
+                {input(Key::FollowUpDays, "follow_up_days", follow_up)}
+                {input(Key::AlertDays, "escalation_alert_days", alert)}
+                {input(Key::HighRiskDays, "escalation_high_risk_days", high)}
+            </fieldset>
+            {move || error.get().map(|key| view! { <p class="banner banner-warn" role="alert">{i18n.t(key)}</p> })}
+            {manager.then(|| view! {
+                <div class="actions">
+                    <button type="submit" class="button button-primary" aria-label=move || format!("{}: {}", i18n.t(Key::Save), i18n.t(Key::EscalationSettings))>{move || i18n.t(Key::Save)}</button>
+                    <Show when=move || saved.get()><span class="muted" role="status">{move || i18n.t(Key::Saved)}</span></Show>
+                </div>
+            })}
+        </form>
     }
 }
 

@@ -108,7 +108,7 @@ pub fn Settings() -> impl IntoView {
                     <leptos_router::components::A href="/settings/playbooks" attr:class="button">{move || i18n.t(Key::Playbooks)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/templates" attr:class="button">{move || i18n.t(Key::Templates)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/calls" attr:class="button">{move || i18n.t(Key::CallWindows)}</leptos_router::components::A>
-                    <leptos_router::components::A href="/settings/pool" attr:class="button">{move || i18n.t(Key::PoolSettings)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/pool" attr:class="button">{move || i18n.t(Key::PoolAndFollowUps)}</leptos_router::components::A>
                 </nav>
             </section>
             <Show when=move || replica.is_manager()>

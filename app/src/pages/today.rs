@@ -262,6 +262,26 @@ pub fn Today() -> impl IntoView {
         })
     });
 
+    // Escalation (PRODUCT §10): my customers with no next step after a visit; for managers,
+    // everyone's follow-ups late enough to need them.
+    let me = replica.user_id();
+    let unplanned = Memo::new(move |_| {
+        derived.get();
+        replica.derived.with_value(|d| d.unplanned(&me))
+    });
+    let attention = Memo::new(move |_| {
+        derived.get();
+        if !replica.is_manager() {
+            return Vec::new();
+        }
+        org.with(|o| {
+            replica
+                .derived
+                .with_value(|d| d.needing_attention(&o.settings.escalation))
+        })
+    });
+    let high_risk_days = move || org.with(|o| o.settings.escalation.high_risk_days);
+
     let set_status = move |task: TrackedRecord,
                            customer_id: String,
                            status: &'static str,
@@ -366,6 +386,41 @@ pub fn Today() -> impl IntoView {
                     </ul>
                 </Show>
             </section>
+            <Show when=move || !attention.with(Vec::is_empty)>
+                <section class="card attention">
+                    <h2>{move || i18n.t(Key::NeedsAttention)}</h2>
+                    <p class="muted">{move || i18n.t(Key::NeedsAttentionHelp).replace("{n}", &org.with(|o| o.settings.escalation.alert_days).to_string())}</p>
+                    <ul class="list" aria-label=move || i18n.t(Key::NeedsAttention)>
+                        {move || attention.get().into_iter().take(50).map(|(days, name, id, owner)| {
+                            let owner = owner.map(|o| replica.records.with(|r| r.person(&o, i18n.t(Key::Left)))).unwrap_or_default();
+                            let risky = days >= high_risk_days();
+                            view! {
+                                <li><A href=format!("/customers/{id}") attr:class="list-item">
+                                    <span class="list-title">{name} {risky.then(|| view! { " " <span class="badge badge-risk">{i18n.t(Key::HighRisk)}</span> })}</span>
+                                    <span class="list-sub">{owner} " · " {i18n.t(Key::DaysLate).replace("{n}", &days.to_string())}</span>
+                                </A></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+            <Show when=move || !unplanned.with(Vec::is_empty)>
+                <section class="card">
+                    <h2>{move || i18n.t(Key::NoFollowUpPlanned)}</h2>
+                    <ul class="list" aria-label=move || i18n.t(Key::NoFollowUpPlanned)>
+                        {move || unplanned.get().into_iter().take(50).map(|(since, name, id)| {
+                            let label = format!("{}: {name}", i18n.t(Key::PlanFollowUp));
+                            view! {
+                                <li class="list-item">
+                                    <A href=format!("/customers/{id}") attr:class="list-title">{name}</A>
+                                    <span class="list-sub">{i18n.t(Key::NothingPlannedSince).replace("{date}", &crate::i18n::day(since, i18n.locale.get()))}</span>
+                                    <A href=format!("/customers/{id}/contact") attr:class="button" attr:aria-label=label>{i18n.t(Key::PlanFollowUp)}</A>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
             <section class="card">
                 <h2>{move || i18n.t(Key::UpcomingBirthdays)}</h2>
                 <Show when=move || !birthdays.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoBirthdays)}</p> }>

@@ -10,6 +10,8 @@ use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
 use huitou_shared::Kind;
 use huitou_shared::model::is_uuid_text;
+use huitou_shared::retention::escalation::{Escalation, escalation, latest_day};
+use huitou_shared::retention::settings::OrgSettings;
 use huitou_shared::retention::{self, History, RuleSet, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,17 @@ pub struct SummaryResponse {
     pub customer_id: String,
     #[serde(flatten)]
     pub summary: Summary,
+    /// Where the customer's follow-up stands (`retention::escalation`, as the app shows it).
+    pub follow_up: FollowUp,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FollowUp {
+    #[serde(flatten)]
+    pub escalation: Escalation,
+    /// On the manager's "needs attention" list.
+    pub needs_attention: bool,
+    pub high_risk: bool,
 }
 
 /// The summary as of `?at=` (default today, in the server's time zone). Unknown customers and
@@ -57,8 +70,34 @@ pub async fn summary(
     let rules = retention::active_rule_set(rule_sets.iter().map(|(id, r)| (id.as_str(), r)))
         .map_or_else(RuleSet::restaurant_default, |(_, set)| set);
     let summary = retention::summarize(&records.customer, &history, day, &rules);
+    let settings = state
+        .store
+        .org_records(&user.org_id, Kind::SETTINGS)
+        .await?;
+    let escalation_rules =
+        OrgSettings::from_record(settings.get(OrgSettings::RECORD_ID)).escalation;
+    let of_kind = |kind: &'static str| {
+        records
+            .children_by_kind()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, record)| record)
+    };
+    let tasks: Vec<&huitou_shared::Record> = of_kind(Kind::TASK).collect();
+    let escalation = escalation(
+        &tasks,
+        latest_day(history.visits.iter().copied()),
+        latest_day(of_kind(Kind::CONTACT)),
+        false,
+        day,
+        &escalation_rules,
+    );
     Ok(Json(SummaryResponse {
         customer_id,
         summary,
+        follow_up: FollowUp {
+            escalation,
+            needs_attention: escalation.needs_attention(&escalation_rules),
+            high_risk: escalation.high_risk(&escalation_rules),
+        },
     }))
 }

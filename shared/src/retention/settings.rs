@@ -21,6 +21,7 @@
 //! ```
 
 use super::call_windows::CallWindows;
+use super::escalation::EscalationRules;
 use super::tasks::TaskRules;
 use crate::customer::pool::PoolRules;
 use crate::merge::Record;
@@ -32,6 +33,8 @@ pub struct OrgSettings {
     pub task_rules: TaskRules,
     /// When customers go to the shared pool (公海).
     pub pool: PoolRules,
+    /// When a missing or late follow-up escalates.
+    pub escalation: EscalationRules,
 }
 
 impl OrgSettings {
@@ -66,6 +69,7 @@ impl OrgSettings {
             settings.task_rules.thank_you_thresholds = thresholds;
         }
         settings.pool = PoolRules::from_record(record);
+        settings.escalation = EscalationRules::from_record(record);
         settings
     }
 }

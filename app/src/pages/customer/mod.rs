@@ -264,6 +264,21 @@ fn Profile(
                             <span class="list-sub">{move || format!("{} {} · {} {:.1}", i18n.t(Key::AvgMonthlySpend), money(summary.avg_monthly_spend, i18n.locale.get()), i18n.t(Key::VisitsPerMonth), summary.visits_per_month)}</span>
                             {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{move || i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
                             {summary.dormant.then(|| view! { <span class="tag">{move || i18n.t(Key::DormantNotice)}</span> })}
+                            {
+                                // Escalation (PRODUCT §10): a follow-up this late flags the customer.
+                                use huitou_shared::retention::escalation::{Escalation, escalation};
+                                let rules = org.with_untracked(|o| o.settings.escalation);
+                                let state = replica.records.with_untracked(|r| {
+                                    let tasks: Vec<&huitou_shared::Record> = r.children_of(Kind::TASK, &id).map(|t| &t.record).collect();
+                                    escalation(&tasks, None, None, false, chrono::Local::now().date_naive(), &rules)
+                                });
+                                match state {
+                                    Escalation::Overdue { days, .. } if state.high_risk(&rules) => Some(view! {
+                                        <span class="tag tag-risk" role="status">{move || i18n.t(Key::HighRiskDetail).replace("{n}", &days.to_string())}</span>
+                                    }),
+                                    _ => None,
+                                }
+                            }
                         </div>
                     }
                     })
