@@ -67,6 +67,10 @@ pub fn open_session(replica: Replica, session: Session) {
                 if let Err(e) = replica.load_history().await {
                     replica.storage_error.set(Some(e.to_string()));
                 }
+                // An erasure whose clean-up was cut short (the tab closed) finishes now.
+                if let Err(e) = replica.forget_erased(&replica.erased_customers()).await {
+                    replica.storage_error.set(Some(e.to_string()));
+                }
                 crate::sync::start(replica, session);
             }
             Err(e) => replica.storage_error.set(Some(e.to_string())),
@@ -88,6 +92,13 @@ fn Shell() -> impl IntoView {
             </header>
             <Show when=move || replica.session_expired.get()>
                 <p class="banner banner-warn" role="alert">{move || i18n.t(Key::SessionExpired)}</p>
+            </Show>
+            <Show when=move || { replica.erased_dropped.get() > 0 }>
+                <p class="banner banner-warn" role="alert">
+                    {move || i18n.t(Key::ErasedDropped).replace("{n}", &replica.erased_dropped.get().to_string())}
+                    " "
+                    <button type="button" class="button" on:click=move |_| replica.erased_dropped.set(0)>{move || i18n.t(Key::PoolDismiss)}</button>
+                </p>
             </Show>
             <Show when=move || replica.device_full.get()>
                 <p class="banner banner-error" role="alert">{move || i18n.t(Key::SyncStorageFull)}</p>

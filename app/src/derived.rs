@@ -8,6 +8,8 @@ use crate::replica::Records;
 use chrono::{Days, NaiveDate};
 use huitou_shared::Kind;
 use huitou_shared::customer::Birthday;
+use huitou_shared::customer::erasure::is_erased;
+use huitou_shared::customer::reassign::is_open;
 use huitou_shared::retention::dormancy::dormancy;
 use huitou_shared::retention::escalation::{Escalation, EscalationRules, escalation, latest_day};
 use huitou_shared::retention::holidays::Holiday;
@@ -28,10 +30,6 @@ pub struct CustomerFacts {
     pub planned: Vec<(PlannedTask, Option<String>)>,
     /// Birthdays of the customer and their family in the next 7 days: `(date, who)`.
     pub birthdays: Vec<(NaiveDate, String)>,
-    /// The customer's owner (a user id, or the shared pool).
-    pub owner: Option<String>,
-    /// Where the customer's follow-up stands (missing, late, high-risk).
-    pub escalation: Escalation,
 }
 
 /// The per-customer cache; [`Derived::refresh`] brings it up to date with a book.
@@ -129,41 +127,6 @@ impl Derived {
         people
     }
 
-    /// The customers of `owner` with no follow-up planned after a recent visit: `(visit day,
-    /// name, id)`, the longest waiting first.
-    pub fn unplanned(&self, owner: &str) -> Vec<(NaiveDate, String, String)> {
-        let mut found: Vec<(NaiveDate, String, String)> = self
-            .customers()
-            .filter(|(_, facts)| facts.owner.as_deref() == Some(owner))
-            .filter_map(|(id, facts)| match facts.escalation {
-                Escalation::Unplanned { since } => Some((since, facts.name.clone(), id.to_owned())),
-                _ => None,
-            })
-            .collect();
-        found.sort();
-        found
-    }
-
-    /// The customers whose follow-up is late enough for a manager (`rules.alert_days`): `(days
-    /// late, name, id, owner)`, the latest first.
-    pub fn needing_attention(
-        &self,
-        rules: &EscalationRules,
-    ) -> Vec<(u32, String, String, Option<String>)> {
-        let mut found: Vec<(u32, String, String, Option<String>)> = self
-            .customers()
-            .filter(|(_, facts)| facts.escalation.needs_attention(rules))
-            .filter_map(|(id, facts)| match facts.escalation {
-                Escalation::Overdue { days, .. } => {
-                    Some((days, facts.name.clone(), id.to_owned(), facts.owner.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        found
-    }
-
     /// One customer's facts (as of the last refresh).
     pub fn facts(&self, id: &str) -> Option<&CustomerFacts> {
         self.customers.get(id)
@@ -226,18 +189,6 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
         }
     }
     let dormant = dormancy(&all.visits, today, &rules.dormancy).dormant;
-    let task_records: Vec<&huitou_shared::Record> = records
-        .children_of(Kind::TASK, id)
-        .map(|t| &t.record)
-        .collect();
-    let escalation = escalation(
-        &task_records,
-        latest_day(all.visits.iter().copied()),
-        latest_day(records.children_of(Kind::CONTACT, id).map(|c| &c.record)),
-        !tasks.is_empty(),
-        today,
-        &org.settings.escalation,
-    );
     Some(CustomerFacts {
         name,
         tier,
@@ -247,7 +198,105 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
             .map(|task| (task, owner.clone()))
             .collect(),
         birthdays,
-        owner,
-        escalation,
     })
+}
+
+// Escalation (PRODUCT §10) is read from the records as they are, not cached per customer: it
+// turns on tasks and contacts, which do not re-derive a customer (planning writes hundreds).
+
+/// Where the follow-up of customer `id` stands on `today` (`planned_today`: the rules plan a
+/// task for it today, which the planner is about to write).
+pub fn escalation_of(
+    records: &Records,
+    id: &str,
+    planned_today: bool,
+    today: NaiveDate,
+    rules: &EscalationRules,
+) -> Escalation {
+    let tasks: Vec<&huitou_shared::Record> = records
+        .children_of(Kind::TASK, id)
+        .map(|t| &t.record)
+        .collect();
+    escalation(
+        &tasks,
+        latest_day(records.children_of(Kind::VISIT, id).map(|v| &v.record)),
+        latest_day(records.children_of(Kind::CONTACT, id).map(|c| &c.record)),
+        planned_today,
+        today,
+        rules,
+    )
+}
+
+/// A customer still on the books (not in the trash, not erased).
+fn live_customer<'a>(records: &'a Records, id: &str) -> Option<&'a huitou_shared::Record> {
+    records
+        .get(Kind::CUSTOMER, id)
+        .map(|c| &c.record)
+        .filter(|c| !c.is_deleted() && !is_erased(c))
+}
+
+/// The customers whose follow-up is late enough for a manager (`rules.alert_days`): `(days
+/// late, name, id, owner)`, the latest first. Found from the open tasks due that long ago.
+pub fn needing_attention(
+    records: &Records,
+    today: NaiveDate,
+    rules: &EscalationRules,
+) -> Vec<(u32, String, String, Option<String>)> {
+    let cutoff = today - chrono::Duration::days(i64::from(rules.alert_days));
+    let customers: std::collections::BTreeSet<&str> = records
+        .of_kind(Kind::TASK)
+        .filter(|t| is_open(&t.record))
+        .filter(|t| {
+            huitou_shared::retention::day_of(&t.record, "due").is_some_and(|due| due <= cutoff)
+        })
+        .filter_map(|t| t.record.text("customer_id"))
+        .collect();
+    let mut found: Vec<(u32, String, String, Option<String>)> = customers
+        .into_iter()
+        .filter_map(|id| {
+            // Nobody owns a customer in the pool: it waits for a claimer, not a reminder.
+            let customer = live_customer(records, id)
+                .filter(|c| c.text("owner") != Some(huitou_shared::customer::pool::POOL))?;
+            match escalation_of(records, id, false, today, rules) {
+                Escalation::Overdue { days, .. } if days >= rules.alert_days => Some((
+                    days,
+                    customer.text("name").unwrap_or_default().to_owned(),
+                    id.to_owned(),
+                    customer.text("owner").map(str::to_owned),
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found
+}
+
+/// The customers of `owner` with no follow-up planned after a recent visit: `(visit day,
+/// name, id)`, the longest waiting first. `derived` says what the rules plan today.
+pub fn unplanned(
+    records: &Records,
+    derived: &Derived,
+    owner: &str,
+    today: NaiveDate,
+    rules: &EscalationRules,
+) -> Vec<(NaiveDate, String, String)> {
+    let mut found: Vec<(NaiveDate, String, String)> = records
+        .of_kind(Kind::CUSTOMER)
+        .filter(|c| c.record.text("owner") == Some(owner))
+        .filter_map(|c| {
+            let customer = live_customer(records, &c.id)?;
+            let planned = derived.facts(&c.id).is_some_and(|f| !f.planned.is_empty());
+            match escalation_of(records, &c.id, planned, today, rules) {
+                Escalation::Unplanned { since } => Some((
+                    since,
+                    customer.text("name").unwrap_or_default().to_owned(),
+                    c.id.clone(),
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    found.sort();
+    found
 }

@@ -487,6 +487,14 @@ strings! {
     AuditUserDisabled => "停用了", "停用了", "disabled";
     AuditDeviceRevoked => "让设备退出登录", "讓裝置登出", "signed a device out of";
     AuditReviewApplied => "采纳了被拒绝的修改，作者", "採納了被拒絕的修改，作者", "applied a refused change by";
+    // Erasure (issue 10).
+    ErasedDropped => "有 {n} 处修改没有发送：经理已经删除了这位客户的个人资料。", "有 {n} 處修改沒有傳送：經理已經刪除了這位客戶的個人資料。", "Not sent ({n}): a manager erased this customer's personal data.";
+    EraseCustomer => "删除个人资料", "刪除個人資料", "Erase personal data";
+    EraseHelp => "在服务器和所有设备上删除这位客户的姓名、电话、喜好、家人、备注和消息记录；消费日期、金额和等级会匿名保留，报表保持准确。删除后无法恢复，需要联网。", "在伺服器和所有裝置上刪除這位客戶的姓名、電話、喜好、家人、備註和訊息記錄；消費日期、金額和等級會匿名保留，報表保持準確。刪除後無法復原，需要連線。", "Erases this customer's name, phones, preferences, family, notes and message history on the server and every device; visit dates, amounts and tier stay, anonymous, so reports stay true. This cannot be undone and needs a connection.";
+    EraseConfirmName => "输入客户姓名以确认：{name}", "輸入客戶姓名以確認：{name}", "Type the customer's name to confirm: {name}";
+    EraseNow => "永久删除个人资料", "永久刪除個人資料", "Erase personal data for good";
+    Erased => "个人资料已删除", "個人資料已刪除", "Personal data erased";
+    ErasedCustomer => "已删除的客户", "已刪除的客戶", "Erased customer";
     // Escalation (issue 10).
     NeedsAttention => "需要关注", "需要關注", "Needs attention";
     NeedsAttentionHelp => "跟进已经晚了 {n} 天以上的客户。", "跟進已經晚了 {n} 天以上的客戶。", "Customers whose follow-up is {n} or more days late.";
@@ -529,6 +537,7 @@ strings! {
     InThePool => "公海", "公海", "shared pool";
     Automatic => "回头（自动）", "回頭（自動）", "Huitou (automatic)";
     AuditPoolReleased => "放回公海", "放回公海", "returned to the shared pool";
+    AuditCustomerErased => "删除了一位客户的个人资料", "刪除了一位客戶的個人資料", "erased a customer's personal data";
     AuditPoolClaimed => "从公海认领", "從公海認領", "claimed from the shared pool";
     PoolSettings => "公海规则", "公海規則", "Shared pool";
     PoolDays => "多少天没有消费或联系就进入公海（0 = 不自动进入）", "多少天沒有消費或聯絡就進入公海（0 = 不自動進入）", "Days without a visit or contact before a customer goes to the pool (0 = never)";

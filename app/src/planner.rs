@@ -37,10 +37,16 @@ pub fn to_write<'a>(
     planned
         .into_iter()
         // Already planned (here or on another device), or for a customer this device does not
-        // hold (a referred customer who belongs to someone else): nothing to write.
+        // hold (a referred customer who belongs to someone else), waiting in the shared pool
+        // (its claimer's devices plan it) or erased: nothing to write.
         .filter(|(task, _)| {
             records.get(Kind::TASK, &task.id).is_none()
-                && records.get(Kind::CUSTOMER, &task.customer_id).is_some()
+                && records
+                    .get(Kind::CUSTOMER, &task.customer_id)
+                    .is_some_and(|c| {
+                        c.record.text("owner") != Some(huitou_shared::customer::pool::POOL)
+                            && !huitou_shared::customer::erasure::is_erased(&c.record)
+                    })
         })
         .map(|(task, owner)| {
             let mut fields: Vec<(String, Value)> = task

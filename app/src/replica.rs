@@ -401,6 +401,8 @@ pub struct Replica {
     /// Set when sync could not store what it needs on this device (storage full); cleared by
     /// the next sync that goes through (it stays shown between retries).
     pub device_full: RwSignal<bool>,
+    /// Edits dropped because their customer was erased (shown until dismissed).
+    pub erased_dropped: RwSignal<usize>,
     /// Search over customers, brought up to date (customers that changed) when searched.
     search: StoredValue<SearchCache, LocalStorage>,
     search_fresh: Memo<()>,
@@ -438,6 +440,7 @@ impl Replica {
             receiving: RwSignal::new(None),
             storage_error: RwSignal::new(None),
             device_full: RwSignal::new(false),
+            erased_dropped: RwSignal::new(0),
             storage: StoredValue::new_local(None),
             clock: StoredValue::new(None),
             kick: StoredValue::new(None),
@@ -711,6 +714,54 @@ impl Replica {
     /// The signed-in user's id ("" when signed out).
     pub fn user_id(&self) -> String {
         self.author()
+    }
+
+    /// Leaves only the anonymous aggregates of the erased customers `ids` on this device
+    /// (their records and children, in IndexedDB and in memory) and drops their unsent edits.
+    pub async fn forget_erased(&self, ids: &[String]) -> Result<(), StorageError> {
+        use huitou_shared::customer::erasure::anonymous;
+        let Some(storage) = self.storage() else {
+            return Ok(());
+        };
+        let records: Vec<TrackedRecord> = self.records.with_untracked(|r| {
+            ids.iter()
+                .flat_map(|id| {
+                    r.get(Kind::CUSTOMER, id).into_iter().chain(
+                        Kind::CHILDREN_OF_CUSTOMER
+                            .iter()
+                            .flat_map(move |kind| r.children_of(kind, id)),
+                    )
+                })
+                .filter_map(|record| {
+                    let kept = anonymous(record);
+                    (kept != *record).then_some(kept)
+                })
+                .collect()
+        });
+        if records.is_empty() {
+            return Ok(());
+        }
+        let dropped = storage.erase_local(&records).await?;
+        if dropped > 0 {
+            self.erased_dropped.update(|n| *n += dropped);
+        }
+        self.records.update(|all| {
+            for record in records {
+                all.put(record);
+            }
+        });
+        self.refresh_outbox().await;
+        Ok(())
+    }
+
+    /// The erased customers this device holds.
+    pub fn erased_customers(&self) -> Vec<String> {
+        self.records.with_untracked(|r| {
+            r.of_kind(Kind::CUSTOMER)
+                .filter(|c| huitou_shared::customer::erasure::is_erased(&c.record))
+                .map(|c| c.id.clone())
+                .collect()
+        })
     }
 
     /// Puts records as stored into the in-memory copy.

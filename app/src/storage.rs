@@ -356,6 +356,37 @@ impl Storage {
         .await
     }
 
+    /// What erasure leaves on this device (SYNC §5), in one transaction: each record of the
+    /// erased customers replaced by its anonymous version (`customer::erasure::anonymous`:
+    /// no personal field, no overwritten value), and the outbox entries of those records
+    /// dropped. Returns how many outbox entries went.
+    pub async fn erase_local(&self, records: &[TrackedRecord]) -> Result<usize> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let store = tx.store(RECORDS)?;
+            for record in records {
+                store
+                    .put(&text(record)?, Some(&record.key().into()))
+                    .await?;
+            }
+            let keys: std::collections::HashSet<String> =
+                records.iter().map(TrackedRecord::key).collect();
+            let outbox = tx.store(OUTBOX)?;
+            let mut dropped = 0;
+            for value in outbox.get_all(None, None).await? {
+                let entry: OutboxEntry = parse(&value)?;
+                if keys.contains(&record_key(&entry.change.kind, &entry.change.id)) {
+                    outbox.delete(entry.change.op.clone().into()).await?;
+                    dropped += 1;
+                }
+            }
+            Ok(dropped)
+        })
+        .await
+    }
+
     /// A pulled page: its changes, the revoked records and the new cursor, in one transaction.
     pub async fn apply_page(
         &self,
@@ -422,6 +453,12 @@ impl Storage {
                 outbox.delete(op.clone().into()).await?;
             }
             for rejection in rejected {
+                // A change of an erased customer is dropped (SYNC §5): keeping it would keep
+                // what was erased. The sync loop tells the user.
+                if rejection.code == huitou_shared::api::RejectCode::Erased {
+                    outbox.delete(rejection.op.clone().into()).await?;
+                    continue;
+                }
                 if let Some(value) = outbox.get(rejection.op.clone().into()).await? {
                     let mut entry: OutboxEntry = parse(&value)?;
                     entry.rejection = Some(rejection.clone());

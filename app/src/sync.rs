@@ -15,6 +15,7 @@ use huitou_shared::api::{
     ErrorBody, LiveTicket, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullResponse, PushRequest,
     PushResponse, RecordRef, RejectCode,
 };
+use huitou_shared::customer::erasure::ERASED;
 use huitou_shared::merge::Change;
 use huitou_shared::{Hlc, Kind};
 use leptos::prelude::*;
@@ -250,6 +251,13 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
             .into_iter()
             .partition(|r| r.code == RejectCode::ClockAhead);
         storage.settle(&answer.accepted, &refused).await?;
+        let erased = refused
+            .iter()
+            .filter(|r| r.code == RejectCode::Erased)
+            .count();
+        if erased > 0 {
+            replica.erased_dropped.update(|n| *n += erased);
+        }
         if !clock_ahead.is_empty() {
             restamp(
                 replica,
@@ -371,6 +379,17 @@ async fn pull_pages(
         let records = records?;
         received += page.changes.len() as u64;
         shown.add(records);
+        // A customer erased by a manager (SYNC §5): only the anonymous aggregates stay here.
+        let erased: Vec<String> = page
+            .changes
+            .iter()
+            .filter(|c| c.kind == Kind::CUSTOMER && c.field == ERASED && c.value == true)
+            .map(|c| c.id.clone())
+            .collect();
+        if !erased.is_empty() {
+            shown.flush(replica);
+            replica.forget_erased(&erased).await?;
+        }
         if !revoked.is_empty() {
             for gone in &revoked {
                 shown.waiting.remove(&(gone.kind.clone(), gone.id.clone()));

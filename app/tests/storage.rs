@@ -519,3 +519,79 @@ async fn a_request_waits_in_the_outbox_and_leaves_the_records_to_the_server() {
             .is_some()
     );
 }
+
+/// Erasure on a device (SYNC §5): the erased customer's records are replaced by their
+/// anonymous versions — no personal field, no overwritten value — and its unsent edits leave
+/// the outbox, in one transaction; other customers' edits stay.
+#[wasm_bindgen_test]
+async fn an_erased_customer_leaves_only_anonymous_records_and_no_unsent_edit() {
+    use huitou_shared::customer::erasure::anonymous;
+    let storage = fresh("test-erase-local").await;
+    let (erased, other) = (new_id(), new_id());
+    let edits = vec![
+        Change::new(
+            "customer",
+            &erased,
+            "name",
+            json!("王小明"),
+            &hlc(1_000, "deviceAA"),
+        ),
+        Change::new(
+            "customer",
+            &erased,
+            "phone",
+            json!("13800138001"),
+            &hlc(1_001, "deviceAA"),
+        ),
+        Change::new(
+            "customer",
+            &erased,
+            "phone",
+            json!("13999990000"),
+            &hlc(1_002, "deviceAA"),
+        ),
+        Change::new(
+            "customer",
+            &erased,
+            "created_at",
+            json!("2025-01-01T00:00:00Z"),
+            &hlc(1_003, "deviceAA"),
+        ),
+        Change::new(
+            "customer",
+            &other,
+            "name",
+            json!("李娜"),
+            &hlc(1_004, "deviceAA"),
+        ),
+    ];
+    let written = storage.write_local(&edits).await.expect("write");
+    let record = written
+        .iter()
+        .find(|r| r.id == erased)
+        .expect("the erased customer")
+        .clone();
+    assert!(
+        !record.overwritten.is_empty(),
+        "the old phone is kept as history"
+    );
+    let dropped = storage
+        .erase_local(&[anonymous(&record)])
+        .await
+        .expect("erase");
+    assert_eq!(dropped, 4);
+    let kept = storage
+        .record("customer", &erased)
+        .await
+        .expect("read")
+        .expect("row");
+    let text = serde_json::to_string(&kept).unwrap();
+    assert!(
+        !text.contains("王小明") && !text.contains("1380013") && !text.contains("1399999"),
+        "{text}"
+    );
+    assert_eq!(kept.record.text("created_at"), Some("2025-01-01T00:00:00Z"));
+    let outbox = storage.outbox().await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].change.id, other);
+}

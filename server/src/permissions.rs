@@ -67,6 +67,17 @@ pub fn may_manage(actor: huitou_shared::Role, target: huitou_shared::Role) -> bo
 /// moving one to or from a customer they may not read), and records of other kinds that are
 /// theirs; organisation configuration is managers' only.
 pub fn judge(actor: &Actor, change: &Change, facts: &Facts) -> Judgement {
+    if let Some(id) = erased_customer(facts)
+        && actor.user_id != huitou_shared::api::SERVER_AUTHOR
+    {
+        return Judgement::Refused {
+            code: RejectCode::Erased,
+            message: format!(
+                "customer {} was erased",
+                if id.is_empty() { &change.id } else { &id }
+            ),
+        };
+    }
     let salesperson = !actor.role.sees_everything();
     let forbidden = |message: String| Judgement::Refused {
         code: RejectCode::Forbidden,
@@ -139,6 +150,19 @@ pub fn judge(actor: &Actor, change: &Change, facts: &Facts) -> Judgement {
     }
 }
 
+/// The erased customer a change touches, if any: it is refused from everyone but the server's
+/// own erasure, so an offline device's edit never brings erased data back.
+fn erased_customer(facts: &Facts) -> Option<String> {
+    if facts.customer.as_ref().is_some_and(|c| c.erased) {
+        return Some(String::new());
+    }
+    [&facts.home, &facts.named, &facts.from_batch]
+        .into_iter()
+        .flatten()
+        .find(|(_, customer)| customer.erased)
+        .map(|(id, _)| id.clone())
+}
+
 /// What the server knows about one customer when judging a change.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerFacts {
@@ -149,6 +173,8 @@ pub struct CustomerFacts {
     pub shared: bool,
     /// The user who first wrote the customer.
     pub creator: Option<String>,
+    /// The customer was erased (SYNC §5): nothing more is written to it or its records.
+    pub erased: bool,
 }
 
 impl CustomerFacts {

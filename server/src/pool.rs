@@ -56,7 +56,7 @@ fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default()
 }
 
-fn server_actor(org_id: &str, user_id: &str) -> Actor {
+pub(crate) fn server_actor(org_id: &str, user_id: &str) -> Actor {
     Actor {
         user_id: user_id.to_owned(),
         org_id: org_id.to_owned(),
@@ -64,14 +64,14 @@ fn server_actor(org_id: &str, user_id: &str) -> Actor {
     }
 }
 
-fn server_clock() -> anyhow::Result<Clock> {
+pub(crate) fn server_clock() -> anyhow::Result<Clock> {
     Ok(Clock::new(
         DeviceId::parse(SERVER).map_err(anyhow::Error::msg)?,
     ))
 }
 
 /// Moves the clock past every stamp of `records`, so what it stamps next wins their fields.
-fn observe(clock: &mut Clock, records: &CustomerRecords) {
+pub(crate) fn observe(clock: &mut Clock, records: &CustomerRecords) {
     let stamps = std::iter::once(&records.customer)
         .chain(records.children.values())
         .filter_map(|record| record.last_hlc());
@@ -96,7 +96,7 @@ fn customer_of<'a>(id: &'a str, records: &'a CustomerRecords) -> Customer<'a> {
 }
 
 /// Stamps `edits` with `clock` and pushes them as `actor` (author = the actor).
-async fn push(
+pub(crate) async fn push(
     state: &AppState,
     actor: &Actor,
     clock: &mut Clock,

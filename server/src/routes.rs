@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod erase;
 pub mod health;
 pub mod review;
 pub mod sync;
@@ -48,6 +49,7 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/sync/live/ticket", post(auth::live_ticket))
         .route("/api/v1/auth/password", post(team::change_password))
         .route("/api/v1/customers/{id}/summary", get(customers::summary))
+        .route("/api/v1/customers/{id}/erase", post(erase::erase))
         .route("/api/v1/users", get(team::list).post(team::create))
         .route("/api/v1/users/{id}", patch(team::edit))
         .route("/api/v1/users/{id}/password", post(team::reset_password))

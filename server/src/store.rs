@@ -533,6 +533,22 @@ pub trait Store: TeamStore + Send + Sync {
     /// The ids of every organisation.
     async fn org_ids(&self) -> StoreResult<Vec<String>>;
 
+    /// One record as the server's state holds it (`None`: unknown).
+    async fn record(&self, org_id: &str, kind: &str, id: &str) -> StoreResult<Option<Record>>;
+
+    /// After an erasure's clearing changes are stored (SYNC §5): deletes from the log every
+    /// earlier write of the records of `customer_id` (the customer, its child records, its pool
+    /// entry) — only each field's winning write stays, which for a personal field is the
+    /// server's `null` — and the quarantined changes naming any of `ids`; then makes the
+    /// database files keep no copy (SQLite: deleted content zeroed, WAL truncated; PostgreSQL:
+    /// `VACUUM`). Returns how many log rows went.
+    async fn erase_history(
+        &self,
+        org_id: &str,
+        customer_id: &str,
+        ids: &[String],
+    ) -> StoreResult<u64>;
+
     /// Up to `limit` customers of `org_id` with an owner (not the pool) whose `owner` was last
     /// written before `before_hlc` and none of whose visits or contacts was written since: the
     /// candidates for the shared pool (`customer::pool`), in id order.

@@ -241,6 +241,8 @@ pub enum RejectCode {
     Forbidden,
     /// Malformed or fails validation.
     Invalid,
+    /// The customer was erased (SYNC §5): the device drops the change and tells the user.
+    Erased,
 }
 
 impl RejectCode {
@@ -249,6 +251,7 @@ impl RejectCode {
             Self::ClockAhead => "clock_ahead",
             Self::Forbidden => "forbidden",
             Self::Invalid => "invalid",
+            Self::Erased => "erased",
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod birthday;
 pub mod completeness;
 pub mod duplicates;
+pub mod erasure;
 pub mod lunar;
 pub mod merging;
 pub mod pinyin;

@@ -47,17 +47,21 @@ fn matching_ids(
         return replica.search(query, filter, limit);
     }
     let ids = replica.search(query, filter, usize::MAX);
-    replica.derived.with_value(|derived| {
-        ids.into_iter()
-            .filter(|id| {
-                derived.facts(id).is_some_and(|facts| {
-                    tier.is_none_or(|t| facts.tier == t)
-                        && (!dormant_only || facts.dormant)
-                        && risky.is_none_or(|rules| facts.escalation.high_risk(&rules))
+    let today = Local::now().date_naive();
+    replica.records.with(|records| {
+        replica.derived.with_value(|derived| {
+            ids.into_iter()
+                .filter(|id| {
+                    derived.facts(id).is_some_and(|facts| {
+                        tier.is_none_or(|t| facts.tier == t) && (!dormant_only || facts.dormant)
+                    }) && risky.is_none_or(|rules| {
+                        crate::derived::escalation_of(records, id, false, today, &rules)
+                            .high_risk(&rules)
+                    })
                 })
-            })
-            .take(limit)
-            .collect()
+                .take(limit)
+                .collect()
+        })
     })
 }
 

@@ -40,6 +40,20 @@ pub fn move_customer(customer_id: String, owner: Option<String>) -> AnyView {
     }
 }
 
+/// "Erase personal data" on a customer's profile tab.
+pub fn erase_customer(customer_id: String, name: String) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        use crate::pages::customer::erase::EraseCustomer;
+        view! { <EraseCustomer customer_id name/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = (customer_id, name);
+        ().into_any()
+    }
+}
+
 /// "Move these customers" on the customer list.
 pub fn bulk_move(
     open: RwSignal<bool>,

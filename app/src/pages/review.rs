@@ -113,6 +113,8 @@ fn ReviewRow(
         RejectCode::Forbidden => Key::RefusedForbidden,
         RejectCode::Invalid => Key::RefusedInvalid,
         RejectCode::ClockAhead => Key::RefusedClock,
+        // Never quarantined (the server drops them); read like a refusal all the same.
+        RejectCode::Erased => Key::Erased,
     };
     let discarding = RwSignal::new(false);
     let reason = RwSignal::new(String::new());

@@ -147,7 +147,7 @@ pub fn Team() -> impl IntoView {
 }
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 13] = [
+const AUDIT_ACTIONS: [(&str, Key); 14] = [
     ("sign_in", Key::AuditSignIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("sign_in_refused", Key::AuditSignInRefused),
@@ -161,6 +161,7 @@ const AUDIT_ACTIONS: [(&str, Key); 13] = [
     ("review_discarded", Key::AuditReviewDiscarded),
     ("pool_released", Key::AuditPoolReleased),
     ("pool_claimed", Key::AuditPoolClaimed),
+    ("customer_erased", Key::AuditCustomerErased),
 ];
 
 /// The organisation's audit log (PRODUCT §10), newest first, 50 lines at a time, by action.
@@ -587,6 +588,7 @@ fn HandOverPanel(
                 let book: Vec<(Customer<'_>, Tier)> = r
                     .of_kind(Kind::CUSTOMER)
                     .filter(|c| c.record.text("owner") == Some(leaver.as_str()))
+                    .filter(|c| !huitou_shared::customer::erasure::is_erased(&c.record))
                     .map(|c| {
                         let tier = replica
                             .derived

@@ -267,18 +267,21 @@ pub fn Today() -> impl IntoView {
     let me = replica.user_id();
     let unplanned = Memo::new(move |_| {
         derived.get();
-        replica.derived.with_value(|d| d.unplanned(&me))
+        let rules = org.with(|o| o.settings.escalation);
+        replica.records.with(|r| {
+            replica
+                .derived
+                .with_value(|d| crate::derived::unplanned(r, d, &me, today, &rules))
+        })
     });
     let attention = Memo::new(move |_| {
-        derived.get();
         if !replica.is_manager() {
             return Vec::new();
         }
-        org.with(|o| {
-            replica
-                .derived
-                .with_value(|d| d.needing_attention(&o.settings.escalation))
-        })
+        let rules = org.with(|o| o.settings.escalation);
+        replica
+            .records
+            .with(|r| crate::derived::needing_attention(r, today, &rules))
     });
     let high_risk_days = move || org.with(|o| o.settings.escalation.high_risk_days);
 

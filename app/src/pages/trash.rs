@@ -16,7 +16,9 @@ pub fn Trash() -> impl IntoView {
         replica.records.with(|r| {
             let mut list: Vec<TrackedRecord> = r
                 .of_kind(kind)
-                .filter(|c| c.record.is_deleted())
+                .filter(|c| {
+                    c.record.is_deleted() && !huitou_shared::customer::erasure::is_erased(&c.record)
+                })
                 .cloned()
                 .collect();
             list.sort_by(|a, b| b.record.last_hlc().cmp(&a.record.last_hlc()));

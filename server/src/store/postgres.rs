@@ -120,6 +120,16 @@ include!("sql.rs");
 include!("team_sql.rs");
 
 impl PostgresStore {
+    /// After an erasure: the deleted rows are dead tuples until vacuumed; `VACUUM` makes their
+    /// space free for reuse (their bytes are overwritten as it is reused; WAL segments go at
+    /// the checkpoints that recycle them).
+    async fn after_erase(&self) -> StoreResult<()> {
+        sqlx::raw_sql("VACUUM log, fields, quarantine")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Counts stored changes; at each threshold, refreshes statistics off the request path.
     fn after_push(&self, stored: usize) {
         use std::sync::atomic::Ordering;

@@ -66,7 +66,7 @@ const ROWS_PER_INSERT: usize = 200;
 const KEYS_PER_LOOKUP: usize = 500;
 /// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and
 /// `shared`, a pool entry's `claimed_by`.
-const WATCHED_FIELDS: [&str; 4] = ["customer_id", "owner", "shared", "claimed_by"];
+const WATCHED_FIELDS: [&str; 5] = ["customer_id", "owner", "shared", "claimed_by", "erased"];
 
 /// `rows` tuples of `columns` placeholders each, numbered from `first` (see `placeholder`).
 fn placeholders(rows: usize, columns: usize, first: usize) -> String {
@@ -99,6 +99,8 @@ struct RecordRow {
     /// A customer's winning `owner` (`permissions::owner_of`) and `shared`.
     owner: Option<String>,
     shared: bool,
+    /// An erased customer (SYNC §5).
+    erased: bool,
 }
 
 impl RecordRow {
@@ -110,6 +112,7 @@ impl RecordRow {
             private_to: row.try_get("private_to")?,
             owner: row.try_get("owner")?,
             shared: row.try_get("shared")?,
+            erased: row.try_get("erased")?,
         })
     }
 }
@@ -227,7 +230,7 @@ impl<'a> Batch<'a> {
     async fn load_records(&mut self, conn: &mut Conn, kind: &str, ids: &[&str]) -> StoreResult<()> {
         let org = &self.actor.org_id;
         let sql = format!(
-            "SELECT rid, record_id, customer_id, creator, private_to, owner, shared FROM records
+            "SELECT rid, record_id, customer_id, creator, private_to, owner, shared, erased FROM records
              WHERE org_id = {} AND kind = {} AND record_id {}",
             placeholder(1),
             placeholder(2),
@@ -242,7 +245,7 @@ impl<'a> Batch<'a> {
         let sql = format!(
             "SELECT r.record_id, f.field, f.hlc, f.op FROM records r JOIN fields f ON f.rid = r.rid
              WHERE r.org_id = {} AND r.kind = {} AND r.record_id {}
-             AND f.field IN ('customer_id', 'owner', 'shared', 'claimed_by')",
+             AND f.field IN ('customer_id', 'owner', 'shared', 'claimed_by', 'erased')",
             placeholder(1),
             placeholder(2),
             key_list(3, ids.len())
@@ -307,6 +310,7 @@ impl<'a> Batch<'a> {
                 creator: Some(row.creator),
                 owner: row.owner,
                 shared: row.shared,
+                erased: row.erased,
             },
             None => CustomerFacts::default(),
         })
@@ -332,12 +336,11 @@ impl<'a> Batch<'a> {
         parents: &HashMap<(String, String), String>,
     ) -> StoreResult<permissions::Facts> {
         let mut facts = permissions::Facts::default();
-        // Managers may write anything: only where a record goes is needed, not who reads it.
+        // Managers may write anything but an erased customer's records: where a record goes
+        // and whether its customer was erased are needed, not who reads it.
         let salesperson = !self.actor.role.sees_everything();
         if change.kind == Kind::CUSTOMER {
-            if salesperson {
-                facts.customer = Some(self.customer_facts(conn, &change.id).await?);
-            }
+            facts.customer = Some(self.customer_facts(conn, &change.id).await?);
         } else if Kind::is_child_of_customer(&change.kind) {
             let home = self
                 .scope_row(conn, &change.kind, &change.id)
@@ -355,11 +358,7 @@ impl<'a> Batch<'a> {
                 (&mut facts.from_batch, from_batch),
             ] {
                 if let Some(id) = id {
-                    let customer = if salesperson {
-                        self.customer_facts(conn, &id).await?
-                    } else {
-                        permissions::CustomerFacts::default()
-                    };
+                    let customer = self.customer_facts(conn, &id).await?;
                     *slot = Some((id, customer));
                 }
             }
@@ -375,8 +374,10 @@ impl<'a> Batch<'a> {
                 exists: entry.is_some(),
                 claimed_by: entry.and_then(|row| row.owner),
                 claimed_stamp,
-                customer_owner: customer.owner,
+                customer_owner: customer.owner.clone(),
             });
+            // A claim of an erased customer is refused like any change of it.
+            facts.named = Some((change.id.clone(), customer));
         } else if salesperson {
             facts.private_to = self
                 .scope_row(conn, &change.kind, &change.id)
@@ -424,6 +425,7 @@ impl<'a> Batch<'a> {
                 private_to: private_to.map(str::to_owned),
                 owner: None,
                 shared: false,
+                erased: false,
             });
         }
         if WATCHED_FIELDS.contains(&change.field.as_str()) {
@@ -451,6 +453,7 @@ impl<'a> Batch<'a> {
                             row.owner = stored_owner(&change.value);
                         }
                         "shared" if customer => row.shared = change.value.as_bool().unwrap_or(false),
+                        "erased" if customer => row.erased = change.value.as_bool().unwrap_or(false),
                         _ => {}
                     }
                 }
@@ -530,12 +533,13 @@ impl<'a> Batch<'a> {
         for chunk in changed.chunks(ROWS_PER_INSERT) {
             // A new row, or an existing one whose customer or readers changed (its creator stays).
             let sql = format!(
-                "INSERT INTO records (org_id, kind, record_id, customer_id, creator, private_to, owner, shared)
+                "INSERT INTO records (org_id, kind, record_id, customer_id, creator, private_to, owner, shared, erased)
                  VALUES {}
                  ON CONFLICT (org_id, kind, record_id) DO UPDATE
-                 SET customer_id = excluded.customer_id, owner = excluded.owner, shared = excluded.shared
+                 SET customer_id = excluded.customer_id, owner = excluded.owner, shared = excluded.shared,
+                     erased = excluded.erased
                  RETURNING rid, kind, record_id",
-                placeholders(chunk.len(), 8, 1)
+                placeholders(chunk.len(), 9, 1)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for ((kind, id), row) in chunk {
@@ -547,7 +551,8 @@ impl<'a> Batch<'a> {
                     .bind(&row.creator)
                     .bind(&row.private_to)
                     .bind(&row.owner)
-                    .bind(row.shared);
+                    .bind(row.shared)
+                    .bind(row.erased);
             }
             for row in query.fetch_all(&mut *conn).await? {
                 rids.insert(
@@ -626,7 +631,14 @@ impl<'a> Batch<'a> {
             }
             query.execute(&mut *conn).await?;
         }
-        for chunk in self.refused.chunks(ROWS_PER_INSERT) {
+        // A change of an erased customer is dropped, not kept: keeping it would keep what
+        // was erased (SYNC §5).
+        let quarantined: Vec<&Refusal<'_>> = self
+            .refused
+            .iter()
+            .filter(|r| r.code != RejectCode::Erased)
+            .collect();
+        for chunk in quarantined.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "INSERT INTO quarantine (org_id, user_id, device, op, change, code, message, at) VALUES {}",
                 placeholders(chunk.len(), 8, 1)
@@ -645,7 +657,7 @@ impl<'a> Batch<'a> {
             }
             query.execute(&mut *conn).await?;
         }
-        if !self.refused.is_empty() {
+        if !quarantined.is_empty() {
             // One user parks at most QUARANTINE_PER_USER refusals; the oldest go first. The
             // device still holds each refused change in its outbox, with the reason.
             sqlx::query(
@@ -779,7 +791,7 @@ impl BackendStore {
         let mut facts: HashMap<String, CustomerFacts> = HashMap::new();
         for chunk in ids.chunks(KEYS_PER_LOOKUP) {
             let sql = format!(
-                "SELECT record_id, creator, owner, shared FROM records
+                "SELECT record_id, creator, owner, shared, erased FROM records
                  WHERE org_id = {} AND kind = 'customer' AND record_id {}",
                 placeholder(1),
                 key_list(2, chunk.len())
@@ -794,6 +806,7 @@ impl BackendStore {
                         creator: Some(row.try_get("creator")?),
                         owner: row.try_get("owner")?,
                         shared: row.try_get("shared")?,
+                        erased: row.try_get("erased")?,
                     },
                 );
             }
@@ -1460,6 +1473,60 @@ impl Store for BackendStore {
             records.entry(change.id.clone()).or_default().apply(&change);
         }
         Ok(records)
+    }
+
+    async fn record(&self, org_id: &str, kind: &str, id: &str) -> StoreResult<Option<Record>> {
+        let rows = sqlx::query(
+            "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+             FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
+             WHERE s.org_id = $1 AND s.kind = $2 AND s.record_id = $3",
+        )
+        .bind(org_id)
+        .bind(kind)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut record = Record::default();
+        for row in &rows {
+            record.apply(&change_from_row(row)?);
+        }
+        Ok(Some(record))
+    }
+
+    async fn erase_history(
+        &self,
+        org_id: &str,
+        customer_id: &str,
+        ids: &[String],
+    ) -> StoreResult<u64> {
+        let mut tx = begin_write(&self.pool, org_id).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM log WHERE org_id = $1
+               AND rid IN (SELECT rid FROM records WHERE org_id = $1
+                           AND (customer_id = $2 OR (kind = 'pool' AND record_id = $2)))
+               AND NOT EXISTS (SELECT 1 FROM fields f
+                               WHERE f.rid = log.rid AND f.field = log.field AND f.seq = log.seq)",
+        )
+        .bind(org_id)
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        for id in ids {
+            sqlx::query(
+                "DELETE FROM quarantine WHERE org_id = $1 AND change LIKE '%' || $2 || '%'",
+            )
+            .bind(org_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.after_erase().await?;
+        Ok(deleted)
     }
 
     async fn org_ids(&self) -> StoreResult<Vec<String>> {

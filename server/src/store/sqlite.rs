@@ -26,6 +26,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
+            // Deleted content is overwritten with zeros, so an erased customer (SYNC §5) is not
+            // left readable in free pages.
+            .pragma("secure_delete", "on")
             .disable_statement_logging();
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
@@ -102,6 +105,15 @@ include!("team_sql.rs");
 impl SqliteStore {
     /// SQLite's planner does well without statistics on these tables; nothing to refresh.
     fn after_push(&self, _stored: usize) {}
+
+    /// After an erasure: the WAL still holds the pages as they were; checkpoint them into the
+    /// database (where `secure_delete` zeroed what was deleted) and truncate the WAL.
+    async fn after_erase(&self) -> StoreResult<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 
     async fn announce_notice(&self, _stored: &Stored) -> StoreResult<()> {
         Ok(())

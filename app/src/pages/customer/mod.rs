@@ -2,6 +2,8 @@
 //! contacts, field history, tier, tasks (PRODUCT §13). One file per tab; `text` holds how values
 //! and fields read.
 
+#[cfg(feature = "manager")]
+pub mod erase;
 mod family;
 mod history;
 mod merge;
@@ -375,6 +377,7 @@ fn Profile(
                 Tab::Profile => view! {
                     <ProfileFacts record=record.clone()/>
                     {replica.is_manager().then(|| crate::pages::manager_tools::move_customer(id.clone(), record.text("owner").map(str::to_owned)))}
+                    {(replica.is_manager() && !huitou_shared::customer::erasure::is_erased(&record)).then(|| crate::pages::manager_tools::erase_customer(id.clone(), record.text("name").unwrap_or_default().to_owned()))}
                 }.into_any(),
                 Tab::Family => view! { <FamilyTab customer_id=id.clone() family=family/> }.into_any(),
                 Tab::Visits => view! { <VisitList visits=visits/> }.into_any(),

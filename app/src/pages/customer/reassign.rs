@@ -33,7 +33,9 @@ pub async fn move_customers(
         let customers: Vec<Customer<'_>> = customer_ids
             .iter()
             .filter_map(|id| {
-                let customer = r.get(Kind::CUSTOMER, id)?;
+                let customer = r
+                    .get(Kind::CUSTOMER, id)
+                    .filter(|c| !huitou_shared::customer::erasure::is_erased(&c.record))?;
                 Some(Customer {
                     id: &customer.id,
                     owner: customer.record.text("owner"),
