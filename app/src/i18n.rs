@@ -487,6 +487,8 @@ strings! {
     AuditUserDisabled => "停用了", "停用了", "disabled";
     AuditDeviceRevoked => "让设备退出登录", "讓裝置登出", "signed a device out of";
     AuditReviewApplied => "采纳了被拒绝的修改，作者", "採納了被拒絕的修改，作者", "applied a refused change by";
+    WaitingAtLastSync => "上次同步时还有 {n} 处修改待发送", "上次同步時還有 {n} 處修改待傳送", "{n} changes waiting at the last sync";
+    DiscardedByManager => "{who} 没有采纳：{reason}", "{who} 沒有採納：{reason}", "{who} did not take it: {reason}";
     // Erasure (issue 10).
     ErasedDropped => "有 {n} 处修改没有发送：经理已经删除了这位客户的个人资料。", "有 {n} 處修改沒有傳送：經理已經刪除了這位客戶的個人資料。", "Not sent ({n}): a manager erased this customer's personal data.";
     EraseCustomer => "删除个人资料", "刪除個人資料", "Erase personal data";

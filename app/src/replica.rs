@@ -726,11 +726,14 @@ impl Replica {
         let records: Vec<TrackedRecord> = self.records.with_untracked(|r| {
             ids.iter()
                 .flat_map(|id| {
-                    r.get(Kind::CUSTOMER, id).into_iter().chain(
-                        Kind::CHILDREN_OF_CUSTOMER
-                            .iter()
-                            .flat_map(move |kind| r.children_of(kind, id)),
-                    )
+                    r.get(Kind::CUSTOMER, id)
+                        .into_iter()
+                        .chain(r.get(Kind::POOL, id))
+                        .chain(
+                            Kind::CHILDREN_OF_CUSTOMER
+                                .iter()
+                                .flat_map(move |kind| r.children_of(kind, id)),
+                        )
                 })
                 .filter_map(|record| {
                     let kept = anonymous(record);
@@ -754,10 +757,11 @@ impl Replica {
         Ok(())
     }
 
-    /// The erased customers this device holds.
+    /// The erased customers this device holds (their record, or their pool entry).
     pub fn erased_customers(&self) -> Vec<String> {
         self.records.with_untracked(|r| {
             r.of_kind(Kind::CUSTOMER)
+                .chain(r.of_kind(Kind::POOL))
                 .filter(|c| huitou_shared::customer::erasure::is_erased(&c.record))
                 .map(|c| c.id.clone())
                 .collect()

@@ -513,7 +513,10 @@ impl Storage {
                 outbox
                     .put(&text(&entry)?, Some(&change.op.clone().into()))
                     .await?;
-                if let Some(record) = record.as_mut() {
+                // A request (a pool claim) never enters the records, re-stamped or not.
+                let request =
+                    huitou_shared::customer::pool::is_claim(&old.kind, &old.field, &old.value);
+                if let Some(record) = record.as_mut().filter(|_| !request) {
                     record.restamp(&old.op, &change);
                     records.put(&text(&*record)?, Some(&key.into())).await?;
                     touched.retain(|t| t.key() != record.key());

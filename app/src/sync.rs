@@ -11,6 +11,7 @@ use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
+use huitou_shared::api::SERVER_AUTHOR;
 use huitou_shared::api::{
     ErrorBody, LiveTicket, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullResponse, PushRequest,
     PushResponse, RecordRef, RejectCode,
@@ -222,6 +223,7 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
         if waiting.is_empty() {
             break;
         }
+        let total = waiting.len();
         let mut batch = Vec::new();
         let mut bytes = 0;
         for change in waiting.into_iter().take(PUSH_BATCH.min(MAX_PUSH_CHANGES)) {
@@ -238,6 +240,7 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
             changes: batch,
         };
         let request = authorized(Request::post("/api/v1/sync/push"), session)
+            .header(huitou_shared::api::WAITING_HEADER, &total.to_string())
             .json(&body)
             .map_err(|e| SyncError::Storage(e.to_string()))?;
         let response = request
@@ -379,11 +382,32 @@ async fn pull_pages(
         let records = records?;
         received += page.changes.len() as u64;
         shown.add(records);
+        // A refused change a manager applied meanwhile is in the book now: it leaves the outbox.
+        let applied: Vec<String> = page
+            .changes
+            .iter()
+            .filter(|c| c.kind == Kind::DECISION && c.field == "resolution" && c.value == "applied")
+            .map(|c| c.id.clone())
+            .collect();
+        if !applied.is_empty() {
+            let ops: Vec<String> = replica.outbox.with_untracked(|outbox| {
+                outbox
+                    .iter()
+                    .filter(|e| e.rejection.is_some())
+                    .filter(|e| applied.contains(&huitou_shared::api::decision_id(&e.change.op)))
+                    .map(|e| e.change.op.clone())
+                    .collect()
+            });
+            for op in ops {
+                replica.discard(&op).await;
+            }
+        }
         // A customer erased by a manager (SYNC §5): only the anonymous aggregates stay here.
         let erased: Vec<String> = page
             .changes
             .iter()
-            .filter(|c| c.kind == Kind::CUSTOMER && c.field == ERASED && c.value == true)
+            .filter(|c| matches!(c.kind.as_str(), Kind::CUSTOMER | Kind::POOL))
+            .filter(|c| c.field == ERASED && c.value == true && c.author == SERVER_AUTHOR)
             .map(|c| c.id.clone())
             .collect();
         if !erased.is_empty() {

@@ -83,6 +83,15 @@ pub fn judge(actor: &Actor, change: &Change, facts: &Facts) -> Judgement {
         code: RejectCode::Forbidden,
         message,
     };
+    // Only the server's erasure marks a record erased (it then deletes the history too).
+    if change.field == huitou_shared::customer::erasure::ERASED
+        && matches!(change.kind.as_str(), Kind::CUSTOMER | Kind::POOL)
+        && actor.user_id != huitou_shared::api::SERVER_AUTHOR
+    {
+        return forbidden(
+            "only an erasure (POST /api/v1/customers/{id}/erase) marks a customer erased".into(),
+        );
+    }
     if change.kind == Kind::CUSTOMER {
         if salesperson {
             let customer = facts.customer.clone().unwrap_or_default();
@@ -321,6 +330,7 @@ mod tests {
             owner: Some(owner.into()),
             shared: false,
             creator: Some(owner.into()),
+            erased: false,
         }
     }
 
@@ -404,6 +414,7 @@ mod tests {
             owner: Some("u2".into()),
             shared: false,
             creator: Some("u2".into()),
+            erased: false,
         };
         assert!(salesperson_may_write_customer("u1", &facts, &change("name", "A".into())).is_err());
         facts.shared = true;
@@ -420,6 +431,7 @@ mod tests {
             owner: Some("u2".into()),
             shared: true,
             creator: Some("u2".into()),
+            erased: false,
         };
         let override_ = serde_json::json!({"tier": "A", "reason": "x"});
         assert!(
@@ -455,6 +467,7 @@ mod tests {
             owner: None,
             shared: false,
             creator: Some("u1".into()),
+            erased: false,
         };
         assert!(facts.visible_to("u1"));
         assert!(!facts.visible_to("u2"));
@@ -587,6 +600,52 @@ mod tests {
         let manager = actor("m", huitou_shared::Role::Manager);
         assert!(matches!(
             judge(&manager, &rename, &Facts::default()),
+            Judgement::Allowed { .. }
+        ));
+    }
+
+    #[test]
+    fn nothing_but_the_servers_erasure_writes_to_an_erased_customer_or_its_records() {
+        let erased = CustomerFacts {
+            erased: true,
+            ..theirs("u1")
+        };
+        let on_customer = Facts {
+            customer: Some(erased.clone()),
+            ..Facts::default()
+        };
+        let on_visit = Facts {
+            home: Some(("c1".into(), erased)),
+            ..Facts::default()
+        };
+        for role in [
+            huitou_shared::Role::Salesperson,
+            huitou_shared::Role::Manager,
+        ] {
+            let who = actor("u1", role);
+            for (change, facts) in [
+                (change("phone", "138".into()), &on_customer),
+                (visit("note", "又来了".into()), &on_visit),
+            ] {
+                assert!(
+                    matches!(
+                        judge(&who, &change, facts),
+                        Judgement::Refused {
+                            code: RejectCode::Erased,
+                            ..
+                        }
+                    ),
+                    "{role:?} {}",
+                    change.field
+                );
+            }
+        }
+        let server = actor(
+            huitou_shared::api::SERVER_AUTHOR,
+            huitou_shared::Role::Admin,
+        );
+        assert!(matches!(
+            judge(&server, &change("phone", Value::Null), &on_customer),
             Judgement::Allowed { .. }
         ));
     }

@@ -30,6 +30,9 @@ pub const SERVER: &str = huitou_shared::api::SERVER_AUTHOR;
 /// Customers released per organisation and run at most; the rest go at the next run.
 const RELEASES_PER_RUN: usize = 2_000;
 
+/// Candidates read per query.
+const CANDIDATES_PER_PAGE: usize = 1_000;
+
 /// Changes per push the job writes.
 const CHANGES_PER_PUSH: usize = 1_000;
 
@@ -95,47 +98,67 @@ fn customer_of<'a>(id: &'a str, records: &'a CustomerRecords) -> Customer<'a> {
     }
 }
 
-/// Stamps `edits` with `clock` and pushes them as `actor` (author = the actor).
-pub(crate) async fn push(
+/// Stamps `groups` of edits with `clock` and pushes them as `actor` (author = the actor), each
+/// group whole in one push (one customer's release is never split); returns how many changes
+/// the store refused.
+pub(crate) async fn push_groups(
     state: &AppState,
     actor: &Actor,
     clock: &mut Clock,
-    edits: &[Edit],
-) -> anyhow::Result<()> {
+    groups: &[Vec<Edit>],
+) -> anyhow::Result<usize> {
     let device = DeviceId::parse(SERVER).map_err(anyhow::Error::msg)?;
     let now = now_ms();
-    let incoming: Vec<Incoming> = edits
-        .iter()
-        .flat_map(|edit| {
-            edit.fields
-                .iter()
-                .map(move |(field, value)| (edit, field, value))
-        })
-        .map(|(edit, field, value)| {
-            let mut change = Change::new(
-                &edit.kind,
-                &edit.id,
-                field,
-                value.clone(),
-                &clock.tick(now).to_string(),
-            );
-            change.author.clone_from(&actor.user_id);
-            let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
-            Incoming::Valid { change, raw }
-        })
-        .collect();
-    for chunk in incoming.chunks(CHANGES_PER_PUSH) {
+    let mut refused = 0;
+    let mut batch: Vec<Incoming> = Vec::new();
+    for (n, group) in groups.iter().enumerate() {
+        for edit in group {
+            for (field, value) in &edit.fields {
+                let mut change = Change::new(
+                    &edit.kind,
+                    &edit.id,
+                    field,
+                    value.clone(),
+                    &clock.tick(now).to_string(),
+                );
+                change.author.clone_from(&actor.user_id);
+                let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
+                batch.push(Incoming::Valid { change, raw });
+            }
+        }
+        let next = groups
+            .get(n + 1)
+            .map_or(0, |g| g.iter().map(|e| e.fields.len()).sum());
+        if batch.is_empty() || (n + 1 < groups.len() && batch.len() + next <= CHANGES_PER_PUSH) {
+            continue;
+        }
         let outcome = state
             .store
-            .push(actor, &device, chunk, &HashMap::new())
+            .push(actor, &device, &batch, &HashMap::new())
             .await?;
+        refused += outcome
+            .verdicts
+            .iter()
+            .filter(|v| !matches!(v, crate::store::Verdict::Accepted))
+            .count();
         let cursor = encode_cursor(&Position {
             seq: outcome.latest_seq,
             round: None,
         });
         tell_devices(state, &actor.org_id, &outcome, &cursor).await;
+        batch.clear();
     }
-    Ok(())
+    Ok(refused)
+}
+
+/// [`push_groups`] of one group.
+pub(crate) async fn push(
+    state: &AppState,
+    actor: &Actor,
+    clock: &mut Clock,
+    edits: &[Edit],
+) -> anyhow::Result<usize> {
+    push_groups(state, actor, clock, &[edits.to_vec()]).await
 }
 
 /// Releases the customers of `org_id` due for the pool at `now` (no visit, contact or change
@@ -150,9 +173,22 @@ pub async fn release_idle(state: &AppState, org_id: &str, now: u64) -> anyhow::R
         return Ok(0);
     }
     let before = format!("{:015}", now.saturating_sub(rules.cutoff_age_ms()));
-    let candidates = store
-        .pool_candidates(org_id, &before, RELEASES_PER_RUN)
-        .await?;
+    // Candidates in pages: the ones skipped (in the trash, exempt) never hold the rest back.
+    let mut candidates = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = store
+            .pool_candidates(org_id, &before, &after, CANDIDATES_PER_PAGE)
+            .await?;
+        let Some(last) = page.last().cloned() else {
+            break;
+        };
+        candidates.extend(page);
+        after = last;
+        if candidates.len() >= RELEASES_PER_RUN * 4 {
+            break;
+        }
+    }
     if candidates.is_empty() {
         return Ok(0);
     }
@@ -168,9 +204,12 @@ pub async fn release_idle(state: &AppState, org_id: &str, now: u64) -> anyhow::R
             clock.observe(&hlc);
         }
     }
-    let mut edits = Vec::new();
+    let mut groups: Vec<Vec<Edit>> = Vec::new();
     let mut released = Vec::new();
     for id in &candidates {
+        if released.len() >= RELEASES_PER_RUN {
+            break;
+        }
         let Some(records) = store.customer_records(&actor, id).await? else {
             continue;
         };
@@ -185,7 +224,7 @@ pub async fn release_idle(state: &AppState, org_id: &str, now: u64) -> anyhow::R
         observe(&mut clock, &records);
         let customer = customer_of(id, &records);
         let from = customer.owner.map(str::to_owned);
-        edits.extend(pool::release(&Released {
+        groups.push(pool::release(&Released {
             customer,
             name: records.customer.text("name").unwrap_or_default(),
             tier: Some(summary.tier),
@@ -200,7 +239,7 @@ pub async fn release_idle(state: &AppState, org_id: &str, now: u64) -> anyhow::R
         }));
         released.push((id.clone(), from));
     }
-    push(state, &actor, &mut clock, &edits).await?;
+    push_groups(state, &actor, &mut clock, &groups).await?;
     for (id, from) in &released {
         crate::routes::team::audit(
             state,
@@ -242,10 +281,25 @@ pub async fn finish_claims(
         let Some(records) = store.customer_records(&reader, &id).await? else {
             continue;
         };
+        if records.customer.is_deleted() {
+            continue;
+        }
         let mut clock = server_clock()?;
         observe(&mut clock, &records);
+        if let Some(entry) = store.record(org_id, Kind::POOL, &id).await?
+            && let Some(hlc) = entry.last_hlc().and_then(|s| Hlc::parse(s).ok())
+        {
+            clock.observe(&hlc);
+        }
         let edits = pool::complete_claim(&customer_of(&id, &records), &winner, now_ms());
-        push(state, &server_actor(org_id, &winner), &mut clock, &edits).await?;
+        if edits.is_empty() {
+            continue;
+        }
+        let refused = push(state, &server_actor(org_id, &winner), &mut clock, &edits).await?;
+        if refused > 0 {
+            tracing::warn!(customer = %id, refused, "a claim could not be finished");
+            continue;
+        }
         crate::routes::team::audit(
             state,
             org_id,

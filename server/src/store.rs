@@ -145,6 +145,8 @@ pub struct DeviceRow {
     pub last_seen: Option<String>,
     pub last_sync: Option<String>,
     pub signed_in: bool,
+    /// Changes waiting on the device at its last contact.
+    pub waiting: Option<i64>,
 }
 
 /// Accounts, devices and the audit log (the Team screen, issue 10).
@@ -458,6 +460,9 @@ pub trait Store: TeamStore + Send + Sync {
     /// Notes that a token was used at `at` (and, with `synced`, that its device synced then).
     async fn touch_token(&self, token_hash: &str, at: &str, synced: bool) -> StoreResult<()>;
 
+    /// Notes how many changes the token's device still has waiting to send.
+    async fn note_waiting(&self, token_hash: &str, waiting: i64) -> StoreResult<()>;
+
     async fn revoke_token(&self, token_hash: &str) -> StoreResult<()>;
 
     /// Stores a single-use live-stream ticket for a token, valid until `expires_at`.
@@ -551,11 +556,12 @@ pub trait Store: TeamStore + Send + Sync {
 
     /// Up to `limit` customers of `org_id` with an owner (not the pool) whose `owner` was last
     /// written before `before_hlc` and none of whose visits or contacts was written since: the
-    /// candidates for the shared pool (`customer::pool`), in id order.
+    /// candidates for the shared pool (`customer::pool`), in id order after `after_id`.
     async fn pool_candidates(
         &self,
         org_id: &str,
         before_hlc: &str,
+        after_id: &str,
         limit: usize,
     ) -> StoreResult<Vec<String>>;
 

@@ -14,6 +14,7 @@ use support::*;
 const NAME: &str = "欧阳娜娜";
 const PHONE: &str = "13912345678";
 const NOTE: &str = "对花生过敏，丈夫姓江";
+const DUPLICATE_PHONE: &str = "13700001111";
 
 async fn erase(app: &TestApp, session: &Session, id: &str, name: &str) -> (StatusCode, Value) {
     let response = app
@@ -75,6 +76,21 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
         )
         .await;
     assert_eq!(body["rejected"], json!([]));
+    // A duplicate merged into it earlier waits in the trash with its own phone.
+    let duplicate = new_id();
+    let body = app
+        .push(
+            &sales,
+            &[
+                change("customer", &duplicate, "name", json!(NAME), 20),
+                change("customer", &duplicate, "phone", json!(DUPLICATE_PHONE), 21),
+                change("customer", &duplicate, "owner", json!(sales.user_id), 22),
+                change("customer", &duplicate, "merged_into", json!(customer), 23),
+                change("customer", &duplicate, "deleted", json!(true), 24),
+            ],
+        )
+        .await;
+    assert_eq!(body["rejected"], json!([]));
     // A refused change naming the customer waits in the quarantine.
     let refused = app
         .push(
@@ -89,6 +105,17 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
         )
         .await;
     assert_eq!(refused["rejected"][0]["code"], "forbidden");
+    // Only the server's erasure marks a customer erased: nobody's push can (it would lock the
+    // customer and wipe it from devices while the server kept everything).
+    for who in [&sales, &manager] {
+        let body = app
+            .push(
+                who,
+                &[change("customer", &customer, "erased", json!(true), 30)],
+            )
+            .await;
+        assert_eq!(body["rejected"][0]["code"], "forbidden", "{body}");
+    }
     let (_, tablet_cursor, _) = app.pull_from(&sales, "").await;
 
     // Only a manager, and only with the customer's name.
@@ -127,7 +154,11 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
     assert_eq!(v.value("note"), Some(&Value::Null));
     assert_eq!(state.value("family", &family, "name"), Some(&Value::Null));
     let everything = serde_json::to_string(&app.pull_all(&manager).await).unwrap();
-    for secret in [NAME, PHONE, NOTE, "江先生", "欧阳"] {
+    assert_eq!(
+        state.value("customer", &duplicate, "erased"),
+        Some(&json!(true))
+    );
+    for secret in [NAME, PHONE, NOTE, "江先生", "欧阳", DUPLICATE_PHONE] {
         assert!(!everything.contains(secret), "{secret} in a full pull");
     }
 
@@ -189,7 +220,15 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
 
     // Nothing readable is left in the database file or its WAL (SQLite).
     if let Some(bytes) = database_bytes(&app) {
-        for secret in [NAME, PHONE, NOTE, "江先生", "13000000000", "又来了"] {
+        for secret in [
+            NAME,
+            PHONE,
+            NOTE,
+            "江先生",
+            "13000000000",
+            "又来了",
+            DUPLICATE_PHONE,
+        ] {
             assert!(
                 !contains(&bytes, secret),
                 "{secret} is still in the SQLite files"

@@ -581,6 +581,27 @@ async fn a_manager_sees_each_device_and_cuts_one_off() {
     let (_, phone) = sign_in(&app, "acme", "lilei", PASSWORD, "phone-00002").await;
     let (status, body) = app.pull_raw(&token(&tablet), "cursor=").await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The tablet pushes one of the three changes it holds: two still wait.
+    let customer = new_id();
+    let pushed: Value = app
+        .client
+        .post(format!("{}/api/v1/sync/push", app.url))
+        .bearer_auth(token(&tablet))
+        .header("x-huitou-waiting", "3")
+        .json(&json!({"device": "tablet-0001", "changes": [
+            change("customer", &customer, "name", json!("陈先生"), 0)
+        ]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pushed["accepted"].as_array().map(Vec::len),
+        Some(1),
+        "{pushed}"
+    );
 
     let (status, devices) = get(&app, "/api/v1/devices", &manager.token).await;
     assert_eq!(status, StatusCode::OK, "{devices}");
@@ -591,6 +612,17 @@ async fn a_manager_sees_each_device_and_cuts_one_off() {
         .filter(|d| d["user_id"] == json!(sales_id))
         .collect();
     assert_eq!(mine.len(), 2, "{devices}");
+    let waiting = |device: &str| {
+        mine.iter()
+            .find(|d| d["device"] == device)
+            .map(|d| d["waiting"].clone())
+    };
+    assert_eq!(waiting("tablet-0001"), Some(json!(2)), "{devices}");
+    assert_eq!(
+        waiting("phone-00002"),
+        Some(Value::Null),
+        "the phone never said"
+    );
     assert!(
         mine.iter()
             .all(|d| d["signed_in"] == json!(true) && d["first_sign_in"].is_string())
@@ -737,6 +769,42 @@ async fn a_manager_applies_or_discards_each_refused_change_once() {
     assert_eq!(status, StatusCode::OK, "{discarded}");
     assert_eq!(discarded["resolution"], "discarded");
     assert_eq!(discarded["reason"], reason);
+    // The author's devices learn both decisions (and the reason) from their next pull; nobody
+    // else's do.
+    let decisions = |changes: Vec<huitou_shared::Change>| {
+        huitou_shared::State::fold(&changes)
+            .records("decision")
+            .map(|(_, d)| {
+                (
+                    d.text("op").unwrap_or_default().to_owned(),
+                    d.text("resolution").unwrap_or_default().to_owned(),
+                    d.text("reason").map(str::to_owned),
+                )
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let wang_sees = decisions(app.pull_all(&wang).await);
+    assert_eq!(
+        wang_sees,
+        [
+            (
+                items[1]["change"]["op"].as_str().unwrap().to_owned(),
+                "applied".to_owned(),
+                None
+            ),
+            (
+                items[0]["change"]["op"].as_str().unwrap().to_owned(),
+                "discarded".to_owned(),
+                Some(reason.to_owned())
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    assert!(
+        decisions(app.pull_all(&li).await).is_empty(),
+        "li's devices hear nothing of it"
+    );
     let apply_late = format!("/api/v1/review/{note_id}/apply");
     let (status, _) = post(&app, &apply_late, &manager.token, json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT);

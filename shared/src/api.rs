@@ -17,6 +17,14 @@ pub const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 /// Largest encoded `value` of a change.
 pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
+const DECISION_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x3c9e_51a0_7d24_4e8b_b1f6_08a2_c4d7_e913);
+
+/// The id of the `decision` record on the refused change `op`: one per change, whoever decides.
+pub fn decision_id(op: &str) -> String {
+    uuid::Uuid::new_v5(&DECISION_NAMESPACE, op.as_bytes()).to_string()
+}
+
 /// The device id and author of what the server writes by itself (the directory of users, the
 /// shared pool's releases).
 pub const SERVER_AUTHOR: &str = "huitou-server";
@@ -147,7 +155,13 @@ pub struct DeviceInfo {
     pub last_sync: Option<String>,
     /// At least one of its tokens still works.
     pub signed_in: bool,
+    /// Changes the device still had waiting to send at its last contact (when it said).
+    #[serde(default)]
+    pub waiting: Option<i64>,
 }
+
+/// The request header in which a device says how many changes wait in its outbox.
+pub const WAITING_HEADER: &str = "x-huitou-waiting";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Devices {

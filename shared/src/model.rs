@@ -21,6 +21,10 @@ impl Kind {
     pub const FAMILY: &'static str = "family";
     /// The note a hand-over (离职继承) leaves on a customer's timeline.
     pub const HANDOVER: &'static str = "handover";
+    /// A manager's decision on one of a user's refused changes, for that user's devices only:
+    /// `op` (the refused change), `resolution` (`applied`/`discarded`), `reason`, `by`, `at`.
+    /// Its id is derived from the op ([`crate::api::decision_id`]).
+    pub const DECISION: &'static str = "decision";
     /// A customer's entry in the shared pool (公海), id = the customer's: what salespeople
     /// see before claiming it (`customer::pool`). Organisation-wide, not a child record.
     pub const POOL: &'static str = "pool";

@@ -499,15 +499,9 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
             Ok(())
         })
         .await?;
-        // The user reads the reason and lets the edit go; only then does it leave the device.
+        // The refused edit stays on the tablet, waiting for a manager's decision.
         click(t, "Settings").await?;
-        click(t, "Discard this edit").await?;
-        eventually(SYNC, || async {
-            let badge = sync_badge(t).await?;
-            ensure!(badge == "Synced", "badge says {badge:?}");
-            Ok(())
-        })
-        .await?;
+        wait_for_text(t, "13999990000", SYNC).await?;
 
         // A manager reads the refused edit in words on the review screen and applies it: the
         // phone reaches the customer's new owner, written by the manager.
@@ -524,6 +518,14 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
         click(l, &format!("Apply: {words}")).await?;
         wait_for_text(l, "Applied; every device receives it when it syncs.", SYNC).await?;
         wait_for_text(l, "Nothing to review", SYNC).await?;
+        // The tablet hears of it: the edit is in the book now, so it leaves the outbox.
+        eventually(SYNC, || async {
+            let badge = sync_badge(t).await?;
+            ensure!(badge == "Synced", "badge says {badge:?}");
+            Ok(())
+        })
+        .await?;
+        ensure!(!page_text(t).await?.contains("Changes the server refused"));
         let sales2 = Api::sign_in(&server.url(), "sales2").await?;
         eventually(SYNC, || async {
             let state = sales2.folded().await?;

@@ -91,6 +91,18 @@ pub fn Settings() -> impl IntoView {
                                 <li class="list-item">
                                     <span class="list-title">{format!("{}.{} = {}", change.kind, change.field, change.value)}</span>
                                     <span class="list-sub">{move || i18n.t(Key::Code)} ": " {rejection.code.as_str()} " · " {rejection.message.clone()}</span>
+                                    {
+                                        // What a manager decided on it, once this device has heard.
+                                        let op = op.clone();
+                                        move || replica.records.with(|r| {
+                                            let decision = r.get(huitou_shared::Kind::DECISION, &huitou_shared::api::decision_id(&op))?;
+                                            let who = decision.record.text("by").map(|id| r.person(id, i18n.t(Key::Left))).unwrap_or_default();
+                                            let reason = decision.record.text("reason").unwrap_or_default().to_owned();
+                                            (decision.record.text("resolution") == Some("discarded")).then(|| view! {
+                                                <span class="list-sub" role="status">{i18n.t(Key::DiscardedByManager).replace("{who}", &who).replace("{reason}", &reason)}</span>
+                                            })
+                                        })
+                                    }
                                     <button type="button" class="button" on:click=move |_| {
                                         let op = op.clone();
                                         leptos::task::spawn_local(async move { replica.discard(&op).await });

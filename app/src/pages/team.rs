@@ -526,6 +526,7 @@ fn DeviceRow(
                 " · " {move || i18n.t(Key::FirstSignIn)} " " {let at = device.first_sign_in.clone(); move || date_time(&at, i18n.locale.get())}
                 {seen.map(|at| view! { " · " {move || i18n.t(Key::LastSeen)} " " {move || date_time(&at, i18n.locale.get())} })}
                 {synced.map(|at| view! { " · " {move || i18n.t(Key::LastSync)} " " {move || date_time(&at, i18n.locale.get())} })}
+                {device.waiting.map(|n| view! { " · " {move || i18n.t(Key::WaitingAtLastSync).replace("{n}", &n.to_string())} })}
             </span>
             <Show when=move || can && device.signed_in>
                 <button type="button" class="button button-danger" aria-label=label.clone() on:click=cut_off.clone()>{move || i18n.t(Key::SignOutDevice)}</button>

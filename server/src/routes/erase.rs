@@ -20,6 +20,7 @@ use crate::error::ApiError;
 use crate::pool::{observe, push, server_actor, server_clock};
 use crate::routes::ApiJson;
 use crate::routes::team::{audit, managers_only};
+use crate::store::CustomerRecords;
 use axum::Json;
 use axum::extract::{Path, State};
 use huitou_shared::api::SERVER_AUTHOR;
@@ -60,6 +61,86 @@ fn clearing(kind: &str, id: &str, record: &Record) -> Option<Edit> {
     })
 }
 
+/// Clears and forgets one customer (see the module): `(fields cleared, log rows deleted)`.
+async fn erase_one(
+    state: &AppState,
+    org_id: &str,
+    customer_id: &str,
+    records: CustomerRecords,
+) -> Result<(usize, u64), ApiError> {
+    let store = &state.store;
+    let reader = server_actor(org_id, SERVER_AUTHOR);
+    let writer = server_actor(org_id, SERVER_AUTHOR);
+    let mut cleared = 0;
+    let mut records = records;
+    // A change stored between reading and clearing is cleared by the next round; once the
+    // customer is marked, the push refuses any other.
+    for round in 0..3 {
+        let mut clock = server_clock().map_err(|e| ApiError::Internal(e.to_string()))?;
+        observe(&mut clock, &records);
+        let mut edits: Vec<Edit> = Vec::new();
+        if let Some(edit) = clearing(Kind::CUSTOMER, customer_id, &records.customer) {
+            edits.push(edit);
+        }
+        for ((kind, id), record) in &records.children {
+            edits.extend(clearing(kind, id, record));
+        }
+        if let Some(entry) = store.record(org_id, Kind::POOL, customer_id).await? {
+            if let Some(hlc) = entry
+                .last_hlc()
+                .and_then(|s| huitou_shared::Hlc::parse(s).ok())
+            {
+                clock.observe(&hlc);
+            }
+            let mut edit = clearing(Kind::POOL, customer_id, &entry);
+            // Out of the pool (nobody can claim an erased customer), and marked, so every
+            // device — salespeople hold pool entries, not pooled customers — forgets it.
+            if round == 0 {
+                edit.get_or_insert_with(|| Edit {
+                    kind: Kind::POOL.to_owned(),
+                    id: customer_id.to_owned(),
+                    fields: Vec::new(),
+                })
+                .fields
+                .extend([
+                    ("released_at".to_owned(), Value::Null),
+                    (ERASED.to_owned(), Value::Bool(true)),
+                ]);
+            }
+            edits.extend(edit);
+        }
+        if round == 0 {
+            edits.push(Edit {
+                kind: Kind::CUSTOMER.to_owned(),
+                id: customer_id.to_owned(),
+                fields: vec![
+                    (ERASED.to_owned(), Value::Bool(true)),
+                    ("deleted".to_owned(), Value::Bool(true)),
+                ],
+            });
+        } else if edits.is_empty() {
+            break;
+        }
+        cleared += edits
+            .iter()
+            .flat_map(|e| &e.fields)
+            .filter(|(field, _)| field != ERASED && field != "deleted")
+            .count();
+        push(state, &writer, &mut clock, &edits)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        records = store
+            .customer_records(&reader, customer_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+    }
+    let ids: Vec<String> = std::iter::once(customer_id.to_owned())
+        .chain(records.children.keys().map(|(_, id)| id.clone()))
+        .collect();
+    let deleted = store.erase_history(org_id, customer_id, &ids).await?;
+    Ok((cleared, deleted))
+}
+
 pub async fn erase(
     State(state): State<AppState>,
     user: AuthUser,
@@ -82,72 +163,27 @@ pub async fn erase(
             "confirm_name must be the customer's name as it stands".into(),
         ));
     }
-    let writer = server_actor(&user.org_id, SERVER_AUTHOR);
-    let mut cleared = 0;
-    let mut records = records;
-    // A change stored between reading and clearing is cleared by the next round; once the
-    // customer is marked, the push refuses any other.
-    for round in 0..3 {
-        let mut clock = server_clock().map_err(|e| ApiError::Internal(e.to_string()))?;
-        observe(&mut clock, &records);
-        let mut edits: Vec<Edit> = Vec::new();
-        if let Some(edit) = clearing(Kind::CUSTOMER, &customer_id, &records.customer) {
-            edits.push(edit);
-        }
-        for ((kind, id), record) in &records.children {
-            edits.extend(clearing(kind, id, record));
-        }
-        if let Some(entry) = store.record(&user.org_id, Kind::POOL, &customer_id).await? {
-            if let Some(hlc) = entry
-                .last_hlc()
-                .and_then(|s| huitou_shared::Hlc::parse(s).ok())
-            {
-                clock.observe(&hlc);
+    let (mut cleared, mut deleted) = erase_one(&state, &user.org_id, &customer_id, records).await?;
+    // Duplicates merged into it keep their own name and phone in the trash: they go too.
+    let book = store.org_records(&user.org_id, Kind::CUSTOMER).await?;
+    let mut merged: Vec<String> = vec![customer_id.clone()];
+    let mut n = 0;
+    while n < merged.len() {
+        let into = merged[n].clone();
+        for (id, record) in &book {
+            if record.text("merged_into") == Some(into.as_str()) && !merged.contains(id) {
+                merged.push(id.clone());
             }
-            let mut edit = clearing(Kind::POOL, &customer_id, &entry);
-            // Out of the pool: nobody can claim an erased customer.
-            if entry.value("released_at").is_some_and(|v| !v.is_null()) {
-                edit.get_or_insert_with(|| Edit {
-                    kind: Kind::POOL.to_owned(),
-                    id: customer_id.clone(),
-                    fields: Vec::new(),
-                })
-                .fields
-                .push(("released_at".to_owned(), Value::Null));
-            }
-            edits.extend(edit);
         }
-        if round == 0 {
-            edits.push(Edit {
-                kind: Kind::CUSTOMER.to_owned(),
-                id: customer_id.clone(),
-                fields: vec![
-                    (ERASED.to_owned(), Value::Bool(true)),
-                    ("deleted".to_owned(), Value::Bool(true)),
-                ],
-            });
-        } else if edits.is_empty() {
-            break;
-        }
-        cleared += edits
-            .iter()
-            .flat_map(|e| &e.fields)
-            .filter(|(field, _)| field != ERASED && field != "deleted")
-            .count();
-        push(&state, &writer, &mut clock, &edits)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        records = store
-            .customer_records(&reader, &customer_id)
-            .await?
-            .ok_or(ApiError::NotFound)?;
+        n += 1;
     }
-    let ids: Vec<String> = std::iter::once(customer_id.clone())
-        .chain(records.children.keys().map(|(_, id)| id.clone()))
-        .collect();
-    let deleted = store
-        .erase_history(&user.org_id, &customer_id, &ids)
-        .await?;
+    for duplicate in merged.iter().skip(1) {
+        if let Some(records) = store.customer_records(&reader, duplicate).await? {
+            let (c, d) = erase_one(&state, &user.org_id, duplicate, records).await?;
+            cleared += c;
+            deleted += d;
+        }
+    }
     audit(
         &state,
         &user.org_id,

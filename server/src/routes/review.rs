@@ -120,6 +120,64 @@ async fn decide(
     }
 }
 
+/// Tells the author's devices what became of their refused change: a `decision` record private
+/// to them (a salesperson's own record kind), so the device shows the reason, or lets an
+/// applied change go from its outbox.
+async fn publish_decision(
+    state: &AppState,
+    user: &AuthUser,
+    row: &ReviewRow,
+    resolution: &str,
+    reason: Option<&str>,
+) {
+    let author = crate::store::Actor {
+        user_id: row.user_id.clone(),
+        org_id: user.org_id.clone(),
+        role: huitou_shared::Role::Salesperson,
+    };
+    let Ok(device) = DeviceId::parse(huitou_shared::api::SERVER_AUTHOR) else {
+        return;
+    };
+    let mut clock = huitou_shared::Clock::new(device.clone());
+    let now = crate::routes::sync::server_time_ms();
+    let id = huitou_shared::api::decision_id(&row.op);
+    let incoming: Vec<Incoming> = [
+        ("op", json!(row.op)),
+        ("resolution", json!(resolution)),
+        ("reason", json!(reason)),
+        ("by", json!(user.user_id)),
+        ("at", json!(now_text())),
+    ]
+    .into_iter()
+    .map(|(field, value)| {
+        let mut change = huitou_shared::Change::new(
+            Kind::DECISION,
+            &id,
+            field,
+            value,
+            &clock.tick(now).to_string(),
+        );
+        change.author.clone_from(&user.user_id);
+        let raw = serde_json::to_value(&change).unwrap_or_default();
+        Incoming::Valid { change, raw }
+    })
+    .collect();
+    match state
+        .store
+        .push(&author, &device, &incoming, &HashMap::new())
+        .await
+    {
+        Ok(outcome) => {
+            let cursor = encode_cursor(&Position {
+                seq: outcome.latest_seq,
+                round: None,
+            });
+            tell_devices(state, &user.org_id, &outcome, &cursor).await;
+        }
+        Err(e) => tracing::warn!(error = %e, "the author's devices will not hear of a decision"),
+    }
+}
+
 async fn audit_decision(state: &AppState, user: &AuthUser, row: &ReviewRow, action: &str) {
     crate::routes::team::audit(
         state,
@@ -214,6 +272,7 @@ pub async fn apply(
     )
     .await?;
     audit_decision(&state, &user, &row, "review_applied").await;
+    publish_decision(&state, &user, &row, "applied", None).await;
     let cursor = encode_cursor(&Position {
         seq: outcome.latest_seq,
         round: None,
@@ -260,5 +319,6 @@ pub async fn discard(
         ..row
     };
     audit_decision(&state, &user, &row, "review_discarded").await;
+    publish_decision(&state, &user, &row, "discarded", Some(reason)).await;
     decided(&state, &user, id).await
 }

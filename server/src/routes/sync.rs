@@ -99,6 +99,7 @@ enum Slot {
 pub async fn push(
     State(state): State<AppState>,
     user: AuthUser,
+    headers: axum::http::HeaderMap,
     ApiJson(request): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if request.changes.len() > MAX_PUSH_CHANGES {
@@ -203,6 +204,22 @@ pub async fn push(
     });
     tell_devices(&state, &user.org_id, &outcome, &cursor).await;
     pool_follow_up(&state, &user, &device, &incoming, &outcome).await;
+    // What the device still holds after this push, for the Team screen's devices.
+    if let Some(waiting) = headers
+        .get(huitou_shared::api::WAITING_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+    {
+        let left = waiting.saturating_sub(i64::try_from(accepted.len()).unwrap_or(i64::MAX));
+        if let Err(e) = state
+            .store
+            .note_waiting(&user.token_hash, left.max(0))
+            .await
+        {
+            tracing::warn!(error = %e, "could not note a device's waiting changes");
+        }
+    }
     Ok(Json(PushResponse {
         accepted,
         rejected,

@@ -357,6 +357,7 @@ fn device_info(row: DeviceRow) -> DeviceInfo {
         last_seen: row.last_seen,
         last_sync: row.last_sync,
         signed_in: row.signed_in,
+        waiting: row.waiting,
     }
 }
 

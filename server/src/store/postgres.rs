@@ -124,9 +124,16 @@ impl PostgresStore {
     /// space free for reuse (their bytes are overwritten as it is reused; WAL segments go at
     /// the checkpoints that recycle them).
     async fn after_erase(&self) -> StoreResult<()> {
-        sqlx::raw_sql("VACUUM log, fields, quarantine")
-            .execute(&self.pool)
-            .await?;
+        // Off the request: on a big log it scans every index.
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            if let Err(e) = sqlx::raw_sql("VACUUM log, fields, quarantine")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "VACUUM after an erasure failed");
+            }
+        });
         Ok(())
     }
 

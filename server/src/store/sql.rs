@@ -362,7 +362,7 @@ impl<'a> Batch<'a> {
                     *slot = Some((id, customer));
                 }
             }
-        } else if salesperson && change.kind == Kind::POOL {
+        } else if change.kind == Kind::POOL {
             let entry = self.scope_row(conn, &change.kind, &change.id).await?;
             let claimed_stamp = self
                 .watched
@@ -1144,6 +1144,15 @@ impl Store for BackendStore {
         Ok(())
     }
 
+    async fn note_waiting(&self, token_hash: &str, waiting: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE tokens SET waiting = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(waiting)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn insert_ticket(
         &self,
         ticket_hash: &str,
@@ -1539,6 +1548,7 @@ impl Store for BackendStore {
         &self,
         org_id: &str,
         before_hlc: &str,
+        after_id: &str,
         limit: usize,
     ) -> StoreResult<Vec<String>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -1546,7 +1556,7 @@ impl Store for BackendStore {
             "SELECT c.record_id FROM records c
              JOIN fields o ON o.rid = c.rid AND o.field = 'owner'
              WHERE c.org_id = $1 AND c.kind = 'customer' AND c.owner IS NOT NULL
-               AND c.owner <> 'pool' AND o.hlc < $2
+               AND c.owner <> 'pool' AND NOT c.erased AND c.record_id > $4 AND o.hlc < $2
                AND NOT EXISTS (
                  SELECT 1 FROM records v JOIN fields f ON f.rid = v.rid
                  WHERE v.org_id = c.org_id AND v.customer_id = c.record_id
@@ -1556,6 +1566,7 @@ impl Store for BackendStore {
         .bind(org_id)
         .bind(before_hlc)
         .bind(limit)
+        .bind(after_id)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -109,9 +109,17 @@ impl SqliteStore {
     /// After an erasure: the WAL still holds the pages as they were; checkpoint them into the
     /// database (where `secure_delete` zeroed what was deleted) and truncate the WAL.
     async fn after_erase(&self) -> StoreResult<()> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await?;
+        // Busy while a reader holds an old snapshot (a pull under way): wait and try again.
+        for _ in 0..50 {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tracing::warn!("after an erasure the WAL could not be truncated; the next checkpoint will");
         Ok(())
     }
 

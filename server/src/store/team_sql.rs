@@ -11,6 +11,7 @@ fn device_from_row(row: &DbRow) -> StoreResult<super::DeviceRow> {
         last_seen: row.try_get("last_seen")?,
         last_sync: row.try_get("last_sync")?,
         signed_in: row.try_get::<i64, _>("live")? > 0,
+        waiting: row.try_get("waiting")?,
     })
 }
 
@@ -132,7 +133,10 @@ impl super::TeamStore for BackendStore {
                     MAX(t.created_at) AS last_sign_in, MAX(t.last_used_at) AS last_seen,
                     MAX(t.last_sync_at) AS last_sync,
                     SUM(CASE WHEN t.revoked_at IS NULL AND u.disabled_at IS NULL THEN 1 ELSE 0 END)
-                        AS live
+                        AS live,
+                    (SELECT w.waiting FROM tokens w
+                      WHERE w.user_id = t.user_id AND w.device = t.device AND w.waiting IS NOT NULL
+                      ORDER BY w.last_used_at DESC LIMIT 1) AS waiting
              FROM tokens t JOIN users u ON u.id = t.user_id
              WHERE u.org_id = $1 AND t.device IS NOT NULL
              GROUP BY t.user_id, t.device

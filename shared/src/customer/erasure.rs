@@ -96,6 +96,7 @@ pub fn keeps(kind: &str, field: &str) -> bool {
             "reason",
             "claimed_by",
             "claimed_at",
+            ERASED,
         ],
         // A family member is a person: nothing of them stays but the link.
         Kind::FAMILY => &["customer_id", "deleted"],
@@ -125,7 +126,10 @@ pub fn anonymous(record: &TrackedRecord) -> TrackedRecord {
     kept
 }
 
-/// Is this customer record erased?
-pub fn is_erased(customer: &crate::Record) -> bool {
-    customer.value(ERASED).and_then(serde_json::Value::as_bool) == Some(true)
+/// Is this record (a customer, or its pool entry) erased? Only the server's mark counts: the
+/// server refuses the field from anyone else, and a device trusts no other.
+pub fn is_erased(record: &crate::Record) -> bool {
+    record.fields.get(ERASED).is_some_and(|state| {
+        state.value == serde_json::Value::Bool(true) && state.author == crate::api::SERVER_AUTHOR
+    })
 }

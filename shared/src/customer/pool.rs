@@ -29,9 +29,9 @@
 //!     by: None,
 //!     reason: Reason::Idle,
 //! });
-//! assert_eq!(edits[0].fields, vec![("owner".to_owned(), POOL.into())]);
+//! assert_eq!(edits[1].fields, vec![("owner".to_owned(), POOL.into())]);
 //! let mut entry = Record::default();
-//! for (field, value) in &edits[1].fields {
+//! for (field, value) in &edits[0].fields {
 //!     entry.apply(&Change::new("pool", "c1", field, value.clone(), "001764072000000:00000:huitou-server"));
 //! }
 //! assert!(is_open(&entry));
@@ -180,11 +180,14 @@ pub fn release(released: &Released<'_>) -> Vec<Edit> {
     if customer.owner == Some(POOL) {
         return Vec::new();
     }
+    // The entry first: a release cut short after it leaves an open entry whose customer is
+    // not the pool's (claims are refused, the next run releases it again), never a pooled
+    // customer without an open entry.
     let mut edits = moves(std::slice::from_ref(customer), POOL);
     let (band, _) = spend_band(released.spend);
     let text = |value: Option<&str>| value.map_or(Value::Null, Value::from);
     edits.insert(
-        1,
+        0,
         Edit {
             kind: KIND.to_owned(),
             id: customer.id.to_owned(),
@@ -211,8 +214,9 @@ pub fn release(released: &Released<'_>) -> Vec<Edit> {
 }
 
 /// The edits that give a claimed customer to `winner` once the server accepted the claim:
-/// its `owner`, its open tasks that were the pool's, and the entry's `claimed_at`. Empty when
-/// the customer is no longer in the pool (already given, or moved by a manager meanwhile).
+/// its `owner`, its open tasks that were the pool's, the entry closed ([`moves`]: it keeps the
+/// name and who claimed it, for the others' "claimed by … first") and its `claimed_at`. Empty
+/// when the customer is no longer in the pool (already given, or moved by a manager meanwhile).
 pub fn complete_claim(customer: &Customer<'_>, winner: &str, at_ms: u64) -> Vec<Edit> {
     if customer.owner != Some(POOL) {
         return Vec::new();
@@ -242,7 +246,9 @@ pub fn is_claim(kind: &str, field: &str, value: &Value) -> bool {
 
 /// An entry still waiting for a claimer: released and not claimed, not in the trash.
 pub fn is_open(entry: &Record) -> bool {
-    !entry.is_deleted() && entry.value("released_at").is_some() && claimed_by(entry).is_none()
+    !entry.is_deleted()
+        && entry.value("released_at").is_some_and(|v| !v.is_null())
+        && claimed_by(entry).is_none()
 }
 
 /// Who claimed an entry in its current round.

@@ -51,6 +51,17 @@ pub fn moves(customers: &[Customer<'_>], new_owner: &str) -> Vec<Edit> {
             continue;
         }
         edits.push(owner_edit("customer", customer.id, new_owner));
+        // Out of the shared pool: its entry closes (and stops showing its tier and spend).
+        if customer.owner == Some(crate::customer::pool::POOL) {
+            edits.push(Edit {
+                kind: crate::Kind::POOL.to_owned(),
+                id: customer.id.to_owned(),
+                fields: ["released_at", "tier", "last_visit", "spend_band"]
+                    .into_iter()
+                    .map(|field| (field.to_owned(), Value::Null))
+                    .collect(),
+            });
+        }
         for (id, task) in &customer.tasks {
             let holder = task.text("owner");
             let follows = holder.is_none() || holder == customer.owner;
