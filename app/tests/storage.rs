@@ -595,3 +595,47 @@ async fn an_erased_customer_leaves_only_anonymous_records_and_no_unsent_edit() {
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].change.id, other);
 }
+
+/// A claim refused `clock_ahead` is re-stamped in the outbox only: it must not enter the
+/// device's pool entry, where it would beat the server's winner (found by review).
+#[wasm_bindgen_test]
+async fn a_restamped_claim_stays_a_request() {
+    let storage = fresh("test-restamp-claim").await;
+    let id = new_id();
+    let theirs = Change::new(
+        "pool",
+        &id,
+        "claimed_by",
+        json!("them"),
+        &hlc(1_000, "deviceBB"),
+    );
+    storage
+        .apply_page(std::slice::from_ref(&theirs), &[], "s1")
+        .await
+        .expect("page");
+    let mine = Change::new(
+        "pool",
+        &id,
+        "claimed_by",
+        json!("me"),
+        &hlc(99_000_000, "deviceAA"),
+    );
+    storage
+        .request(std::slice::from_ref(&mine))
+        .await
+        .expect("request");
+    let fixed = Hlc::parse(&hlc(2_000, "deviceAA")).unwrap();
+    storage
+        .restamp(std::slice::from_ref(&mine), |_| fixed.clone())
+        .await
+        .expect("restamp");
+    let entry = storage
+        .record("pool", &id)
+        .await
+        .expect("read")
+        .expect("entry");
+    assert_eq!(entry.record.text("claimed_by"), Some("them"));
+    let outbox = storage.outbox().await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].change.hlc, fixed.to_string());
+}

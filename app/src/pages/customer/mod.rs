@@ -287,7 +287,11 @@ fn Profile(
                 }
                 <crate::pages::today::CallTiming/>
                 <div class="tags">{tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</div>
-                {deleted.then(|| view! { <p class="banner banner-warn">{move || i18n.t(Key::InTrashNotice)}</p> })}
+                {
+                    // An erased customer is in the trash for good: say so, not "restore".
+                    let erased = huitou_shared::customer::erasure::is_erased(&record);
+                    deleted.then(|| view! { <p class="banner banner-warn" role="status">{move || i18n.t(if erased { Key::Erased } else { Key::InTrashNotice })}</p> })
+                }
                 <div class="actions">
                     {(!phone.is_empty()).then(|| view! {
                         <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{move || i18n.t(Key::Call)}</a>
@@ -297,7 +301,9 @@ fn Profile(
                     <A href=contact_link("call") attr:class="button">{move || i18n.t(Key::LogContact)}</A>
                     <A href=format!("/customers/{id}/brief") attr:class="button">{move || i18n.t(Key::VisitBrief)}</A>
                     <A href=format!("/customers/{id}/edit") attr:class="button">{move || i18n.t(Key::EditCustomer)}</A>
-                    {if deleted {
+                    {if deleted && huitou_shared::customer::erasure::is_erased(&record) {
+                        ().into_any()
+                    } else if deleted {
                         let set_deleted = set_deleted.clone();
                         view! { <button type="button" class="button" on:click=move |_| set_deleted(false)>{move || i18n.t(Key::Restore)}</button> }.into_any()
                     } else {
