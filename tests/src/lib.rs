@@ -287,6 +287,19 @@ pub async fn sync_badge(client: &Client) -> Result<String> {
         .await?)
 }
 
+/// Waits (up to 40 s) until the sync badge says "Synced".
+pub async fn wait_until_synced(client: &Client) -> Result<()> {
+    eventually(Duration::from_secs(40), || async {
+        let badge = sync_badge(client).await?;
+        if badge == "Synced" {
+            Ok(())
+        } else {
+            bail!("badge says {badge:?}")
+        }
+    })
+    .await
+}
+
 /// Signs in through the sign-in form.
 pub async fn sign_in(client: &Client, base: &str, username: &str) -> Result<()> {
     client.goto(base).await?;

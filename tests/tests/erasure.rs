@@ -99,12 +99,7 @@ async fn an_erasure_reaches_an_offline_tablet_and_leaves_nothing_personal_on_it(
         )
         .await?;
         screenshot(t, &screenshots().join("erased-1024.png")).await?;
-        eventually(SYNC, || async {
-            let badge = sync_badge(t).await?;
-            ensure!(badge == "Synced", "badge says {badge:?}");
-            Ok(())
-        })
-        .await?;
+        wait_until_synced(t).await?;
         click(t, "Customers").await?;
         eventually(SYNC, || async {
             let text = page_text(t).await?;

@@ -10,15 +10,6 @@ use std::time::Duration;
 
 const SYNC: Duration = Duration::from_secs(40);
 
-async fn synced(client: &fantoccini::Client) -> Result<()> {
-    eventually(SYNC, || async {
-        let badge = sync_badge(client).await?;
-        ensure!(badge == "Synced", "badge says {badge:?}");
-        Ok(())
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -46,7 +37,7 @@ async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -
 
             l.set_window_size(1280, 800).await?;
             sign_in(l, &base, "manager").await?;
-            synced(l).await?;
+            wait_until_synced(l).await?;
             click(l, "Customers").await?;
             open_customer(l, "王小明").await?;
             click(l, "Profile").await?;
@@ -88,7 +79,7 @@ async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -
             screenshot(a, &screenshots().join("pool-1024.png")).await?;
 
             sign_in(b, &base, "sales2").await?;
-            synced(b).await?;
+            wait_until_synced(b).await?;
             click(b, "Shared pool").await?;
             wait_for_text(b, "林先生", SYNC).await?;
 
@@ -128,7 +119,7 @@ async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -
             assert_accessible(lost, "Pool with a refused claim (en)").await?;
             screenshot(lost, &screenshots().join("pool-claimed-first-1024.png")).await?;
             click(lost, "Got it: 林先生").await?;
-            synced(lost).await?;
+            wait_until_synced(lost).await?;
             click(lost, "Customers").await?;
             ensure!(!page_text(lost).await?.contains("林先生"));
 
@@ -137,7 +128,7 @@ async fn two_tablets_claim_one_pool_customer_offline_and_exactly_one_gets_it() -
             click(won, "Customers").await?;
             open_customer(won, "林先生").await?;
             wait_for_text(won, "13800138021", SYNC).await?;
-            synced(won).await?;
+            wait_until_synced(won).await?;
 
             // The same screen in Simplified Chinese.
             click(lost, "Settings").await?;

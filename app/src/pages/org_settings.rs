@@ -4,7 +4,7 @@
 use crate::i18n::{Key, use_i18n};
 use crate::org::use_org;
 use crate::pages::message::kind_label;
-use crate::replica::use_replica;
+use crate::replica::{Replica, use_replica};
 use chrono::NaiveTime;
 use huitou_shared::Kind;
 use huitou_shared::retention::call_windows::{CallWindows, TimeRange};
@@ -71,8 +71,9 @@ pub fn CallSettings() -> impl IntoView {
             return;
         };
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let fields = vec![
+        save_settings(
+            replica,
+            vec![
                 (
                     "call_windows".to_owned(),
                     serde_json::to_value(&windows).unwrap_or(Value::Null),
@@ -82,15 +83,9 @@ pub fn CallSettings() -> impl IntoView {
                     "thank_you_thresholds".to_owned(),
                     serde_json::to_value(&list).unwrap_or(Value::Null),
                 ),
-            ];
-            match replica
-                .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
-                .await
-            {
-                Ok(()) => saved.set(true),
-                Err(e) => replica.storage_error.set(Some(e.to_string())),
-            }
-        });
+            ],
+            saved,
+        );
     };
 
     view! {
@@ -175,20 +170,15 @@ fn EscalationForm() -> impl IntoView {
             return;
         }
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let fields = vec![
+        save_settings(
+            replica,
+            vec![
                 ("follow_up_days".to_owned(), Value::from(f)),
                 ("escalation_alert_days".to_owned(), Value::from(a)),
                 ("escalation_high_risk_days".to_owned(), Value::from(h)),
-            ];
-            match replica
-                .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
-                .await
-            {
-                Ok(()) => saved.set(true),
-                Err(e) => replica.storage_error.set(Some(e.to_string())),
-            }
-        });
+            ],
+            saved,
+        );
     };
     let input = move |key: Key, name: &'static str, value: RwSignal<String>| {
         view! {
@@ -242,22 +232,17 @@ fn PoolForm() -> impl IntoView {
             return;
         };
         error.set(None);
-        leptos::task::spawn_local(async move {
-            let fields = vec![
+        save_settings(
+            replica,
+            vec![
                 ("pool_days".to_owned(), Value::from(n)),
                 (
                     "pool_exempt_top_tier".to_owned(),
                     Value::from(exempt.get_untracked()),
                 ),
-            ];
-            match replica
-                .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
-                .await
-            {
-                Ok(()) => saved.set(true),
-                Err(e) => replica.storage_error.set(Some(e.to_string())),
-            }
-        });
+            ],
+            saved,
+        );
     };
     view! {
         <form class="card form" on:submit=save aria-label=move || i18n.t(Key::PoolSettings)>
@@ -282,6 +267,19 @@ fn PoolForm() -> impl IntoView {
             })}
         </form>
     }
+}
+
+/// Writes `fields` of the organisation's `settings` record (one synced edit); `saved` says so.
+fn save_settings(replica: Replica, fields: Vec<(String, Value)>, saved: RwSignal<bool>) {
+    leptos::task::spawn_local(async move {
+        match replica
+            .edit(Kind::SETTINGS, OrgSettings::RECORD_ID, fields)
+            .await
+        {
+            Ok(()) => saved.set(true),
+            Err(e) => replica.storage_error.set(Some(e.to_string())),
+        }
+    });
 }
 
 /// A list of daily time spans with from/until inputs, add and remove.
