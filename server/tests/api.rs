@@ -805,6 +805,8 @@ async fn demo_seeding_creates_users_and_samples_once() {
     );
     assert_eq!(state.records("customer").count(), 6);
     assert_eq!(state.records("visit").count(), 15);
+    // Three customers wait in the shared pool: their entries, not their records.
+    assert_eq!(state.records("pool").count(), 3);
     // Every user of the organisation reaches devices as a `user` record, so names can be shown.
     assert_eq!(state.records("user").count(), 4);
     let me = body["user"]["id"].as_str().unwrap();
@@ -819,8 +821,9 @@ async fn demo_seeding_creates_users_and_samples_once() {
     let org = store.ensure_org("demo").await.unwrap();
     assert_eq!(
         store.latest_seq(&org).await.unwrap(),
-        (4 * 4 + 12 * 7 + 30 * 6) as i64,
-        "4 users × 4 fields (name, username, role, disabled), 12 customers × 7 fields, 30 visits × 6 fields, once"
+        (4 * 4 + 12 * 7 + 30 * 6 + 3 * (3 + 3 + 11)) as i64,
+        "4 users × 4 fields (name, username, role, disabled), 12 customers × 7 fields, 30 visits × 6 fields, \
+         3 pool customers × (3 fields, a visit of 3, a release of 11), once"
     );
 }
 
