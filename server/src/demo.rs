@@ -116,10 +116,10 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-const POOL_CUSTOMERS: [(&str, &str, f64); 3] = [
-    ("林先生", "13800138021", 1_880.0),
-    ("郑女士", "13900139022", 6_400.0),
-    ("何总", "13700137023", 560.0),
+const POOL_CUSTOMERS: [(&str, &str, u32); 3] = [
+    ("林先生", "13800138021", 1_880),
+    ("郑女士", "13900139022", 6_400),
+    ("何总", "13700137023", 560),
 ];
 
 /// Customers of `former_owner` last seen four months ago, released to the shared pool
@@ -158,7 +158,7 @@ fn pool_samples(former_owner: &str, now: chrono::DateTime<chrono::Utc>) -> Vec<C
             name,
             tier: None,
             last_visit: Some(last.date_naive()),
-            spend: *spend,
+            spend: f64::from(*spend),
             at_ms: now_ms,
             by: None,
             reason: Reason::Idle,

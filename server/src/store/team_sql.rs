@@ -134,7 +134,7 @@ impl super::TeamStore for BackendStore {
                     MAX(t.last_sync_at) AS last_sync,
                     SUM(CASE WHEN t.revoked_at IS NULL AND u.disabled_at IS NULL THEN 1 ELSE 0 END)
                         AS live,
-                    (SELECT w.waiting FROM tokens w
+                    (SELECT CAST(w.waiting AS BIGINT) FROM tokens w
                       WHERE w.user_id = t.user_id AND w.device = t.device AND w.waiting IS NOT NULL
                       ORDER BY w.last_used_at DESC LIMIT 1) AS waiting
              FROM tokens t JOIN users u ON u.id = t.user_id
