@@ -476,6 +476,12 @@ strings! {
     AuditLog => "操作记录", "操作紀錄", "Audit log";
     FilterAction => "按操作筛选", "按操作篩選", "Filter by action";
     NoAuditLines => "还没有记录", "還沒有紀錄", "Nothing recorded yet";
+    FilterPerson => "按人员筛选", "按人員篩選", "Filter by person";
+    AuditFrom => "起始日期", "起始日期", "From";
+    AuditTo => "截止日期（含当天）", "截止日期（含當天）", "To (inclusive)";
+    ExportCsv => "导出 CSV", "匯出 CSV", "Export CSV";
+    AuditExported => "导出了操作记录", "匯出了操作紀錄", "exported the audit log";
+    AuditExportedNote => "已导出：文件已保存到下载文件夹，这次导出也记入了操作记录。", "已匯出：檔案已存到下載資料夾，這次匯出也記入了操作紀錄。", "Exported: the file is in your downloads, and the export itself is in the audit log.";
     ShowOlder => "显示更早的", "顯示更早的", "Show older";
     AuditSignIn => "登录", "登入", "signed in";
     AuditSignInFailed => "登录失败（密码错误）", "登入失敗（密碼錯誤）", "failed to sign in (wrong password)";
@@ -573,6 +579,11 @@ strings! {
     HandOverSplit => "怎么分", "怎麼分", "How to share them";
     SplitByTier => "按等级分，每人都分到 A、B、C 各级客户", "按等級分，每人都分到 A、B、C 各級客戶", "By tier, so each gets a fair mix of A, B and C";
     SplitEvenly => "平均分", "平均分", "Evenly";
+    SplitByHand => "逐个指定", "逐個指定", "By hand, customer by customer";
+    SplitByHandHelp => "每位客户先按等级分好，可以逐个改给别的同事。", "每位客戶先按等級分好，可以逐個改給別的同事。", "Each customer starts where the tier split puts them; give any of them to someone else.";
+    GiveTo => "{name} 交给", "{name} 交給", "Give {name} to";
+    ShowMore => "显示更多", "顯示更多", "Show more";
+    OthersTasksNote => "此人在别人客户上的未完成任务，交给那位客户的负责人。", "此人在別人客戶上的未完成任務，交給那位客戶的負責人。", "Their open tasks on other people's customers go to those customers' owners.";
     HandOverPreview => "交接预览", "交接預覽", "What each colleague receives";
     Colleague => "同事", "同事", "Colleague";
     OpenComplaints => "未解决投诉", "未解決投訴", "Open complaints";

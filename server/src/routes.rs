@@ -1,5 +1,6 @@
 //! The single route table: every endpoint, the layers around them, and the fallbacks.
 
+pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod erase;
@@ -56,7 +57,8 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/users/{id}/disable", post(team::disable))
         .route("/api/v1/devices", get(team::devices))
         .route("/api/v1/devices/revoke", post(team::revoke_device))
-        .route("/api/v1/audit", get(team::audit_log))
+        .route("/api/v1/audit", get(audit::index))
+        .route("/api/v1/audit/export", get(audit::export))
         .route("/api/v1/review", get(review::list))
         .route("/api/v1/review/{id}/apply", post(review::apply))
         .route("/api/v1/review/{id}/discard", post(review::discard))

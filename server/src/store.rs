@@ -135,6 +135,18 @@ pub struct AuditEntry {
     pub detail: Value,
 }
 
+/// Which audit lines to read: by who acted, by action, and from/until an instant (RFC 3339
+/// UTC with milliseconds, as `AuditEntry::at` is written, so text order is time order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Lines at or after this instant.
+    pub from: Option<String>,
+    /// Lines before this instant.
+    pub until: Option<String>,
+}
+
 /// One device of one user, from its tokens taken together.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeviceRow {
@@ -200,13 +212,12 @@ pub trait TeamStore: Send + Sync {
     async fn audit(&self, org_id: &str, entry: &AuditEntry) -> StoreResult<()>;
 
     /// The organisation's audit log, newest first: at most `limit` lines before `before`
-    /// (a line's position; `None` from the newest), by `actor` and `action` when given.
+    /// (a line's position; `None` from the newest) that `filter` lets through.
     async fn audit_log(
         &self,
         org_id: &str,
+        filter: &AuditFilter,
         before: Option<i64>,
-        actor: Option<&str>,
-        action: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(i64, AuditEntry)>>;
 

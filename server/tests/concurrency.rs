@@ -2,8 +2,9 @@
 //! - several devices push at once while others pull continuously: every reader ends with
 //!   the reference fold of all accepted changes, and no reader's cursor skipped a change;
 //! - an isolation oracle: random edits, shares, reassignments, moved visits, releases to the
-//!   shared pool and claims by several users; after each round each salesperson's device holds
-//!   exactly what they may read.
+//!   shared pool and claims by several users, a hand-over with the leaver disabled, and an
+//!   erasure; after each round each salesperson's device holds exactly what they may read,
+//!   and the disabled one's device reads nothing more.
 
 mod support;
 
@@ -197,11 +198,11 @@ fn readable(
         }
     };
     let mut out = BTreeMap::new();
-    for kind in ["customer", "visit", "template", "pool"] {
+    for kind in ["customer", "visit", "handover", "template", "pool"] {
         for (id, record) in reference.records(kind) {
             let may = match kind {
                 "customer" => visible(id),
-                "visit" => record.text("customer_id").is_some_and(visible),
+                "visit" | "handover" => record.text("customer_id").is_some_and(visible),
                 _ => true,
             };
             if may {
@@ -229,19 +230,33 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
     let mut claims_finished = 0;
     let mut rng = Rng(20_261_201);
     let mut counter = 0;
+    // The third salesperson leaves halfway: their book is handed over, their account disabled.
+    let mut active = sales.len();
+    let mut erased_one = false;
     for round in 0..12 {
-        for _ in 0..8 {
+        if round == 6 {
+            let handed =
+                hand_over_and_disable(&app, &manager, &sales, &accepted, &mut counter).await;
+            accepted.extend(handed);
+            active = 2;
+        }
+        for step in 0..8 {
             let reference = State::fold(&accepted);
+            let erased = |id: &str| reference.value("customer", id, "erased") == Some(&json!(true));
             let customers: Vec<String> = reference
                 .records("customer")
                 .map(|(id, _)| id.clone())
+                .filter(|id| !erased(id))
                 .collect();
             let visits: Vec<String> = reference
                 .records("visit")
+                .filter(|(_, v)| v.text("customer_id").is_some_and(|c| !erased(c)))
                 .map(|(id, _)| id.clone())
                 .collect();
-            let who = rng.below(sales.len());
+            let who = rng.below(active);
             let seller = &sales[who];
+            // Once, a manager erases a named customer (SYNC §5).
+            let erasing = round == 9 && step == 0 && !erased_one;
             let mine: Vec<String> = customers
                 .iter()
                 .filter(|c| {
@@ -254,11 +269,34 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                 .records("pool")
                 .filter(|(id, entry)| {
                     entry.text("claimed_by").is_none()
+                        && !erased(id)
                         && reference.value("customer", id, "owner") == Some(&json!("pool"))
                 })
                 .map(|(id, _)| id.clone())
                 .collect();
+            if erasing {
+                let named = customers
+                    .iter()
+                    .find(|id| {
+                        reference
+                            .value("customer", id, "name")
+                            .is_some_and(Value::is_string)
+                    })
+                    .expect("a named customer to erase");
+                let name = reference.value("customer", named, "name").cloned().unwrap();
+                let response = app
+                    .client
+                    .post(format!("{}/api/v1/customers/{named}/erase", app.url))
+                    .bearer_auth(&manager.token)
+                    .json(&json!({ "confirm_name": name }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200, "round {round}: the erasure");
+                erased_one = true;
+            }
             let (session, changes): (&Session, Vec<Value>) = match rng.below(9) {
+                _ if erasing => (&manager, Vec::new()),
                 6 if !customers.is_empty() => {
                     let customer = &customers[rng.below(customers.len())];
                     let mut changes = vec![change_at(
@@ -347,7 +385,7 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                 }
                 4 if !customers.is_empty() => {
                     let customer = &customers[rng.below(customers.len())];
-                    let to = &sales[rng.below(sales.len())];
+                    let to = &sales[rng.below(active)];
                     (
                         &manager,
                         vec![change_at(
@@ -384,8 +422,10 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                     )],
                 ),
             };
-            let body = app.push(session, &changes).await;
-            assert_eq!(body["rejected"], json!([]), "round {round}: {body}");
+            if !changes.is_empty() {
+                let body = app.push(session, &changes).await;
+                assert_eq!(body["rejected"], json!([]), "round {round}: {body}");
+            }
             accepted.extend(
                 changes
                     .into_iter()
@@ -399,20 +439,35 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
                 .filter(|c| !known.contains(&c.op) && c.kind != "user")
                 .collect();
             assert!(
-                by_server
-                    .iter()
-                    .all(|c| c.author == seller.user_id || c.kind == "user"),
-                "round {round}: only a claim's completion is written by the server: {by_server:?}"
+                by_server.iter().all(|c| c.author == seller.user_id
+                    || c.kind == "user"
+                    || (erasing && c.author == huitou_shared::api::SERVER_AUTHOR)),
+                "round {round}: only a claim's completion and the erasure are written by the server: {by_server:?}"
             );
             claims_finished += by_server.iter().filter(|c| c.field == "claimed_at").count();
             accepted.extend(by_server);
         }
         let reference = State::fold(&accepted);
-        for (device, seller) in devices.iter_mut().zip(&sales) {
+        for (n, (device, seller)) in devices.iter_mut().zip(&sales).enumerate() {
+            if n >= active {
+                // Disabled: the device reads nothing more (it hands in what it held, then wipes).
+                let (status, body) = app
+                    .pull_raw(&seller.token, &format!("cursor={}", device.cursor))
+                    .await;
+                assert_eq!(
+                    (status, body["error"]["code"].as_str()),
+                    (reqwest::StatusCode::UNAUTHORIZED, Some("account_disabled")),
+                    "round {round}: {body}"
+                );
+                continue;
+            }
             device.sync(&app, seller).await;
+            // The directory of users (a disabled user's record, republished) is everyone's and
+            // not part of the walk.
             let held: BTreeMap<(String, String), BTreeMap<String, Value>> = device
                 .records
                 .iter()
+                .filter(|((kind, _), _)| kind != "user")
                 .map(|(key, record)| (key.clone(), values(record)))
                 .collect();
             let expected = readable(&reference, &creators, &seller.user_id);
@@ -448,4 +503,83 @@ async fn each_salesperson_holds_exactly_what_they_may_read_after_every_round() {
         claims_finished >= 3,
         "the walk claimed {claims_finished} pool customers"
     );
+    assert!(erased_one, "the walk erased a customer");
+}
+
+/// The manager hands the last salesperson's book to the other two (`reassign::hand_over`, as
+/// the Team screen writes it) and disables their account.
+async fn hand_over_and_disable(
+    app: &TestApp,
+    manager: &Session,
+    sales: &[Session],
+    accepted: &[Change],
+    counter: &mut u32,
+) -> Vec<Change> {
+    use huitou_shared::customer::reassign::{Customer, Split, hand_over};
+    let reference = State::fold(accepted);
+    let leaver = &sales[sales.len() - 1];
+    let book: Vec<(Customer<'_>, huitou_shared::retention::Tier)> = reference
+        .records("customer")
+        .map(|(id, c)| {
+            let customer = Customer {
+                id,
+                owner: c.text("owner"),
+                tasks: Vec::new(),
+            };
+            (customer, huitou_shared::retention::Tier::New)
+        })
+        .collect();
+    let colleagues: Vec<&str> = sales[..sales.len() - 1]
+        .iter()
+        .map(|s| s.user_id.as_str())
+        .collect();
+    let done = hand_over(
+        &book,
+        &leaver.user_id,
+        &colleagues,
+        Split::Evenly,
+        &BTreeMap::new(),
+        "2026-12-07T10:00:00Z",
+    );
+    assert!(
+        !done.edits.is_empty(),
+        "the leaver owned customers to hand over"
+    );
+    let changes: Vec<Value> = done
+        .edits
+        .iter()
+        .flat_map(|edit| {
+            edit.fields
+                .iter()
+                .map(|(field, value)| {
+                    (
+                        edit.kind.clone(),
+                        edit.id.clone(),
+                        field.clone(),
+                        value.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .map(|(kind, id, field, value)| {
+            change_at(&kind, &id, &field, value, &stamp("managerdevice", counter))
+        })
+        .collect();
+    let body = app.push(manager, &changes).await;
+    assert_eq!(body["rejected"], json!([]), "the hand-over: {body}");
+    let response = app
+        .client
+        .post(format!(
+            "{}/api/v1/users/{}/disable",
+            app.url, leaver.user_id
+        ))
+        .bearer_auth(&manager.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the disabling");
+    changes
+        .into_iter()
+        .map(|c| serde_json::from_value(c).unwrap())
+        .collect()
 }

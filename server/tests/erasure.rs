@@ -15,6 +15,9 @@ const NAME: &str = "欧阳娜娜";
 const PHONE: &str = "13912345678";
 const NOTE: &str = "对花生过敏，丈夫姓江";
 const DUPLICATE_PHONE: &str = "13700001111";
+const NEIGHBOUR_NOTE: &str = "邻居说她搬去了杭州";
+/// Too long for a phone (at most 32 characters): refused as invalid before any judging.
+const LONG_PHONE: &str = "13555555555 / 13666666666 / 13777777777";
 
 async fn erase(app: &TestApp, session: &Session, id: &str, name: &str) -> (StatusCode, Value) {
     let response = app
@@ -105,6 +108,20 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
         )
         .await;
     assert_eq!(refused["rejected"][0]["code"], "forbidden");
+    // A colleague's refused visit of the customer: the server never stored the visit, and its
+    // second change names only the visit, so only the customer noted at refusal ties it.
+    let colleague = app.user("acme", "sales2", Role::Salesperson).await;
+    let stray = new_id();
+    let refused = app
+        .push(
+            &colleague,
+            &[
+                change("visit", &stray, "customer_id", json!(customer), 40),
+                change("visit", &stray, "note", json!(NEIGHBOUR_NOTE), 41),
+            ],
+        )
+        .await;
+    assert_eq!(refused["rejected"][1]["code"], "forbidden", "{refused}");
     // Only the server's erasure marks a customer erased: nobody's push can (it would lock the
     // customer and wipe it from devices while the server kept everything).
     for who in [&sales, &manager] {
@@ -186,6 +203,8 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
             &[
                 change("customer", &customer, "phone", json!("13000000000"), 12),
                 change("visit", &visit, "note", json!("又来了"), 13),
+                // Invalid as well: still refused as erased, not quarantined as invalid.
+                change("customer", &customer, "phone", json!(LONG_PHONE), 14),
             ],
         )
         .await;
@@ -195,7 +214,7 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, vec!["erased", "erased"], "{late}");
+    assert_eq!(codes, vec!["erased", "erased", "erased"], "{late}");
     let state = State::fold(&app.pull_all(&manager).await);
     assert_eq!(
         state.value("customer", &customer, "phone"),
@@ -211,7 +230,7 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
         .text()
         .await
         .unwrap();
-    for secret in [PHONE, "13000000000", "又来了"] {
+    for secret in [PHONE, "13000000000", "又来了", NEIGHBOUR_NOTE, LONG_PHONE] {
         assert!(
             !review.contains(secret),
             "{secret} in the review list: {review}"
@@ -228,6 +247,8 @@ async fn an_erased_customer_leaves_no_personal_data_anywhere_and_is_never_resurr
             "13000000000",
             "又来了",
             DUPLICATE_PHONE,
+            NEIGHBOUR_NOTE,
+            LONG_PHONE,
         ] {
             assert!(
                 !contains(&bytes, secret),

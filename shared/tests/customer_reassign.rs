@@ -132,10 +132,13 @@ fn owned_book() -> impl Strategy<Value = Vec<Shape>> {
 
 proptest! {
     /// A hand-over leaves the leaver nothing, gives every customer and its open tasks to one
-    /// colleague with one note each, matches its preview, and a second run writes nothing.
+    /// colleague (the one picked by hand, when one was) with one note each, gives the leaver's
+    /// open tasks on others' customers to those customers' owners, matches its preview, and a
+    /// second run writes nothing.
     #[test]
     fn a_hand_over_moves_everything_once_and_a_second_run_writes_nothing(
-        shape in owned_book(), people in 1usize..4, by_tier in any::<bool>()
+        shape in owned_book(), people in 1usize..4, by_tier in any::<bool>(),
+        hand in prop::collection::vec((0usize..40, 0usize..4), 0..10),
     ) {
         let mut changes = Vec::new();
         let write = |changes: &mut Vec<Change>, kind: &str, id: &str, field: &str, value: Value| {
@@ -155,6 +158,10 @@ proptest! {
         let colleagues: Vec<String> = (0..people).map(|i| format!("colleague-{i}")).collect();
         let colleagues: Vec<&str> = colleagues.iter().map(String::as_str).collect();
         let how = if by_tier { Split::ByTier } else { Split::Evenly };
+        let picks: BTreeMap<String, String> = hand
+            .iter()
+            .map(|(c, who)| (format!("c{c}"), colleagues[who % people].to_owned()))
+            .collect();
         let run = |state: &State| {
             let tasks_of = |customer: &str| -> Vec<(&str, &Record)> {
                 state.records("task")
@@ -168,7 +175,7 @@ proptest! {
                     (Customer { id, owner: c.text("owner"), tasks: tasks_of(id) }, tier)
                 })
                 .collect();
-            hand_over(&book, "fang", &colleagues, how, "2026-12-02T10:00:00Z")
+            hand_over(&book, "fang", &colleagues, how, &picks, "2026-12-02T10:00:00Z")
         };
         let first = run(&State::fold(&changes));
         for edit in &first.edits {
@@ -184,6 +191,9 @@ proptest! {
             let id = format!("c{c}");
             let to = state.value("customer", &id, "owner").and_then(Value::as_str).unwrap().to_owned();
             prop_assert!(colleagues.contains(&to.as_str()));
+            if let Some(picked) = picks.get(&id) {
+                prop_assert_eq!(&to, picked, "a pick by hand wins over the split");
+            }
             let note = state.record(HANDOVER, &handover_id(&id, "fang")).expect("a note per customer");
             prop_assert_eq!(note.text("customer_id"), Some(id.as_str()));
             prop_assert_eq!(note.text("to"), Some(to.as_str()));
@@ -199,10 +209,31 @@ proptest! {
                 }
             }
         }
+        for (c, (fangs, _, tasks)) in shape.iter().enumerate() {
+            if *fangs {
+                continue;
+            }
+            for (t, (open, task_fangs)) in tasks.iter().enumerate() {
+                let owner = state.value("task", &format!("c{c}-t{t}"), "owner").and_then(Value::as_str);
+                if *open && *task_fangs {
+                    prop_assert_eq!(owner, Some("li"), "the leaver's open task on li's customer goes to li");
+                    received.entry("li".to_owned()).or_default().1 += 1;
+                } else {
+                    prop_assert_eq!(owner, Some(if *task_fangs { "fang" } else { "li" }), "done or others' tasks stay");
+                }
+            }
+        }
+        prop_assert!(
+            state.records("task").all(|(_, t)| !(is_open(t) && t.text("owner") == Some("fang"))),
+            "no open task is left with the leaver"
+        );
         prop_assert_eq!(state.records(HANDOVER).count(), fangs.len());
         for (colleague, share) in &first.shares {
             let got = received.get(colleague).copied().unwrap_or_default();
             prop_assert_eq!((share.customers, share.open_tasks), got, "the preview is what happened");
+        }
+        for (who, got) in &received {
+            prop_assert_eq!(first.shares.get(who).map(|s| (s.customers, s.open_tasks)), Some(*got), "everyone who receives is previewed");
         }
         prop_assert!(run(&state).edits.is_empty(), "a second run writes nothing");
     }

@@ -8,11 +8,10 @@
 //! `cargo build --release -p huitou-server`; `./scripts/bench` does both). Figures only: no
 //! timed assertion. `HUITOU_BENCH_CUSTOMERS` scales the book (visits are ten per customer).
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Result, bail, ensure};
 use fantoccini::{Client, Locator};
 use huitou_tests::*;
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
@@ -37,58 +36,6 @@ impl Dice {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
-    }
-}
-
-/// The release server as its own process, so its peak memory is its own.
-struct Release {
-    child: Child,
-    url: String,
-}
-
-impl Release {
-    fn start(dir: &std::path::Path) -> Result<Self> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let binary = root.join("target/release/huitou-server");
-        ensure!(
-            binary.exists(),
-            "{} is missing: cargo build --release -p huitou-server",
-            binary.display()
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(binary)
-            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--database")
-            .arg(format!("sqlite://{}", dir.join("huitou.db").display()))
-            .arg("--static")
-            .arg(app_dist()?)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        Ok(Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    /// Peak resident memory so far (VmHWM), in MB.
-    fn peak_mb(&self) -> Result<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
-        let kb: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmHWM")?;
-        Ok(kb / 1024.0)
-    }
-}
-
-impl Drop for Release {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -281,21 +228,9 @@ async fn run() -> Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let dir = tempfile::tempdir()?;
-    let server = Release::start(dir.path())?;
+    let server = ReleaseServer::start(dir.path())?;
     let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while http
-        .get(format!("{}/healthz", server.url))
-        .send()
-        .await
-        .is_err()
-    {
-        ensure!(
-            Instant::now() < deadline,
-            "the release server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.ready().await?;
     let api = Api::sign_in(&server.url, "manager").await?;
     let (changes, (name, phone)) = book(customers);
     let started = Instant::now();
@@ -356,14 +291,7 @@ async fn run() -> Result<()> {
         }
         let complete_s = signed_in.elapsed().as_secs_f64();
         let (tasks, total_ms, longest_ms, over_200, longest) = long_tasks(&laptop).await?;
-        let stored: u64 = serde_json::from_value(
-            laptop
-                .execute_async(
-                    "const done = arguments[arguments.length - 1]; const open = indexedDB.databases().then(list => list.find(d => d.name.startsWith('huitou'))); open.then(info => { const r = indexedDB.open(info.name); r.onsuccess = () => { const c = r.result.transaction('records').objectStore('records').count(); c.onsuccess = () => { done(c.result); r.result.close(); }; }; });",
-                    vec![],
-                )
-                .await?,
-        )?;
+        let stored = stored_records(&laptop).await?;
         println!(
             "first sync into a fresh headless Chromium (1280×800, manager): customer found by search after {searchable_s:.1} s; whole book on the device after {complete_s:.1} s ({stored} records in IndexedDB)"
         );

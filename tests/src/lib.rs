@@ -140,7 +140,11 @@ impl Driver {
                     "--no-first-run", "--disable-quic", "--lang=en-US", "--window-size=1024,768",
                     format!("--user-data-dir={}", profile.display()),
                 ],
-                "prefs": {"intl.accept_languages": "en-US,en"}
+                "prefs": {
+                    "intl.accept_languages": "en-US,en",
+                    "download.default_directory": downloads(profile).display().to_string(),
+                    "download.prompt_for_download": false
+                }
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -150,6 +154,11 @@ impl Driver {
             .context("could not open Chromium through chromedriver")?;
         Ok(client)
     }
+}
+
+/// Where the browser of `profile` saves downloaded files.
+pub fn downloads(profile: &Path) -> PathBuf {
+    profile.join("downloads")
 }
 
 impl Drop for Driver {
@@ -194,6 +203,20 @@ pub async fn field(client: &Client, label: &str) -> Result<Element> {
     })
     .await
     .with_context(|| format!("no field labelled {label:?}"))
+}
+
+/// Sets the date field labelled `label` to `date` (`yyyy-mm-dd`) as a date picker does: the
+/// value, then a `change` event (typing into a date input depends on the browser's locale).
+pub async fn set_date(client: &Client, label: &str, date: &str) -> Result<()> {
+    let input = field(client, label).await?;
+    let element = serde_json::to_value(&input)?;
+    client
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![element, serde_json::json!(date)],
+        )
+        .await?;
+    Ok(())
 }
 
 /// Types `text` into the field labelled `label`, replacing what was there.
@@ -519,4 +542,87 @@ pub async fn databases(client: &Client) -> Result<Vec<String>> {
         )
         .await?;
     Ok(serde_json::from_value(names)?)
+}
+
+/// The release server as its own process, so its peak memory is its own.
+pub struct ReleaseServer {
+    child: Child,
+    pub url: String,
+}
+
+impl ReleaseServer {
+    /// Starts it with `--demo` over a fresh SQLite file in `dir`, serving the built app.
+    pub fn start(dir: &std::path::Path) -> Result<Self> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let binary = root.join("target/release/huitou-server");
+        anyhow::ensure!(
+            binary.exists(),
+            "{} is missing: cargo build --release -p huitou-server",
+            binary.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new(binary)
+            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--database")
+            .arg(format!("sqlite://{}", dir.join("huitou.db").display()))
+            .arg("--static")
+            .arg(app_dist()?)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        Ok(Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// Waits until it answers `/healthz`.
+    pub async fn ready(&self) -> Result<()> {
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http
+            .get(format!("{}/healthz", self.url))
+            .send()
+            .await
+            .is_err()
+        {
+            if Instant::now() > deadline {
+                bail!("the release server did not start");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// Peak resident memory so far (VmHWM), in MB.
+    pub fn peak_mb(&self) -> Result<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        let kb: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmHWM")?;
+        Ok(kb / 1024.0)
+    }
+}
+
+impl Drop for ReleaseServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// How many records the page's Huitou database holds in IndexedDB.
+pub async fn stored_records(client: &Client) -> Result<u64> {
+    Ok(serde_json::from_value(
+        client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; indexedDB.databases().then(list => list.find(d => d.name.startsWith('huitou'))).then(info => { if (!info) { done(0); return; } const r = indexedDB.open(info.name); r.onsuccess = () => { const c = r.result.transaction('records').objectStore('records').count(); c.onsuccess = () => { done(c.result); r.result.close(); }; }; });",
+                vec![],
+            )
+            .await?,
+    )?)
 }

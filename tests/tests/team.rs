@@ -188,6 +188,38 @@ async fn a_salesperson_added_on_the_team_screen_and_later_disabled_loses_nothing
         wait_for_text(l, "王经理 · disabled · 张销售", SYNC).await?;
         let log = page_text(l).await?;
         ensure!(!log.contains("王经理 · signed in"), "only disablings are listed: {log}");
+        // By person and dates too, and exported as the CSV file the server makes.
+        field(l, "Filter by action").await?.select_by_label("All").await?;
+        field(l, "Filter by person").await?.select_by_label("张销售").await?;
+        wait_for_text(l, "张销售 (left) · signed in", SYNC).await?;
+        let log = page_text(l).await?;
+        ensure!(!log.contains("王经理 · disabled"), "only 张销售's lines are listed: {log}");
+        field(l, "Filter by person").await?.select_by_label("All").await?;
+        let today = chrono::Local::now().date_naive();
+        let tomorrow = (today + chrono::Days::new(1)).to_string();
+        set_date(l, "From", &tomorrow).await?;
+        wait_for_text(l, "Nothing recorded yet", SYNC).await?;
+        set_date(l, "From", &today.to_string()).await?;
+        set_date(l, "To (inclusive)", &today.to_string()).await?;
+        wait_for_text(l, "王经理 · disabled · 张销售", SYNC).await?;
+        assert_accessible(l, "Audit log (en)").await?;
+        screenshot(l, &screenshots().join("audit-1280.png")).await?;
+        click(l, "Export CSV").await?;
+        wait_for_text(l, "the export itself is in the audit log", SYNC).await?;
+        let saved = eventually(SYNC, || async {
+            let files: Vec<_> = std::fs::read_dir(downloads(&dir.path().join("laptop")))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .collect();
+            ensure!(files.len() == 1, "one CSV saved: {files:?}");
+            Ok(std::fs::read_to_string(&files[0])?)
+        })
+        .await?;
+        ensure!(
+            saved.starts_with('\u{feff}') && saved.contains("user_disabled") && saved.contains("张销售"),
+            "the saved file is the audit log: {saved}"
+        );
+        wait_for_text(l, "王经理 · exported the audit log", SYNC).await?;
         let refused = reqwest::Client::new()
             .post(format!("{base}/api/v1/auth/login"))
             .json(&serde_json::json!({"org": "demo", "username": "sales2", "password": "huitou-demo"}))

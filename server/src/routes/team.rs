@@ -1,4 +1,5 @@
-//! The Team screen's API (PRODUCT §10, issue 10): users, their devices, the audit log.
+//! The Team screen's API (PRODUCT §10, issue 10): users and their devices (the audit log
+//! they fill is read in `audit.rs`).
 //! Managers manage salespeople, admins everyone (`permissions::may_manage`); nobody
 //! disables, resets or re-roles themselves. Every action is written to the audit log.
 
@@ -10,19 +11,14 @@ use crate::permissions::may_manage;
 use crate::routes::ApiJson;
 use crate::store::{AuditEntry, DeviceRow, UserRow};
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use huitou_shared::api::{
-    AuditLine, AuditPage, DeviceInfo, DeviceRevoke, Devices, Member, MemberEdit, Members,
-    NewMember, PasswordChange, PasswordReset, password_problem,
+    DeviceInfo, DeviceRevoke, Devices, Member, MemberEdit, Members, NewMember, PasswordChange,
+    PasswordReset, password_problem,
 };
 use huitou_shared::model::is_uuid_text;
-use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// Audit lines per page, at most.
-const AUDIT_PAGE: usize = 200;
 
 fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -50,7 +46,7 @@ pub(crate) fn managers_only(user: &AuthUser, what: &str) -> Result<(), ApiError>
     }
 }
 
-fn manager(user: &AuthUser) -> Result<(), ApiError> {
+pub(crate) fn manager(user: &AuthUser) -> Result<(), ApiError> {
     managers_only(user, "manage the team")
 }
 
@@ -104,7 +100,13 @@ pub async fn audit(
 }
 
 /// Writes one audit line for an action of the signed-in `actor`.
-async fn audit_by(state: &AppState, actor: &AuthUser, action: &str, subject: &str, detail: Value) {
+pub(crate) async fn audit_by(
+    state: &AppState,
+    actor: &AuthUser,
+    action: &str,
+    subject: &str,
+    detail: Value,
+) {
     audit(
         state,
         &actor.org_id,
@@ -396,51 +398,4 @@ pub async fn revoke_device(
     )
     .await;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AuditQuery {
-    before: Option<i64>,
-    actor: Option<String>,
-    action: Option<String>,
-    limit: Option<usize>,
-}
-
-/// `GET /api/v1/audit?before=&actor=&action=&limit=`: newest first.
-pub async fn audit_log(
-    State(state): State<AppState>,
-    user: AuthUser,
-    query: Result<Query<AuditQuery>, QueryRejection>,
-) -> Result<Json<AuditPage>, ApiError> {
-    manager(&user)?;
-    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let limit = query.limit.unwrap_or(AUDIT_PAGE).clamp(1, AUDIT_PAGE);
-    let rows = state
-        .store
-        .audit_log(
-            &user.org_id,
-            query.before,
-            query.actor.as_deref(),
-            query.action.as_deref(),
-            limit,
-        )
-        .await?;
-    let next = (rows.len() == limit)
-        .then(|| rows.last().map(|(seq, _)| *seq))
-        .flatten();
-    Ok(Json(AuditPage {
-        entries: rows
-            .into_iter()
-            .map(|(seq, e)| AuditLine {
-                seq,
-                at: e.at,
-                actor: e.actor,
-                device: e.device,
-                action: e.action,
-                subject: e.subject,
-                detail: e.detail,
-            })
-            .collect(),
-        next,
-    }))
 }

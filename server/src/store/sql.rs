@@ -137,6 +137,9 @@ struct Refusal<'a> {
     raw: &'a Value,
     code: RejectCode,
     message: String,
+    /// The customer the change belongs to, when the server can tell (an erasure purges the
+    /// quarantine by it).
+    customer: Option<String>,
 }
 
 /// One push, judged in memory and written in bulk.
@@ -502,13 +505,67 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
-    fn refuse(&mut self, op: &'a str, raw: &'a Value, code: RejectCode, message: String) {
+    /// Refuses a change, noting the customer it belongs to (`customer_of`).
+    async fn refuse(
+        &mut self,
+        conn: &mut Conn,
+        op: &'a str,
+        raw: &'a Value,
+        code: RejectCode,
+        message: String,
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<()> {
+        let customer = self.customer_of(conn, raw, parents).await?;
         self.refused.push(Refusal {
             op,
             raw,
             code,
             message,
+            customer,
         });
+        Ok(())
+    }
+
+    /// The customer a change (as pushed, valid or not) belongs to, as far as the server can
+    /// tell: a customer or its pool entry itself; a child record's customer as the change,
+    /// an earlier change of the push, or the stored record names it. `None` for
+    /// organisation-wide records and children the server never saw.
+    async fn customer_of(
+        &mut self,
+        conn: &mut Conn,
+        raw: &Value,
+        parents: &HashMap<(String, String), String>,
+    ) -> StoreResult<Option<String>> {
+        let text = |key: &str| raw.get(key).and_then(Value::as_str);
+        let (Some(kind), Some(id)) = (text("kind"), text("id")) else {
+            return Ok(None);
+        };
+        if kind == Kind::CUSTOMER || kind == Kind::POOL {
+            return Ok(Some(id.to_owned()));
+        }
+        if !Kind::is_child_of_customer(kind) {
+            return Ok(None);
+        }
+        if text("field") == Some("customer_id")
+            && let Some(customer) = text("value")
+        {
+            return Ok(Some(customer.to_owned()));
+        }
+        if let Some(customer) = parents.get(&(kind.to_owned(), id.to_owned())) {
+            return Ok(Some(customer.clone()));
+        }
+        Ok(self
+            .scope_row(conn, kind, id)
+            .await?
+            .and_then(|row| row.customer_id))
+    }
+
+    /// True when `customer` was erased: nothing of it may be kept, not even in the quarantine.
+    async fn is_erased(&mut self, conn: &mut Conn, customer: Option<&str>) -> StoreResult<bool> {
+        Ok(match customer {
+            Some(customer) => self.customer_facts(conn, customer).await?.erased,
+            None => false,
+        })
     }
 
     /// Writes the push, `records`, log, `fields` and quarantine rows of this push.
@@ -640,8 +697,8 @@ impl<'a> Batch<'a> {
             .collect();
         for chunk in quarantined.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "INSERT INTO quarantine (org_id, user_id, device, op, change, code, message, at) VALUES {}",
-                placeholders(chunk.len(), 8, 1)
+                "INSERT INTO quarantine (org_id, user_id, device, op, change, code, message, at, customer_id) VALUES {}",
+                placeholders(chunk.len(), 9, 1)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for refusal in chunk {
@@ -653,7 +710,8 @@ impl<'a> Batch<'a> {
                     .bind(quarantine_body(refusal.raw))
                     .bind(refusal.code.as_str())
                     .bind(storable(&refusal.message, 2000))
-                    .bind(at);
+                    .bind(at)
+                    .bind(refusal.customer.as_deref().map(|c| storable(c, 200)));
             }
             query.execute(&mut *conn).await?;
         }
@@ -1218,11 +1276,20 @@ impl Store for BackendStore {
                     code,
                     message,
                 } => {
-                    batch.refuse(op, raw, *code, message.clone());
-                    verdicts.push(Verdict::Rejected {
-                        code: *code,
-                        message: message.clone(),
-                    });
+                    // Refused before judging (invalid, or written after a disabling) — but a
+                    // change of an erased customer is refused as such and kept nowhere.
+                    let customer = batch.customer_of(&mut tx, raw, parents).await?;
+                    let (code, message) = if batch.is_erased(&mut tx, customer.as_deref()).await?
+                    {
+                        let customer = customer.unwrap_or_default();
+                        (RejectCode::Erased, format!("customer {customer} was erased"))
+                    } else {
+                        (*code, message.clone())
+                    };
+                    batch
+                        .refuse(&mut tx, op, raw, code, message.clone(), parents)
+                        .await?;
+                    verdicts.push(Verdict::Rejected { code, message });
                 }
                 Incoming::Valid { change, raw } => {
                     if batch.stored_ops.contains(&change.op) {
@@ -1241,7 +1308,9 @@ impl Store for BackendStore {
                             verdicts.push(Verdict::Accepted);
                         }
                         Judgement::Refused { code, message } => {
-                            batch.refuse(&change.op, raw, code, message.clone());
+                            batch
+                                .refuse(&mut tx, &change.op, raw, code, message.clone(), parents)
+                                .await?;
                             verdicts.push(Verdict::Rejected { code, message });
                         }
                     }
@@ -1524,9 +1593,17 @@ impl Store for BackendStore {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // By the customer each refusal was noted under, and — for rows kept before that
+        // column — by any of the records' ids in the change's text.
+        sqlx::query("DELETE FROM quarantine WHERE org_id = $1 AND customer_id = $2")
+            .bind(org_id)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
         for id in ids {
             sqlx::query(
-                "DELETE FROM quarantine WHERE org_id = $1 AND change LIKE '%' || $2 || '%'",
+                "DELETE FROM quarantine WHERE org_id = $1 AND customer_id IS NULL
+                   AND change LIKE '%' || $2 || '%'",
             )
             .bind(org_id)
             .bind(id)

@@ -183,21 +183,23 @@ impl super::TeamStore for BackendStore {
     async fn audit_log(
         &self,
         org_id: &str,
+        filter: &super::AuditFilter,
         before: Option<i64>,
-        actor: Option<&str>,
-        action: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(i64, super::AuditEntry)>> {
         let rows = sqlx::query(
             "SELECT seq, at, actor, device, action, subject, detail FROM audit
              WHERE org_id = $1 AND seq < COALESCE($2, 9223372036854775807)
                AND ($3 IS NULL OR actor = $3) AND ($4 IS NULL OR action = $4)
-             ORDER BY seq DESC LIMIT $5",
+               AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6)
+             ORDER BY seq DESC LIMIT $7",
         )
         .bind(org_id)
         .bind(before)
-        .bind(actor)
-        .bind(action)
+        .bind(&filter.actor)
+        .bind(&filter.action)
+        .bind(&filter.from)
+        .bind(&filter.until)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;

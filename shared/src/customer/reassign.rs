@@ -156,25 +156,33 @@ pub struct Share {
 }
 
 /// A leaving user's hand-over (离职继承): the edits to write in one local transaction, and
-/// each colleague's share.
+/// each receiver's share.
 #[derive(Clone, Debug, Default)]
 pub struct HandOver {
     pub edits: Vec<Edit>,
+    /// Per receiver: the chosen colleagues, and the owners of other customers on which the
+    /// leaver held open tasks (those tasks go to the customer's owner).
     pub shares: BTreeMap<String, Share>,
 }
 
-/// Shares the customers `leaver` owns in `book` among `colleagues` ([`split`]) and says what
-/// to write: each customer's `owner` and open tasks ([`moves`]) and a [`HANDOVER`] note on
-/// its timeline, stamped `at`. Customers of others in `book` are left alone, so a second run
-/// (after a crash, or on another device) finds nothing left to move and writes nothing.
+/// Shares the customers `leaver` owns in `book` among `colleagues` ([`split`], then each of
+/// the manager's `picks` — customer id → colleague, "by hand" — over it) and says what to
+/// write: each customer's `owner` and open tasks ([`moves`]) and a [`HANDOVER`] note on its
+/// timeline, stamped `at`. Open tasks the leaver held on other people's customers go to those
+/// customers' owners (or, for a customer with nobody's name on it, the first colleague).
+/// Nothing of others changes otherwise, so a second run (after a crash, or on another device)
+/// finds nothing left to move and writes nothing.
 ///
 /// ```
 /// use huitou_shared::customer::reassign::{hand_over, Customer, Split};
 /// use huitou_shared::retention::Tier;
+/// use std::collections::BTreeMap;
 /// let customer = |id| (Customer { id, owner: Some("fang"), tasks: vec![] }, Tier::B);
 /// let book = [customer("c1"), customer("c2"), customer("c3")];
-/// let done = hand_over(&book, "fang", &["li", "wang"], Split::Evenly, "2026-12-02T10:00:00Z");
+/// let by_hand = BTreeMap::from([("c3".to_owned(), "wang".to_owned())]);
+/// let done = hand_over(&book, "fang", &["li", "wang"], Split::Evenly, &by_hand, "2026-12-02T10:00:00Z");
 /// assert_eq!(done.shares["li"].customers + done.shares["wang"].customers, 3);
+/// assert_eq!(done.shares["wang"].customers, 2, "c2 by turn, c3 by hand");
 /// assert_eq!(done.edits.len(), 6, "an owner and a note per customer");
 /// ```
 pub fn hand_over(
@@ -182,6 +190,7 @@ pub fn hand_over(
     leaver: &str,
     colleagues: &[&str],
     how: Split,
+    picks: &BTreeMap<String, String>,
     at: &str,
 ) -> HandOver {
     let colleagues: Vec<&str> = colleagues
@@ -194,7 +203,15 @@ pub fn hand_over(
         .filter(|(customer, _)| customer.owner == Some(leaver))
         .collect();
     let tiers: Vec<(&str, Tier)> = theirs.iter().map(|(c, tier)| (c.id, *tier)).collect();
-    let shares = split(&tiers, &colleagues, how);
+    let mut shares = split(&tiers, &colleagues, how);
+    for (customer, colleague) in picks {
+        if let (Some(slot), Some(to)) = (
+            shares.get_mut(customer.as_str()),
+            colleagues.iter().find(|c| **c == colleague.as_str()),
+        ) {
+            *slot = to;
+        }
+    }
     let mut done = HandOver::default();
     for colleague in &colleagues {
         done.shares
@@ -219,6 +236,23 @@ pub fn hand_over(
                 ("at".to_owned(), Value::from(at)),
             ],
         });
+    }
+    // The leaver's open tasks on customers that are not theirs.
+    let mut sorted_colleagues = colleagues.clone();
+    sorted_colleagues.sort_unstable();
+    for (customer, _) in book.iter().filter(|(c, _)| c.owner != Some(leaver)) {
+        let person = customer
+            .owner
+            .filter(|o| !o.is_empty() && *o != crate::customer::pool::POOL);
+        let Some(to) = person.or_else(|| sorted_colleagues.first().copied()) else {
+            continue;
+        };
+        for (id, task) in &customer.tasks {
+            if is_open(task) && task.text("owner") == Some(leaver) {
+                done.edits.push(owner_edit("task", id, to));
+                done.shares.entry(to.to_owned()).or_default().open_tasks += 1;
+            }
+        }
     }
     done
 }

@@ -1,0 +1,252 @@
+//! The organisation's audit log on the Team screen (PRODUCT §10): newest first, 50 lines at a
+//! time, filtered by person, action and dates, and exported as the CSV file the server makes
+//! (`GET /api/v1/audit/export`, itself audited).
+
+use super::call;
+use crate::i18n::{Key, date_time, use_i18n};
+use crate::replica::use_replica;
+use gloo_net::http::Method;
+use huitou_shared::api::{AuditLine, AuditPage, Member};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The audit log's actions, in the order the filter lists them, with their labels.
+const AUDIT_ACTIONS: [(&str, Key); 15] = [
+    ("sign_in", Key::AuditSignIn),
+    ("sign_in_failed", Key::AuditSignInFailed),
+    ("sign_in_refused", Key::AuditSignInRefused),
+    ("user_created", Key::AuditUserCreated),
+    ("user_changed", Key::AuditUserChanged),
+    ("password_reset", Key::AuditPasswordReset),
+    ("password_changed", Key::AuditPasswordChanged),
+    ("user_disabled", Key::AuditUserDisabled),
+    ("device_revoked", Key::AuditDeviceRevoked),
+    ("review_applied", Key::AuditReviewApplied),
+    ("review_discarded", Key::AuditReviewDiscarded),
+    ("pool_released", Key::AuditPoolReleased),
+    ("pool_claimed", Key::AuditPoolClaimed),
+    ("customer_erased", Key::AuditCustomerErased),
+    ("audit_exported", Key::AuditExported),
+];
+
+/// The filters as query parameters: the person, the action, and the manager's own dates as
+/// instants (`from` the chosen day's local midnight, `to` the next day's), so "today" means
+/// their today.
+fn query(actor: &str, action: &str, from: &str, to: &str) -> String {
+    let mut query = String::new();
+    let mut add = |name: &str, value: &str| {
+        if !value.is_empty() {
+            query.push_str(&format!("&{name}={}", js_sys::encode_uri_component(value)));
+        }
+    };
+    add("actor", actor);
+    add("action", action);
+    add("from", &local_midnight(from, 0).unwrap_or_default());
+    add("to", &local_midnight(to, 1).unwrap_or_default());
+    query
+}
+
+/// The instant of local midnight `days` after the date `yyyy-mm-dd`.
+fn local_midnight(date: &str, days: u32) -> Option<String> {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let midnight = (day + chrono::Days::new(days.into())).and_hms_opt(0, 0, 0)?;
+    let local = midnight.and_local_timezone(chrono::Local).earliest()?;
+    Some(
+        local
+            .with_timezone(&chrono::Utc)
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    )
+}
+
+#[component]
+pub(super) fn AuditLog(
+    /// The organisation's people, for the person filter.
+    members: RwSignal<Option<Vec<Member>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let lines = RwSignal::new(Vec::<AuditLine>::new());
+    let next = RwSignal::new(None::<i64>);
+    let actor = RwSignal::new(String::new());
+    let action = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<Key>);
+    let exported = RwSignal::new(false);
+    let filters = move || {
+        query(
+            &actor.get_untracked(),
+            &action.get_untracked(),
+            &from.get_untracked(),
+            &to.get_untracked(),
+        )
+    };
+    let load = move |before: Option<i64>| {
+        let mut path = String::from("/api/v1/audit?limit=50");
+        if let Some(before) = before {
+            path.push_str(&format!("&before={before}"));
+        }
+        path.push_str(&filters());
+        leptos::task::spawn_local(async move {
+            match call::<AuditPage>(replica, Method::GET, &path, None).await {
+                Ok(Some(page)) => {
+                    failure.set(None);
+                    lines.update(|l| {
+                        if before.is_none() {
+                            l.clear();
+                        }
+                        l.extend(page.entries);
+                    });
+                    next.set(page.next);
+                }
+                Ok(None) => {}
+                Err(key) => failure.set(Some(key)),
+            }
+        });
+    };
+    load(None);
+    let export = move |_| {
+        let path = format!("/api/v1/audit/export?{}", filters().trim_start_matches('&'));
+        exported.set(false);
+        leptos::task::spawn_local(async move {
+            match download(replica, &path).await {
+                Ok(()) => {
+                    failure.set(None);
+                    exported.set(true);
+                    load(None);
+                }
+                Err(key) => failure.set(Some(key)),
+            }
+        });
+    };
+    // Who acted (nobody: the server's own jobs), and whom it was about (a user or a customer).
+    let name = move |id: &Option<String>| match id.as_deref() {
+        None => i18n.t(Key::Automatic).to_owned(),
+        Some(id) => replica.records.with(|r| {
+            let customer = r.customer_name(id);
+            if customer.is_empty() {
+                r.person(id, i18n.t(Key::Left))
+            } else {
+                customer
+            }
+        }),
+    };
+    let label = move |action: &str| {
+        AUDIT_ACTIONS
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or_else(|| action.to_owned(), |(_, key)| i18n.t(*key).to_owned())
+    };
+    let date_field = move |key: Key, name: &'static str, value: RwSignal<String>| {
+        view! {
+            <label class="field field-inline">
+                <span>{move || i18n.t(key)}</span>
+                <input type="date" name=name prop:value=move || value.get()
+                    on:change=move |ev| { value.set(event_target_value(&ev)); load(None); }/>
+            </label>
+        }
+    };
+    view! {
+        <section class="card audit">
+            <h2>{move || i18n.t(Key::AuditLog)}</h2>
+            {move || failure.get().map(|key| view! { <p class="banner banner-error" role="alert">{i18n.t(key)}</p> })}
+            <div class="filters">
+                <label class="field field-inline">
+                    <span>{move || i18n.t(Key::FilterPerson)}</span>
+                    <select name="audit_actor" on:change=move |ev| { actor.set(event_target_value(&ev)); load(None); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {move || members.get().unwrap_or_default().into_iter().map(|m| {
+                            let id = m.id.clone();
+                            view! { <option value=m.id.clone() selected=move || actor.get() == id>{m.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field field-inline">
+                    <span>{move || i18n.t(Key::FilterAction)}</span>
+                    <select name="audit_action" on:change=move |ev| { action.set(event_target_value(&ev)); load(None); }>
+                        <option value="">{move || i18n.t(Key::All)}</option>
+                        {AUDIT_ACTIONS.iter().map(|(value, key)| view! {
+                            <option value=*value selected=move || action.get() == *value>{move || i18n.t(*key)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {date_field(Key::AuditFrom, "audit_from", from)}
+                {date_field(Key::AuditTo, "audit_to", to)}
+                <button type="button" class="button" on:click=export>{move || i18n.t(Key::ExportCsv)}</button>
+            </div>
+            <Show when=move || exported.get()>
+                <p role="status">{move || i18n.t(Key::AuditExportedNote)}</p>
+            </Show>
+            <Show when=move || !lines.with(Vec::is_empty) fallback=move || view! { <p class="empty">{i18n.t(Key::NoAuditLines)}</p> }>
+                <ul class="list" aria-label=move || i18n.t(Key::AuditLog)>
+                    {move || lines.get().into_iter().map(|line| {
+                        let at = line.at.clone();
+                        view! {
+                            <li class="list-item">
+                                <span class="list-title">{name(&line.actor)} " · " {label(&line.action)}
+                                    {line.subject.as_ref().map(|_| view! { " · " {name(&line.subject)} })}
+                                </span>
+                                <span class="list-sub">{move || date_time(&at, i18n.locale.get())}
+                                    {line.device.clone().map(|d| view! { " · " {d} })}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+            <Show when=move || next.get().is_some()>
+                <button type="button" class="button" on:click=move |_| load(next.get_untracked())>{move || i18n.t(Key::ShowOlder)}</button>
+            </Show>
+        </section>
+    }
+}
+
+/// Fetches `path` with the session's token and saves the answer as the file the server names
+/// (`Content-Disposition`), through a link to a blob: the token never goes into a URL.
+async fn download(replica: crate::replica::Replica, path: &str) -> Result<(), Key> {
+    let token = replica
+        .session
+        .get_untracked()
+        .map(|s| s.token)
+        .ok_or(Key::TeamNotAllowed)?;
+    let response = gloo_net::http::Request::get(path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| super::failure_key(0))?;
+    if !response.ok() {
+        return Err(super::failure_key(response.status()));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "huitou-audit.csv".to_owned());
+    let bytes = response.binary().await.map_err(|_| Key::TeamServerBusy)?;
+    save_file(&name, &bytes, "text/csv").ok_or(Key::TeamServerBusy)
+}
+
+/// Offers `bytes` to the user as a file named `name`.
+fn save_file(name: &str, bytes: &[u8], mime: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Revoked later: the browser reads the blob after the click returns.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
+}
