@@ -789,6 +789,34 @@ impl Replica {
         }
     }
 
+    /// The screen's copy of the outbox after a push's answer, as `Storage::settle` left the
+    /// stored one: accepted changes (and those of an erased customer) gone, refused ones
+    /// marked with their reason.
+    pub fn settled_in_memory(
+        &self,
+        accepted: &[String],
+        refused: &[huitou_shared::api::Rejection],
+    ) {
+        let accepted: std::collections::HashSet<&str> =
+            accepted.iter().map(String::as_str).collect();
+        let refused: std::collections::HashMap<&str, &huitou_shared::api::Rejection> =
+            refused.iter().map(|r| (r.op.as_str(), r)).collect();
+        self.outbox.update(|outbox| {
+            outbox.retain(|entry| {
+                let op = entry.change.op.as_str();
+                !accepted.contains(op)
+                    && refused
+                        .get(op)
+                        .is_none_or(|r| r.code != huitou_shared::api::RejectCode::Erased)
+            });
+            for entry in outbox.iter_mut() {
+                if let Some(rejection) = refused.get(entry.change.op.as_str()) {
+                    entry.rejection = Some((*rejection).clone());
+                }
+            }
+        });
+    }
+
     /// Gives up on one refused change.
     pub async fn discard(&self, op: &str) {
         if let Some(storage) = self.storage() {

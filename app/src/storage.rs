@@ -313,6 +313,31 @@ impl Storage {
         Ok(touched.into_values().collect())
     }
 
+    /// Puts `changes` in the outbox, every write in flight at once (a hand-over writes
+    /// thousands).
+    async fn enqueue(outbox: &rexie::Store, changes: &[Change]) -> Result<()> {
+        let rows: Vec<(JsValue, JsValue)> = changes
+            .iter()
+            .map(|change| {
+                let entry = OutboxEntry {
+                    change: change.clone(),
+                    rejection: None,
+                };
+                Ok((text(&entry)?, JsValue::from_str(&change.op)))
+            })
+            .collect::<Result<_>>()?;
+        for written in futures::future::join_all(
+            rows.iter()
+                .map(|(value, key)| outbox.put(value, Some(key)))
+                .collect::<Vec<_>>(),
+        )
+        .await
+        {
+            written?;
+        }
+        Ok(())
+    }
+
     /// A local edit: the records and the outbox, in one transaction.
     pub async fn write_local(&self, changes: &[Change]) -> Result<Vec<TrackedRecord>> {
         let tx = self
@@ -320,16 +345,7 @@ impl Storage {
             .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
         all_or_nothing(tx, async |tx| {
             let records = Self::merge(&tx.store(RECORDS)?, changes).await?;
-            let outbox = tx.store(OUTBOX)?;
-            for change in changes {
-                let entry = OutboxEntry {
-                    change: change.clone(),
-                    rejection: None,
-                };
-                outbox
-                    .put(&text(&entry)?, Some(&change.op.clone().into()))
-                    .await?;
-            }
+            Self::enqueue(&tx.store(OUTBOX)?, changes).await?;
             Ok(records)
         })
         .await
@@ -341,17 +357,7 @@ impl Storage {
     pub async fn request(&self, changes: &[Change]) -> Result<()> {
         let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         all_or_nothing(tx, async |tx| {
-            let outbox = tx.store(OUTBOX)?;
-            for change in changes {
-                let entry = OutboxEntry {
-                    change: change.clone(),
-                    rejection: None,
-                };
-                outbox
-                    .put(&text(&entry)?, Some(&change.op.clone().into()))
-                    .await?;
-            }
-            Ok(())
+            Self::enqueue(&tx.store(OUTBOX)?, changes).await
         })
         .await
     }
@@ -449,8 +455,15 @@ impl Storage {
         let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         all_or_nothing(tx, async |tx| {
             let outbox = tx.store(OUTBOX)?;
-            for op in accepted {
-                outbox.delete(op.clone().into()).await?;
+            let keys: Vec<JsValue> = accepted.iter().map(|op| JsValue::from_str(op)).collect();
+            for deleted in futures::future::join_all(
+                keys.iter()
+                    .map(|key| outbox.delete(key.clone()))
+                    .collect::<Vec<_>>(),
+            )
+            .await
+            {
+                deleted?;
             }
             for rejection in rejected {
                 // A change of an erased customer is dropped (SYNC §5): keeping it would keep

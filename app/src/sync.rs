@@ -13,8 +13,8 @@ use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
 use huitou_shared::api::SERVER_AUTHOR;
 use huitou_shared::api::{
-    ErrorBody, LiveTicket, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullResponse, PushRequest,
-    PushResponse, RecordRef, RejectCode,
+    ErrorBody, LiveTicket, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullResponse, PushResponse, RecordRef,
+    RejectCode,
 };
 use huitou_shared::customer::erasure::ERASED;
 use huitou_shared::merge::Change;
@@ -211,37 +211,38 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
         return Ok(());
     };
     let device = replica.with_clock(|clock| clock.device().to_string());
-    // Each round sends the oldest waiting changes; a clock_ahead answer re-stamps and goes again.
-    for _round in 0..100 {
-        let waiting: Vec<Change> = storage
-            .outbox()
-            .await?
-            .into_iter()
-            .filter(|entry| entry.rejection.is_none())
-            .map(|entry| entry.change)
-            .collect();
+    // The outbox is read once, then sent oldest first in batches; the screen's copy loses
+    // what each answer settles, so a big outbox (a hand-over) is not read again per batch.
+    // Edits made meanwhile wait for the next round. A clock_ahead answer re-stamps and reads
+    // the outbox again.
+    let mut waiting = waiting_changes(&storage).await?;
+    for _round in 0..10_000 {
         if waiting.is_empty() {
             break;
         }
         let total = waiting.len();
-        let mut batch = Vec::new();
+        let mut encoded = Vec::new();
         let mut bytes = 0;
-        for change in waiting.into_iter().take(PUSH_BATCH.min(MAX_PUSH_CHANGES)) {
-            let value =
-                serde_json::to_value(&change).map_err(|e| SyncError::Storage(e.to_string()))?;
-            bytes += value.to_string().len();
-            batch.push(value);
-            if bytes > PUSH_BATCH_BYTES {
+        while let Some(change) = waiting.front() {
+            if encoded.len() >= PUSH_BATCH.min(MAX_PUSH_CHANGES) || bytes > PUSH_BATCH_BYTES {
                 break;
             }
+            let text =
+                serde_json::to_string(change).map_err(|e| SyncError::Storage(e.to_string()))?;
+            bytes += text.len();
+            encoded.push(text);
+            waiting.pop_front();
         }
-        let body = PushRequest {
-            device: device.clone(),
-            changes: batch,
-        };
+        let device_json =
+            serde_json::to_string(&device).map_err(|e| SyncError::Storage(e.to_string()))?;
+        let body = format!(
+            "{{\"device\":{device_json},\"changes\":[{}]}}",
+            encoded.join(",")
+        );
         let request = authorized(Request::post("/api/v1/sync/push"), session)
             .header(huitou_shared::api::WAITING_HEADER, &total.to_string())
-            .json(&body)
+            .header("Content-Type", "application/json")
+            .body(body)
             .map_err(|e| SyncError::Storage(e.to_string()))?;
         let response = request
             .send()
@@ -254,6 +255,7 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
             .into_iter()
             .partition(|r| r.code == RejectCode::ClockAhead);
         storage.settle(&answer.accepted, &refused).await?;
+        replica.settled_in_memory(&answer.accepted, &refused);
         let erased = refused
             .iter()
             .filter(|r| r.code == RejectCode::Erased)
@@ -267,10 +269,24 @@ async fn push(replica: Replica, session: &Session) -> Result<(), SyncError> {
                 &clock_ahead.iter().map(|r| r.op.clone()).collect::<Vec<_>>(),
             )
             .await?;
+            waiting = waiting_changes(&storage).await?;
         }
-        replica.refresh_outbox().await;
     }
+    replica.refresh_outbox().await;
     Ok(())
+}
+
+/// The outbox's changes still to send (not refused), oldest first.
+async fn waiting_changes(
+    storage: &crate::storage::Storage,
+) -> Result<std::collections::VecDeque<Change>, SyncError> {
+    Ok(storage
+        .outbox()
+        .await?
+        .into_iter()
+        .filter(|entry| entry.rejection.is_none())
+        .map(|entry| entry.change)
+        .collect())
 }
 
 /// Gives changes the server found too far ahead a fresh stamp from the corrected clock, above

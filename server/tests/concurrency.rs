@@ -146,7 +146,7 @@ struct Device {
 
 impl Device {
     async fn sync(&mut self, app: &TestApp, session: &Session) {
-        loop {
+        for _ in 0..10_000 {
             let (status, body) = app
                 .pull_raw(&session.token, &format!("cursor={}&limit=7", self.cursor))
                 .await;
@@ -173,11 +173,17 @@ impl Device {
                     });
                 }
             }
+            assert!(
+                page.cursor != self.cursor || !page.changes.is_empty() || !page.has_more,
+                "a page with more to come moved nowhere: {}",
+                self.cursor
+            );
             self.cursor = page.cursor;
             if !page.has_more {
                 return;
             }
         }
+        panic!("still pulling after 10,000 pages");
     }
 }
 

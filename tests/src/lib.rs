@@ -416,17 +416,29 @@ impl Api {
         })
     }
 
-    /// Every change the user may read (one page of up to 5000).
+    /// Every change the user may read, page after page.
     pub async fn pull_all(&self) -> Result<Vec<serde_json::Value>> {
-        let pulled: serde_json::Value = self
-            .http
-            .get(format!("{}/api/v1/sync/pull?limit=5000", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await?
-            .json()
-            .await?;
-        Ok(pulled["changes"].as_array().cloned().unwrap_or_default())
+        let mut changes = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let pulled: serde_json::Value = self
+                .http
+                .get(format!("{}/api/v1/sync/pull?limit=5000", self.base))
+                .query(&[("cursor", &cursor)])
+                .bearer_auth(&self.token)
+                .send()
+                .await?
+                .json()
+                .await?;
+            changes.extend(pulled["changes"].as_array().cloned().unwrap_or_default());
+            cursor = pulled["cursor"]
+                .as_str()
+                .with_context(|| format!("no cursor in {pulled}"))?
+                .to_owned();
+            if pulled["has_more"] != serde_json::json!(true) {
+                return Ok(changes);
+            }
+        }
     }
 
     /// Everything the user may read, folded with the merge rule (the server's book as they
@@ -570,7 +582,11 @@ impl ReleaseServer {
             .arg("--static")
             .arg(app_dist()?)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(match std::env::var_os("HUITOU_BENCH_SERVER_LOG") {
+                // e.g. HUITOU_BENCH_SERVER_LOG=/tmp/server.log RUST_LOG=tower_http=debug
+                Some(path) => Stdio::from(std::fs::File::create(path)?),
+                None => Stdio::null(),
+            })
             .spawn()?;
         Ok(Self {
             child,

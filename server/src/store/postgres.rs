@@ -116,6 +116,11 @@ macro_rules! bind_keys {
     }};
 }
 
+/// How many parameters a `key_list` of `count` keys takes: one array.
+fn key_count(_count: usize) -> usize {
+    1
+}
+
 include!("sql.rs");
 include!("team_sql.rs");
 

@@ -64,6 +64,8 @@ const VISIBLE_CUSTOMER: &str = "EXISTS (SELECT 1 FROM records o WHERE o.org_id =
 const ROWS_PER_INSERT: usize = 200;
 /// Keys per lookup (`IN (...)` on SQLite, one array on PostgreSQL: see `key_list`).
 const KEYS_PER_LOOKUP: usize = 500;
+/// Customers whose state one backfill query reads at most.
+const CUSTOMERS_PER_BACKFILL: usize = 200;
 /// The fields a push reads back while judging: a child's `customer_id`, a customer's `owner` and
 /// `shared`, a pool entry's `claimed_by`.
 const WATCHED_FIELDS: [&str; 5] = ["customer_id", "owner", "shared", "claimed_by", "erased"];
@@ -950,36 +952,21 @@ impl BackendStore {
         Ok((revoked, units))
     }
 
-    /// Up to `limit` winning writes of one backfill unit after `(kind, record_id, field)`.
-    async fn unit_rows(
+    /// Up to `limit` winning writes of backfill `units` — a run of customers (each with its
+    /// child records) or one moved record — in unit order, the first unit's from after
+    /// `(kind, record_id, field)`; each with the unit it belongs to.
+    async fn units_rows(
         &self,
         org_id: &str,
-        unit: &Unit,
+        units: &[&Unit],
         after: &(String, String, String),
         limit: usize,
-    ) -> StoreResult<Vec<Change>> {
+    ) -> StoreResult<Vec<(Unit, Change)>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = match unit {
-            Unit::Customer(customer) => {
+        let rows = match units {
+            [Unit::Record(kind, id)] => {
                 sqlx::query(
-                    "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
-                     FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
-                     WHERE s.org_id = $1 AND s.customer_id = $2
-                       AND (s.kind, s.record_id, f.field) > ($3, $4, $5)
-                     ORDER BY s.kind, s.record_id, f.field LIMIT $6",
-                )
-                .bind(org_id)
-                .bind(customer)
-                .bind(&after.0)
-                .bind(&after.1)
-                .bind(&after.2)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            Unit::Record(kind, id) => {
-                sqlx::query(
-                    "SELECT l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+                    "SELECT s.customer_id AS unit, l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
                      FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
                      WHERE s.org_id = $1 AND s.kind = $2 AND s.record_id = $3
                        AND (s.kind, s.record_id, f.field) > ($4, $5, $6)
@@ -995,8 +982,53 @@ impl BackendStore {
                 .fetch_all(&self.pool)
                 .await?
             }
+            _ => {
+                let customers: Vec<&str> = units
+                    .iter()
+                    .filter_map(|unit| match unit {
+                        Unit::Customer(id) => Some(id.as_str()),
+                        Unit::Record(..) => None,
+                    })
+                    .collect();
+                let Some(first) = customers.first() else {
+                    return Ok(Vec::new());
+                };
+                let sql = format!(
+                    "SELECT s.customer_id AS unit, l.op, s.kind, s.record_id, f.field, l.value, l.hlc, l.author
+                     FROM records s JOIN fields f ON f.rid = s.rid JOIN log l ON l.seq = f.seq
+                     WHERE s.org_id = {} AND s.customer_id {}
+                       AND (s.customer_id, s.kind, s.record_id, f.field) > ({}, {}, {}, {})
+                     ORDER BY s.customer_id, s.kind, s.record_id, f.field LIMIT {}",
+                    placeholder(1),
+                    key_list(2, customers.len()),
+                    placeholder(2 + key_count(customers.len())),
+                    placeholder(3 + key_count(customers.len())),
+                    placeholder(4 + key_count(customers.len())),
+                    placeholder(5 + key_count(customers.len())),
+                    placeholder(6 + key_count(customers.len())),
+                );
+                let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+                let query = bind_keys!(query, &customers);
+                query
+                    .bind(*first)
+                    .bind(&after.0)
+                    .bind(&after.1)
+                    .bind(&after.2)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
-        rows.iter().map(change_from_row).collect()
+        rows.iter()
+            .map(|row| {
+                let change = change_from_row(row)?;
+                let unit = match units {
+                    [Unit::Record(kind, id)] => Unit::Record(kind.clone(), id.clone()),
+                    _ => Unit::Customer(row.try_get("unit")?),
+                };
+                Ok((unit, change))
+            })
+            .collect()
     }
 
     /// Every winning write of a customer and of its child records: its whole history as state.
@@ -1359,22 +1391,33 @@ impl Store for BackendStore {
                 page.revoked = revoked;
             }
             let (resume_unit, resume_row) = split_backfill_key(&resume);
-            let mut last_key = resume.clone();
             let mut room = limit;
-            for unit in &units {
-                let key = unit.key();
-                if !resume.is_empty() && key < resume_unit {
-                    continue;
-                }
-                let after = if key == resume_unit {
+            // Units still to send, from where the last page stopped.
+            let units: Vec<&Unit> = units
+                .iter()
+                .filter(|unit| resume.is_empty() || unit.key() >= resume_unit)
+                .collect();
+            let mut next = 0;
+            let mut last_key = resume.clone();
+            while next < units.len() {
+                // A run of customers goes in one query; a moved record alone.
+                let run = units[next..]
+                    .iter()
+                    .take(CUSTOMERS_PER_BACKFILL)
+                    .take_while(|unit| matches!(unit, Unit::Customer(_)))
+                    .count()
+                    .max(1);
+                let batch = &units[next..next + run];
+                next += run;
+                let after = if batch[0].key() == resume_unit {
                     resume_row.clone()
                 } else {
                     Default::default()
                 };
-                let rows = self.unit_rows(org, unit, &after, room + 1).await?;
+                let rows = self.units_rows(org, batch, &after, room + 1).await?;
                 let full = rows.len() > room;
-                for change in rows.into_iter().take(room) {
-                    last_key = backfill_key(unit, &change);
+                for (unit, change) in rows.into_iter().take(room) {
+                    last_key = backfill_key(&unit, &change);
                     page.changes.push(change);
                     room -= 1;
                 }

@@ -98,6 +98,11 @@ macro_rules! bind_keys {
     }};
 }
 
+/// How many parameters a `key_list` of `count` keys takes.
+fn key_count(count: usize) -> usize {
+    count
+}
+
 include!("sql.rs");
 include!("team_sql.rs");
 
