@@ -481,6 +481,9 @@ strings! {
     AuditTo => "截止日期（含当天）", "截止日期（含當天）", "To (inclusive)";
     ExportCsv => "导出 CSV", "匯出 CSV", "Export CSV";
     AuditExported => "导出了操作记录", "匯出了操作紀錄", "exported the audit log";
+    AuditCustomersMoved => "把客户转给了", "把客戶轉給了", "moved customers to";
+    AuditHandedOver => "交接了客户，原负责人", "交接了客戶，原負責人", "handed over the customers of";
+    AuditCount => "{n} 位客户", "{n} 位客戶", "{n} customers";
     AuditExportedNote => "已导出：文件已保存到下载文件夹，这次导出也记入了操作记录。", "已匯出：檔案已存到下載資料夾，這次匯出也記入了操作紀錄。", "Exported: the file is in your downloads, and the export itself is in the audit log.";
     ShowOlder => "显示更早的", "顯示更早的", "Show older";
     AuditSignIn => "登录", "登入", "signed in";

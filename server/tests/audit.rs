@@ -184,3 +184,75 @@ async fn managers_filter_and_export_the_audit_log_and_the_export_is_audited() {
     assert!(!text.contains(&manager.user_id), "{text}");
     assert!(!text.contains("HYPERLINK"), "{text}");
 }
+
+#[tokio::test]
+async fn moves_and_hand_overs_made_on_a_managers_device_reach_the_audit_log() {
+    let app = spawn_app().await;
+    let manager = app.user("acme", "manager", Role::Manager).await;
+    let leaver = app.user("acme", "leaver", Role::Salesperson).await;
+    let colleague = app.user("acme", "colleague", Role::Salesperson).await;
+    let (a, b, c) = (new_id(), new_id(), new_id());
+    let mut changes = Vec::new();
+    for (n, id) in [&a, &b, &c].into_iter().enumerate() {
+        changes.push(change(
+            "customer",
+            id,
+            "name",
+            json!(format!("客户{n}")),
+            10 * n as u32,
+        ));
+        changes.push(change(
+            "customer",
+            id,
+            "owner",
+            json!(leaver.user_id),
+            10 * n as u32 + 1,
+        ));
+    }
+    assert_eq!(app.push(&leaver, &changes).await["rejected"], json!([]));
+    // The manager moves A to the colleague, returns B to the pool, and hands C over.
+    let note = huitou_shared::customer::reassign::handover_id(&c, &leaver.user_id);
+    let body = app
+        .push(
+            &manager,
+            &[
+                change("customer", &a, "owner", json!(colleague.user_id), 40),
+                change("customer", &b, "owner", json!("pool"), 41),
+                change("customer", &c, "owner", json!(colleague.user_id), 42),
+                change("handover", &note, "customer_id", json!(c), 43),
+                change("handover", &note, "from", json!(leaver.user_id), 44),
+                change("handover", &note, "to", json!(colleague.user_id), 45),
+            ],
+        )
+        .await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+
+    let (_, page) = audit(&app, "action=customers_moved", &manager.token).await;
+    let moved = page["entries"].as_array().expect("entries");
+    assert_eq!(moved.len(), 1, "{page}");
+    assert_eq!(moved[0]["actor"], json!(manager.user_id));
+    assert_eq!(moved[0]["subject"], json!(colleague.user_id));
+    assert_eq!(
+        moved[0]["detail"],
+        json!({"count": 1, "customers": [a]}),
+        "the returned and the handed-over customers are not listed as moved"
+    );
+    let (_, page) = audit(&app, "action=handed_over", &manager.token).await;
+    let handed = page["entries"].as_array().expect("entries");
+    assert_eq!(handed.len(), 1, "{page}");
+    assert_eq!(handed[0]["subject"], json!(leaver.user_id));
+    assert_eq!(
+        handed[0]["detail"],
+        json!({"to": colleague.user_id, "count": 1})
+    );
+    // A salesperson's own edits of their customers write no such line.
+    let body = app
+        .push(
+            &colleague,
+            &[change("customer", &a, "name", json!("新名字"), 50)],
+        )
+        .await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let (_, page) = audit(&app, "action=customers_moved", &manager.token).await;
+    assert_eq!(page["entries"].as_array().map(Vec::len), Some(1));
+}

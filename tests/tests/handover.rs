@@ -277,6 +277,17 @@ async fn a_leaving_salespersons_book_is_handed_over_once_with_a_preview() -> Res
             // A second run (say, after a crash) finds nothing left and writes nothing.
             click(l, "Settings").await?;
             click(l, "Team and devices").await?;
+            // The hand-over is in the audit log, with how many customers went to each.
+            field(l, "Filter by action")
+                .await?
+                .select_by_label("handed over the customers of")
+                .await?;
+            wait_for_text(
+                l,
+                "王经理 · handed over the customers of · 李销售 (left) · ",
+                SYNC,
+            )
+            .await?;
             click(l, "Hand over 李销售").await?;
             wait_for_text(l, "Customers in their name: 0", SYNC).await?;
             let before = manager.pull_all().await?.len();

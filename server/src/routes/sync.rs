@@ -15,7 +15,6 @@ use huitou_shared::api::{
     DEFAULT_PULL_LIMIT, LiveEvent, MAX_CLOCK_AHEAD_MS, MAX_PULL_LIMIT, MAX_PUSH_CHANGES,
     PullResponse, PushRequest, PushResponse, RecordRef, RejectCode, Rejection,
 };
-use huitou_shared::customer::pool;
 use huitou_shared::validate::parse_change;
 use huitou_shared::{DeviceId, Kind};
 use serde::Deserialize;
@@ -24,6 +23,8 @@ use std::convert::Infallible;
 use std::time::Duration;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+mod follow_up;
 
 /// Milliseconds since the Unix epoch, as sent in `server_time_ms`.
 pub fn server_time_ms() -> u64 {
@@ -203,7 +204,8 @@ pub async fn push(
         round: None,
     });
     tell_devices(&state, &user.org_id, &outcome, &cursor).await;
-    pool_follow_up(&state, &user, &device, &incoming, &outcome).await;
+    follow_up::pool(&state, &user, &device, &incoming, &outcome).await;
+    follow_up::audit_moves(&state, &user, &device, &incoming, &outcome).await;
     // What the device still holds after this push, for the Team screen's devices.
     if let Some(waiting) = headers
         .get(huitou_shared::api::WAITING_HEADER)
@@ -316,59 +318,9 @@ async fn may_read(store: &crate::DynStore, actor: &crate::store::Actor, stored: 
         .unwrap_or(true)
 }
 
-/// Tells online devices to pull, when a push stored changes the user may read (or that take
-/// away something they could read), so a salesperson is never woken for a colleague's customer.
 /// Wakes the live streams of the devices that may read what a push stored (on this
-/// instance, and on the others through the database).
-/// After a push: gives the customers whose pool claims it accepted to their claimers at once
-/// (a failure here is finished by the pool job), and audits the customers a manager returned
-/// to the pool by hand.
-async fn pool_follow_up(
-    state: &AppState,
-    user: &AuthUser,
-    device: &DeviceId,
-    incoming: &[Incoming],
-    outcome: &PushOutcome,
-) {
-    let accepted = incoming
-        .iter()
-        .zip(&outcome.verdicts)
-        .filter_map(|(item, verdict)| match (item, verdict) {
-            (Incoming::Valid { change, .. }, Verdict::Accepted) if change.kind == Kind::POOL => {
-                Some(change)
-            }
-            _ => None,
-        });
-    let mut claimed = Vec::new();
-    let mut returned = Vec::new();
-    for change in accepted {
-        if pool::is_claim(&change.kind, &change.field, &change.value) {
-            claimed.push(change.id.clone());
-        } else if change.field == "reason" && change.value.as_str() == Some("manager") {
-            returned.push(change.id.clone());
-        }
-    }
-    if !claimed.is_empty()
-        && let Err(e) =
-            crate::pool::finish_claims(state, &user.org_id, Some(&claimed), Some(device.as_str()))
-                .await
-    {
-        tracing::warn!(error = %e, "a pool claim waits for the pool job");
-    }
-    for id in returned {
-        crate::routes::team::audit(
-            state,
-            &user.org_id,
-            Some(&user.user_id),
-            Some(device.as_str()),
-            "pool_released",
-            Some(&id),
-            serde_json::json!({ "reason": "manager" }),
-        )
-        .await;
-    }
-}
-
+/// instance, and on the others through the database), so a salesperson is never woken for a
+/// colleague's customer.
 pub async fn tell_devices(state: &AppState, org_id: &str, outcome: &PushOutcome, cursor: &str) {
     if !outcome.stored_any {
         return;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 15] = [
+const AUDIT_ACTIONS: [(&str, Key); 17] = [
     ("sign_in", Key::AuditSignIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("sign_in_refused", Key::AuditSignInRefused),
@@ -25,6 +25,8 @@ const AUDIT_ACTIONS: [(&str, Key); 15] = [
     ("review_discarded", Key::AuditReviewDiscarded),
     ("pool_released", Key::AuditPoolReleased),
     ("pool_claimed", Key::AuditPoolClaimed),
+    ("customers_moved", Key::AuditCustomersMoved),
+    ("handed_over", Key::AuditHandedOver),
     ("customer_erased", Key::AuditCustomerErased),
     ("audit_exported", Key::AuditExported),
 ];
@@ -181,10 +183,15 @@ pub(super) fn AuditLog(
                 <ul class="list" aria-label=move || i18n.t(Key::AuditLog)>
                     {move || lines.get().into_iter().map(|line| {
                         let at = line.at.clone();
+                        // Moves and hand-overs say how many customers.
+                        let count = matches!(line.action.as_str(), "customers_moved" | "handed_over")
+                            .then(|| line.detail.get("count").and_then(serde_json::Value::as_u64))
+                            .flatten();
                         view! {
                             <li class="list-item">
                                 <span class="list-title">{name(&line.actor)} " · " {label(&line.action)}
                                     {line.subject.as_ref().map(|_| view! { " · " {name(&line.subject)} })}
+                                    {count.map(|n| view! { " · " {move || i18n.t(Key::AuditCount).replace("{n}", &n.to_string())} })}
                                 </span>
                                 <span class="list-sub">{move || date_time(&at, i18n.locale.get())}
                                     {line.device.clone().map(|d| view! { " · " {d} })}
