@@ -9,6 +9,7 @@ use super::{
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
 use huitou_shared::api::RejectCode;
+use huitou_shared::model::is_uuid_text;
 use huitou_shared::{Change, DeviceId, Kind, Record, Role};
 use serde_json::Value;
 use sqlx::Row;
@@ -538,8 +539,11 @@ impl<'a> Batch<'a> {
         raw: &Value,
         parents: &HashMap<(String, String), String>,
     ) -> StoreResult<Option<String>> {
+        // Only ids of the shape the server stores are looked up or noted (an invalid change
+        // may carry anything, NUL characters included).
         let text = |key: &str| raw.get(key).and_then(Value::as_str);
-        let (Some(kind), Some(id)) = (text("kind"), text("id")) else {
+        let (Some(kind), Some(id)) = (text("kind"), text("id").filter(|id| is_uuid_text(id)))
+        else {
             return Ok(None);
         };
         if kind == Kind::CUSTOMER || kind == Kind::POOL {
@@ -549,7 +553,7 @@ impl<'a> Batch<'a> {
             return Ok(None);
         }
         if text("field") == Some("customer_id")
-            && let Some(customer) = text("value")
+            && let Some(customer) = text("value").filter(|id| is_uuid_text(id))
         {
             return Ok(Some(customer.to_owned()));
         }
