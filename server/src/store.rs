@@ -389,7 +389,11 @@ pub struct Round {
 
 #[derive(Clone, Debug, Default)]
 pub struct Page {
+    /// The page's first changes (a round's backfill), then `log`.
     pub changes: Vec<Change>,
+    /// The rest of the page as the database encoded it: change objects in SYNC §2's shape,
+    /// separated by commas (empty: none), sent as they are.
+    pub log: String,
     pub has_more: bool,
     pub position: Position,
     /// Records the user may no longer read, `(kind, id)`: a customer takes its children along.

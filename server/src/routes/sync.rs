@@ -13,7 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use huitou_shared::api::{
     DEFAULT_PULL_LIMIT, LiveEvent, MAX_CLOCK_AHEAD_MS, MAX_PULL_LIMIT, MAX_PUSH_CHANGES,
-    PullResponse, PushRequest, PushResponse, RecordRef, RejectCode, Rejection,
+    PushRequest, PushResponse, RecordRef, RejectCode, Rejection,
 };
 use huitou_shared::validate::parse_change;
 use huitou_shared::{DeviceId, Kind};
@@ -256,7 +256,7 @@ pub async fn pull(
     State(state): State<AppState>,
     user: AuthUser,
     query: Result<Query<PullParams>, QueryRejection>,
-) -> Result<Json<PullResponse>, ApiError> {
+) -> Result<Json<PullPage>, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let from = decode_cursor(params.cursor.as_deref().unwrap_or_default())?;
     let limit = pull_limit(params.limit.as_deref())?;
@@ -283,9 +283,27 @@ pub async fn pull(
     } else {
         Some(0)
     };
-    Ok(Json(PullResponse {
-        remaining,
-        changes: page.changes,
+    // The wire shape of `PullResponse`, with the changes the database encoded sent as they are.
+    let mut changes = String::from("[");
+    for change in &page.changes {
+        if changes.len() > 1 {
+            changes.push(',');
+        }
+        changes.push_str(
+            &serde_json::to_string(change).map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+    }
+    if !page.log.is_empty() {
+        if changes.len() > 1 {
+            changes.push(',');
+        }
+        changes.push_str(&page.log);
+    }
+    changes.push(']');
+    let changes = serde_json::value::RawValue::from_string(changes)
+        .map_err(|e| ApiError::Internal(format!("a page that is not JSON: {e}")))?;
+    Ok(Json(PullPage {
+        changes,
         cursor: encode_cursor(&page.position),
         has_more: page.has_more,
         revoked: page
@@ -294,7 +312,20 @@ pub async fn pull(
             .map(|(kind, id)| RecordRef { kind, id })
             .collect(),
         server_time_ms: server_time_ms(),
+        remaining,
     }))
+}
+
+/// `PullResponse` as the server sends it: the same fields, the changes already encoded.
+#[derive(serde::Serialize)]
+pub struct PullPage {
+    changes: Box<serde_json::value::RawValue>,
+    cursor: String,
+    has_more: bool,
+    revoked: Vec<RecordRef>,
+    server_time_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remaining: Option<u64>,
 }
 
 fn changed_event(cursor: String) -> Event {

@@ -116,6 +116,24 @@ macro_rules! bind_keys {
     }};
 }
 
+/// PostgreSQL hands log positions out from its sequence, in the push's `RETURNING`.
+async fn first_log_seq(_conn: &mut Conn) -> StoreResult<Option<i64>> {
+    Ok(None)
+}
+
+/// A pull page as one row, built by PostgreSQL: how many changes (`n`), the last log position
+/// (`last`) and the changes as a JSON array in SYNC §2's shape (`changes`), from `inner`'s rows
+/// (seq, op, kind, record_id, field, value, hlc, author).
+fn aggregate_changes(inner: &str) -> String {
+    format!(
+        "SELECT COUNT(*) AS n, MAX(seq) AS last,
+                COALESCE(json_agg(json_build_object('op', op, 'kind', kind, 'id', record_id,
+                    'field', field, 'value', value::json, 'hlc', hlc, 'author', author)
+                  ORDER BY seq)::text, '[]') AS changes
+         FROM ({inner}) AS page"
+    )
+}
+
 /// How many parameters a `key_list` of `count` keys takes: one array.
 fn key_count(_count: usize) -> usize {
     1

@@ -61,6 +61,23 @@ const VISIBLE_CUSTOMER: &str = "EXISTS (SELECT 1 FROM records o WHERE o.org_id =
     AND o.record_id = s.customer_id
     AND (o.owner = $2 OR o.shared OR (o.owner IS NULL AND o.creator = $2)))";
 
+/// Binds the arguments of a log window query (`log_pass`): the organisation, the user for a
+/// salesperson's (whose query names who may read), the window `(after, end]` and the limit.
+macro_rules! bind_window {
+    ($query:expr, $actor:expr, $after:expr, $end:expr, $limit:expr) => {{
+        let query = $query.bind(&$actor.org_id);
+        let query = if $actor.role.sees_everything() {
+            query
+        } else {
+            query.bind(&$actor.user_id)
+        };
+        query
+            .bind($after)
+            .bind($end)
+            .bind(i64::try_from($limit).unwrap_or(i64::MAX))
+    }};
+}
+
 /// Rows per multi-row `INSERT` (SQLite takes up to 32766 parameters, PostgreSQL 65535).
 const ROWS_PER_INSERT: usize = 200;
 /// Keys per lookup (`IN (...)` on SQLite, one array on PostgreSQL: see `key_list`).
@@ -639,14 +656,30 @@ impl<'a> Batch<'a> {
             .bind(at)
             .fetch_one(&mut *conn)
             .await?;
+            // Where the backend hands positions out itself (SQLite: after the greatest ever
+            // given, which `sqlite_sequence` keeps even when an erasure deleted the last rows),
+            // they are written with the rows and need not come back.
+            let mut next = first_log_seq(conn).await?;
             for chunk in self.log.chunks(ROWS_PER_INSERT) {
-                let sql = format!(
-                    "INSERT INTO log (org_id, op, rid, kind, record_id, field, value, hlc, author, push)
-                     VALUES {} RETURNING seq, op",
-                    placeholders(chunk.len(), 10, 1)
-                );
+                let sql = match next {
+                    Some(_) => format!(
+                        "INSERT INTO log (seq, org_id, op, rid, kind, record_id, field, value, hlc, author, push)
+                         VALUES {}",
+                        placeholders(chunk.len(), 11, 1)
+                    ),
+                    None => format!(
+                        "INSERT INTO log (org_id, op, rid, kind, record_id, field, value, hlc, author, push)
+                         VALUES {} RETURNING seq, op",
+                        placeholders(chunk.len(), 10, 1)
+                    ),
+                };
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (change, value) in chunk {
+                    if let Some(seq) = next.as_mut() {
+                        query = query.bind(*seq);
+                        seqs.insert(change.op.clone(), *seq);
+                        *seq += 1;
+                    }
                     query = query
                         .bind(org)
                         .bind(&change.op)
@@ -659,8 +692,12 @@ impl<'a> Batch<'a> {
                         .bind(&change.author)
                         .bind(push);
                 }
-                for row in query.fetch_all(&mut *conn).await? {
-                    seqs.insert(row.try_get("op")?, row.try_get("seq")?);
+                if next.is_some() {
+                    query.execute(&mut *conn).await?;
+                } else {
+                    for row in query.fetch_all(&mut *conn).await? {
+                        seqs.insert(row.try_get("op")?, row.try_get("seq")?);
+                    }
                 }
             }
         }
@@ -1049,6 +1086,22 @@ impl BackendStore {
         rows.iter().map(change_from_row).collect()
     }
 
+    /// Is any change of `inner`'s (see `log_pass`) readable in `(after, end]`?
+    async fn readable_after(
+        &self,
+        inner: &str,
+        actor: &Actor,
+        after: i64,
+        end: i64,
+    ) -> StoreResult<bool> {
+        let probe = format!("SELECT seq FROM ({inner}) AS next");
+        let query = sqlx::query(sqlx::AssertSqlSafe(probe));
+        Ok(bind_window!(query, actor, after, end, 1)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
     /// Fills `page` from the log after `after` up to `end` (`i64::MAX`: no bound), at most
     /// `room` changes the actor may read; the position moves past unreadable rows too.
     async fn log_pass(
@@ -1059,41 +1112,45 @@ impl BackendStore {
         room: usize,
         page: &mut Page,
     ) -> StoreResult<()> {
-        let fetch = i64::try_from(room + 1).unwrap_or(i64::MAX);
-        let rows = if actor.role.sees_everything() {
-            sqlx::query(
-                "SELECT seq, op, kind, record_id, field, value, hlc, author FROM log
-                 WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
-            )
-            .bind(&actor.org_id)
-            .bind(after)
-            .bind(end)
-            .bind(fetch)
-            .fetch_all(&self.pool)
-            .await?
+        // The readable changes of `(after, end]`: columns seq, op, kind, record_id, field,
+        // value, hlc, author, in log order (arguments: `bind_window!`).
+        let inner = if actor.role.sees_everything() {
+            "SELECT seq, op, kind, record_id, field, value, hlc, author FROM log
+             WHERE org_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4"
+                .to_owned()
         } else {
-            let sql = format!(
+            format!(
                 "SELECT c.seq, c.op, c.kind, c.record_id, c.field, c.value, c.hlc, c.author
                  FROM log c JOIN records s ON s.rid = c.rid
                  WHERE c.org_id = $1 AND c.seq > $3 AND c.seq <= $4
                    AND ((s.customer_id IS NULL AND (s.private_to IS NULL OR s.private_to = $2))
                         OR {VISIBLE_CUSTOMER})
                  ORDER BY c.seq LIMIT $5"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(&actor.org_id)
-                .bind(&actor.user_id)
-                .bind(after)
-                .bind(end)
-                .bind(fetch)
-                .fetch_all(&self.pool)
-                .await?
+            )
         };
-        page.has_more = rows.len() > room;
         let mut last = after;
-        for row in rows.iter().take(room) {
-            last = row.try_get("seq")?;
-            page.changes.push(change_from_row(row)?);
+        if room > 0 {
+            // The page is built by the database as one row of JSON: no row or value crosses
+            // into the server one by one.
+            let query = sqlx::query(sqlx::AssertSqlSafe(aggregate_changes(&inner)));
+            let row = bind_window!(query, actor, after, end, room)
+                .fetch_one(&self.pool)
+                .await?;
+            let count: i64 = row.try_get("n")?;
+            if count > 0 {
+                last = row.try_get("last")?;
+                let encoded: String = row.try_get("changes")?;
+                page.log = encoded
+                    .trim()
+                    .strip_prefix('[')
+                    .and_then(|rest| rest.strip_suffix(']'))
+                    .ok_or_else(|| StoreError::Other("a page that is not a JSON array".into()))?
+                    .to_owned();
+            }
+            page.has_more = usize::try_from(count).unwrap_or(usize::MAX) >= room
+                && self.readable_after(&inner, actor, last, end).await?;
+        } else {
+            page.has_more = self.readable_after(&inner, actor, after, end).await?;
         }
         // A bounded pass that ran out has read everything up to `end`, readable or not.
         page.position.seq = if page.has_more || end == i64::MAX {

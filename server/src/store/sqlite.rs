@@ -15,7 +15,14 @@ type BackendStore = SqliteStore;
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Wakes the checkpointer after a push (see `checkpointer`).
+    checkpoint: std::sync::Arc<tokio::sync::Notify>,
 }
+
+/// How often the checkpointer copies the WAL into the database file, at most.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// WAL pages left behind by readers past which the checkpointer waits for them.
+const CHECKPOINT_PAGES: i64 = 10_000;
 
 impl SqliteStore {
     /// Opens (creating file and folder when missing) and migrates the database at `url`.
@@ -29,6 +36,9 @@ impl SqliteStore {
             // Deleted content is overwritten with zeros, so an erased customer (SYNC §5) is not
             // left readable in free pages.
             .pragma("secure_delete", "on")
+            // Checkpoints run in `checkpointer`, off the request path: a commit that crossed
+            // the WAL's threshold used to copy it into the database before its answer.
+            .pragma("wal_autocheckpoint", "0")
             .disable_statement_logging();
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
@@ -44,7 +54,42 @@ impl SqliteStore {
             .await?;
         check_durable(&pool).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let checkpoint = std::sync::Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(checkpointer(pool.clone(), checkpoint.clone()));
+        Ok(Self { pool, checkpoint })
+    }
+}
+
+/// Copies the WAL into the database file, woken after pushes, at most once a second, so no
+/// request waits for it (a checkpoint runs beside readers and writers; committed changes are
+/// already durable in the WAL). Ends with the store.
+async fn checkpointer(pool: SqlitePool, wake: std::sync::Arc<tokio::sync::Notify>) {
+    loop {
+        let _ = tokio::time::timeout(Duration::from_secs(5), wake.notified()).await;
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        // The store is gone (only this task holds the notifier) or its pool closed.
+        if pool.is_closed() || std::sync::Arc::strong_count(&wake) == 1 {
+            return;
+        }
+        // `PASSIVE` copies what no reader still needs; the WAL restarts from its beginning
+        // once everything is copied.
+        let pages: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(&pool)
+            .await;
+        match pages {
+            Ok((_, logged, copied)) if logged - copied > CHECKPOINT_PAGES => {
+                // Readers keep old pages: wait for them once, so the WAL cannot grow forever.
+                let _ = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+                    .execute(&pool)
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) if pool.is_closed() => {
+                let _ = e;
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying"),
+        }
     }
 }
 
@@ -75,6 +120,18 @@ async fn begin_write(
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
+/// The first log position a push may write (inside its write transaction): one past the
+/// greatest ever handed out, which `sqlite_sequence` remembers for an `AUTOINCREMENT` key even
+/// after the rows holding it were deleted. Written with the rows, no `RETURNING` needed: each
+/// returned row would cross from SQLite's thread to the async side on its own.
+async fn first_log_seq(conn: &mut Conn) -> StoreResult<Option<i64>> {
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'log'")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(Some(last.unwrap_or(0) + 1))
+}
+
 /// The `n`th argument of a statement built by `sql.rs`: a plain `?` (arguments bound in the
 /// order they appear), because sqlx resolves every `$N` by name, which SQLite does by a
 /// linear scan: binding a statement of a thousand `$N` arguments would take a million steps.
@@ -98,6 +155,20 @@ macro_rules! bind_keys {
     }};
 }
 
+/// A pull page as one row, built by SQLite: how many changes (`n`), the last log position
+/// (`last`) and the changes as a JSON array in SYNC §2's shape (`changes`), from `inner`'s rows
+/// (seq, op, kind, record_id, field, value, hlc, author). One row crosses into the server
+/// instead of thousands, and no value is parsed or encoded again on the way out.
+fn aggregate_changes(inner: &str) -> String {
+    format!(
+        "SELECT COUNT(*) AS n, MAX(seq) AS last,
+                json_group_array(json_object('op', op, 'kind', kind, 'id', record_id,
+                    'field', field, 'value', json(value), 'hlc', hlc, 'author', author)
+                  ORDER BY seq) AS changes
+         FROM ({inner}) AS page"
+    )
+}
+
 /// How many parameters a `key_list` of `count` keys takes.
 fn key_count(count: usize) -> usize {
     count
@@ -108,8 +179,11 @@ include!("team_sql.rs");
 
 /// One process serves a SQLite file: no other instance to tell, none to hear from.
 impl SqliteStore {
-    /// SQLite's planner does well without statistics on these tables; nothing to refresh.
-    fn after_push(&self, _stored: usize) {}
+    /// SQLite's planner does well without statistics on these tables; the checkpointer may
+    /// have WAL to copy.
+    fn after_push(&self, _stored: usize) {
+        self.checkpoint.notify_one();
+    }
 
     /// After an erasure: the WAL still holds the pages as they were; checkpoint them into the
     /// database (where `secure_delete` zeroed what was deleted) and truncate the WAL.
