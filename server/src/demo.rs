@@ -81,10 +81,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         };
         let incoming: Vec<Incoming> = changes
             .into_iter()
-            .map(|change| {
-                let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
-                Incoming::Valid { change, raw }
-            })
+            .map(|change| Incoming::Valid { change })
             .collect();
         let outcome = store
             .push(&actor, &device, &incoming, &HashMap::new())
@@ -104,10 +101,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
     };
     let incoming: Vec<Incoming> = pool_samples(&ids["sales1"], chrono::Utc::now())
         .into_iter()
-        .map(|change| {
-            let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
-            Incoming::Valid { change, raw }
-        })
+        .map(|change| Incoming::Valid { change })
         .collect();
     store
         .push(&manager, &device, &incoming, &HashMap::new())

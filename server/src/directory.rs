@@ -3,7 +3,7 @@
 
 use crate::store::{Actor, Incoming, PushOutcome, Store, UserRow};
 use huitou_shared::{Change, Clock, DeviceId, Role};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// Writes (or rewrites) the `user` record of `user` into its organisation's log.
@@ -33,8 +33,7 @@ pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<P
             &clock.tick(now_ms).to_string(),
         );
         change.author = user.id.clone();
-        let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
-        Incoming::Valid { change, raw }
+        Incoming::Valid { change }
     })
     .collect();
     Ok(store

@@ -19,7 +19,7 @@ use huitou_shared::customer::reassign::Customer;
 use huitou_shared::retention::settings::OrgSettings;
 use huitou_shared::retention::{self, History, RuleSet, Tier};
 use huitou_shared::{Change, Clock, DeviceId, Hlc, Kind, Role};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,8 +122,7 @@ pub(crate) async fn push_groups(
                     &clock.tick(now).to_string(),
                 );
                 change.author.clone_from(&actor.user_id);
-                let raw = serde_json::to_value(&change).unwrap_or(Value::Null);
-                batch.push(Incoming::Valid { change, raw });
+                batch.push(Incoming::Valid { change });
             }
         }
         let next = groups

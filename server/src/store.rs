@@ -314,8 +314,9 @@ pub struct Actor {
 /// One change of a push, after validation outside the store.
 #[derive(Clone, Debug)]
 pub enum Incoming {
-    /// Well-formed; `change.author` already set to the authenticated user.
-    Valid { change: Change, raw: Value },
+    /// Well-formed; `change.author` already set to the authenticated user. Should it be
+    /// refused, the quarantine keeps it as `change` encodes it.
+    Valid { change: Change },
     /// Refused before the store judged it (failed validation: `invalid`; written by a
     /// disabled account after it was disabled: `forbidden`): goes to quarantine with `code`.
     Refused {

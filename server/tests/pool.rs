@@ -360,7 +360,7 @@ async fn a_claim_from_an_earlier_round_is_refused_and_an_unfinished_claim_is_fin
 
     // A claim stored without its follow-up, as if the instance died right after the commit.
     let fresh = claim(&id, &zhao, round_two + 5, "zhaotablet1");
-    let change: Change = serde_json::from_value(fresh.clone()).unwrap();
+    let change: Change = serde_json::from_value(fresh).unwrap();
     let mut stored = change.clone();
     stored.author.clone_from(&zhao.user_id);
     let outcome = app
@@ -369,10 +369,7 @@ async fn a_claim_from_an_earlier_round_is_refused_and_an_unfinished_claim_is_fin
         .push(
             &zhao.actor(),
             &huitou_shared::DeviceId::parse("zhaotablet1").unwrap(),
-            &[huitou_server::store::Incoming::Valid {
-                change: stored,
-                raw: fresh,
-            }],
+            &[huitou_server::store::Incoming::Valid { change: stored }],
             &Default::default(),
         )
         .await

@@ -158,8 +158,7 @@ async fn publish_decision(
             &clock.tick(now).to_string(),
         );
         change.author.clone_from(&user.user_id);
-        let raw = serde_json::to_value(&change).unwrap_or_default();
-        Incoming::Valid { change, raw }
+        Incoming::Valid { change }
     })
     .collect();
     match state
@@ -231,10 +230,7 @@ pub async fn apply(
             customer.to_owned(),
         );
     }
-    let incoming = [Incoming::Valid {
-        change,
-        raw: row.change.clone(),
-    }];
+    let incoming = [Incoming::Valid { change }];
     let pushed = state
         .store
         .push(&user.actor(), &device, &incoming, &parents)

@@ -154,7 +154,7 @@ impl Written {
 /// A change refused by judging (or validation), on its way to the quarantine.
 struct Refusal<'a> {
     op: &'a str,
-    raw: &'a Value,
+    raw: std::borrow::Cow<'a, Value>,
     code: RejectCode,
     message: String,
     /// The customer the change belongs to, when the server can tell (an erasure purges the
@@ -530,12 +530,12 @@ impl<'a> Batch<'a> {
         &mut self,
         conn: &mut Conn,
         op: &'a str,
-        raw: &'a Value,
+        raw: std::borrow::Cow<'a, Value>,
         code: RejectCode,
         message: String,
         parents: &HashMap<(String, String), String>,
     ) -> StoreResult<()> {
-        let customer = self.customer_of(conn, raw, parents).await?;
+        let customer = self.customer_of(conn, &raw, parents).await?;
         self.refused.push(Refusal {
             op,
             raw,
@@ -750,7 +750,7 @@ impl<'a> Batch<'a> {
                     .bind(&actor.user_id)
                     .bind(device.as_str())
                     .bind(storable(refusal.op, 200))
-                    .bind(quarantine_body(refusal.raw))
+                    .bind(quarantine_body(&refusal.raw))
                     .bind(refusal.code.as_str())
                     .bind(storable(&refusal.message, 2000))
                     .bind(at)
@@ -1380,11 +1380,18 @@ impl Store for BackendStore {
                         (*code, message.clone())
                     };
                     batch
-                        .refuse(&mut tx, op, raw, code, message.clone(), parents)
+                        .refuse(
+                            &mut tx,
+                            op,
+                            std::borrow::Cow::Borrowed(raw),
+                            code,
+                            message.clone(),
+                            parents,
+                        )
                         .await?;
                     verdicts.push(Verdict::Rejected { code, message });
                 }
-                Incoming::Valid { change, raw } => {
+                Incoming::Valid { change } => {
                     if batch.stored_ops.contains(&change.op) {
                         verdicts.push(Verdict::Accepted);
                         continue;
@@ -1402,7 +1409,16 @@ impl Store for BackendStore {
                         }
                         Judgement::Refused { code, message } => {
                             batch
-                                .refuse(&mut tx, &change.op, raw, code, message.clone(), parents)
+                                .refuse(
+                                    &mut tx,
+                                    &change.op,
+                                    std::borrow::Cow::Owned(
+                                        serde_json::to_value(change).unwrap_or(Value::Null),
+                                    ),
+                                    code,
+                                    message.clone(),
+                                    parents,
+                                )
                                 .await?;
                             verdicts.push(Verdict::Rejected { code, message });
                         }
