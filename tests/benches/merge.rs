@@ -3,6 +3,10 @@
 //! Prints figures only (STYLE rule 7); the bar for the fold is 1,000,000 changes/s.
 
 use huitou_shared::merge::{Outcome, TrackedRecord, record_key};
+
+/// The allocator of the server binary (`server/src/main.rs`), where a native fold runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use huitou_shared::{Change, Hlc, State};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
