@@ -123,13 +123,17 @@ async fn first_log_seq(_conn: &mut Conn) -> StoreResult<Option<i64>> {
 
 /// A pull page as one row, built by PostgreSQL: how many changes (`n`), the last log position
 /// (`last`) and the changes as a JSON array in SYNC §2's shape (`changes`), from `inner`'s rows
-/// (seq, op, kind, record_id, field, value, hlc, author).
+/// (seq, op, kind, record_id, field, value, hlc, author). Each object is written out as text
+/// (`value` is stored as JSON already), without the spaces `json_build_object` puts in.
 fn aggregate_changes(inner: &str) -> String {
     format!(
         "SELECT COUNT(*) AS n, MAX(seq) AS last,
-                COALESCE(json_agg(json_build_object('op', op, 'kind', kind, 'id', record_id,
-                    'field', field, 'value', value::json, 'hlc', hlc, 'author', author)
-                  ORDER BY seq)::text, '[]') AS changes
+                '[' || COALESCE(string_agg(
+                    '{{\"op\":' || to_json(op)::text || ',\"kind\":' || to_json(kind)::text
+                    || ',\"id\":' || to_json(record_id)::text || ',\"field\":' || to_json(field)::text
+                    || ',\"value\":' || value || ',\"hlc\":' || to_json(hlc)::text
+                    || ',\"author\":' || to_json(author)::text || '}}', ',' ORDER BY seq), '') || ']'
+                  AS changes
          FROM ({inner}) AS page"
     )
 }
