@@ -12,6 +12,7 @@ pub mod pool;
 pub mod routes;
 pub mod store;
 
+use axum::serve::ListenerExt as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tokio::sync::{broadcast, oneshot};
@@ -123,8 +124,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     // Pushes stored through other instances over the same database wake this one's streams.
     store.relay(state.live.clone()).await?;
     let router = routes::router(state.clone(), config.static_dir.as_deref());
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
+    // TCP_NODELAY: an answer's last small segment is sent at once instead of waiting for the
+    // client's (delayed, up to 40 ms) acknowledgement of the one before (Nagle's algorithm).
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await?
+        .tap_io(|stream| {
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!("TCP_NODELAY not set on a connection: {e}");
+            }
+        });
+    let addr = axum::serve::Listener::local_addr(&listener)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(
