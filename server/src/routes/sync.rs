@@ -3,16 +3,14 @@
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::permissions;
+use crate::routes::ApiJson;
 use crate::store::{Incoming, Position, PushOutcome, Round, Verdict};
 use crate::{AppState, Stored};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
-use huitou_shared::api::MAX_PUSH_BYTES;
 use huitou_shared::api::{
     DEFAULT_PULL_LIMIT, LiveEvent, MAX_CLOCK_AHEAD_MS, MAX_PULL_LIMIT, MAX_PUSH_CHANGES,
     PushResponse, RecordRef, RejectCode, Rejection,
@@ -110,44 +108,16 @@ struct PushBody<'a> {
     changes: Vec<&'a RawValue>,
 }
 
-/// Reads a push body: JSON (by its `Content-Type`) of the request shape; 413 over the limit,
-/// 400 for anything else, in the JSON error shape.
-fn push_body<'a>(
-    headers: &axum::http::HeaderMap,
-    body: &'a Result<Bytes, BytesRejection>,
-) -> Result<PushBody<'a>, ApiError> {
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(ApiError::TooLarge(format!(
-                "the body is larger than {MAX_PUSH_BYTES} bytes"
-            )));
-        }
-        Err(rejection) => return Err(ApiError::BadRequest(rejection.body_text())),
-    };
-    let json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            let v = v.trim();
-            v.eq_ignore_ascii_case("application/json") || v.ends_with("+json")
-        });
-    if !json {
-        return Err(ApiError::BadRequest(
-            "Expected request with `Content-Type: application/json`".to_owned(),
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed push: {e}")))
-}
-
 pub async fn push(
     State(state): State<AppState>,
     user: AuthUser,
     headers: axum::http::HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(body): ApiJson<Box<RawValue>>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let request = push_body(&headers, &body)?;
+    // `ApiJson` checks the content type, the size and that the body is JSON; the shape is
+    // read here, borrowing each change's text from the body.
+    let request: PushBody = serde_json::from_str(body.get())
+        .map_err(|e| ApiError::BadRequest(format!("malformed push: {e}")))?;
     if request.changes.len() > MAX_PUSH_CHANGES {
         return Err(ApiError::TooLarge(format!(
             "{} changes in one push, at most {MAX_PUSH_CHANGES} allowed",

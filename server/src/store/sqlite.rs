@@ -84,10 +84,7 @@ async fn checkpointer(pool: SqlitePool, wake: std::sync::Arc<tokio::sync::Notify
                     .await;
             }
             Ok(_) => {}
-            Err(e) if pool.is_closed() => {
-                let _ = e;
-                return;
-            }
+            Err(_) if pool.is_closed() => return,
             Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying"),
         }
     }

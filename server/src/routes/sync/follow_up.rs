@@ -9,8 +9,8 @@ use crate::routes::team::audit;
 use crate::store::{Incoming, PushOutcome, Verdict};
 use huitou_shared::customer::pool;
 use huitou_shared::{Change, DeviceId, Kind};
-use serde_json::json;
-use std::collections::BTreeMap;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The changes of a push the store accepted.
 fn accepted<'a>(
@@ -24,6 +24,27 @@ fn accepted<'a>(
             (Incoming::Valid { change, .. }, Verdict::Accepted) => Some(change),
             _ => None,
         })
+}
+
+/// Writes an audit line as the pushing user, from the pushing device.
+async fn audit_push(
+    state: &AppState,
+    user: &AuthUser,
+    device: &DeviceId,
+    action: &str,
+    subject: &str,
+    detail: Value,
+) {
+    audit(
+        state,
+        &user.org_id,
+        Some(&user.user_id),
+        Some(device.as_str()),
+        action,
+        Some(subject),
+        detail,
+    )
+    .await;
 }
 
 /// After a push: gives the customers whose pool claims it accepted to their claimers at once
@@ -54,23 +75,22 @@ pub(super) async fn pool(
         tracing::warn!(error = %e, "a pool claim waits for the pool job");
     }
     for id in returned {
-        audit(
+        audit_push(
             state,
-            &user.org_id,
-            Some(&user.user_id),
-            Some(device.as_str()),
+            user,
+            device,
             "pool_released",
-            Some(&id),
-            serde_json::json!({ "reason": "manager" }),
+            &id,
+            json!({ "reason": "manager" }),
         )
         .await;
     }
 }
 
-/// Audits, per push, the customers a manager gave to someone (`customers_moved`, one line per
-/// new owner with the customers' ids) and the hand-overs it carried (those customers are not
-/// listed as moved too) (`handed_over`, one line
-/// per leaver and colleague with how many customers). A return to the pool is audited as such.
+/// Audits, per push, the hand-overs it carried (`handed_over`, one line per leaver and
+/// colleague with how many customers) and the other customers a manager gave to someone
+/// (`customers_moved`, one line per new owner with the customers' ids). A return to the pool
+/// is audited by [`pool`].
 pub(super) async fn audit_moves(
     state: &AppState,
     user: &AuthUser,
@@ -84,7 +104,7 @@ pub(super) async fn audit_moves(
     let mut moved: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut handed: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut notes: BTreeMap<&str, (Option<&str>, Option<&str>)> = BTreeMap::new();
-    let mut noted: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut noted: BTreeSet<&str> = BTreeSet::new();
     for change in accepted(incoming, outcome) {
         match (change.kind.as_str(), change.field.as_str()) {
             (Kind::CUSTOMER, "owner") => {
@@ -113,27 +133,11 @@ pub(super) async fn audit_moves(
         if customers.is_empty() {
             continue;
         }
-        audit(
-            state,
-            &user.org_id,
-            Some(&user.user_id),
-            Some(device.as_str()),
-            "customers_moved",
-            Some(to),
-            json!({ "count": customers.len(), "customers": customers }),
-        )
-        .await;
+        let detail = json!({ "count": customers.len(), "customers": customers });
+        audit_push(state, user, device, "customers_moved", to, detail).await;
     }
     for ((from, to), count) in handed {
-        audit(
-            state,
-            &user.org_id,
-            Some(&user.user_id),
-            Some(device.as_str()),
-            "handed_over",
-            Some(from),
-            json!({ "to": to, "count": count }),
-        )
-        .await;
+        let detail = json!({ "to": to, "count": count });
+        audit_push(state, user, device, "handed_over", from, detail).await;
     }
 }
