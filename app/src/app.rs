@@ -125,6 +125,13 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/customers/:id") view=pages::customer::CustomerPage/>
                         <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
                         <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
+                        <Route path=path!("/customers/:id/complaint") view=pages::complaint::ComplaintPage/>
+                        <Route path=path!("/complaints/:cid") view=pages::complaint::ComplaintPage/>
+                        <Route path=path!("/customers/:id/suggestion") view=pages::service::SuggestionForm/>
+                        <Route path=path!("/suggestions/:sid") view=pages::service::SuggestionForm/>
+                        <Route path=path!("/customers/:id/referral") view=pages::service::BroughtFriend/>
+                        <Route path=path!("/customers/:id/task") view=pages::service::TaskForm/>
+                        <Route path=path!("/tasks/:tid") view=pages::service::TaskForm/>
                         <Route path=path!("/trash") view=pages::trash::Trash/>
                         <Route path=path!("/pool") view=pages::pool::Pool/>
                         <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>

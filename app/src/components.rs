@@ -3,3 +3,4 @@
 pub mod form_actions;
 pub mod nav;
 pub mod sync_badge;
+pub mod when;

@@ -147,15 +147,8 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
     let tier = tier(customer, &all.as_of(today), today, &org.rules).tier;
     let rules = &org.settings.task_rules;
     let owner = customer.text("owner").map(str::to_owned);
-    let mut tasks = generate_tasks(
-        id,
-        customer,
-        &all.visits,
-        &all.referrals,
-        &all.family,
-        today,
-        rules,
-    );
+    let mut tasks = generate_tasks(id, customer, &all.visits, &all.family, today, rules);
+    tasks.extend(service_tasks(records, id, &all.visits, today, rules));
     let no_playbook = Playbook {
         tier: Tier::Regular,
         steps: Vec::new(),
@@ -195,10 +188,92 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
         dormant,
         planned: tasks
             .into_iter()
-            .map(|task| (task, owner.clone()))
+            .map(|task| {
+                let owner = task_owner(records, &task, id, owner.as_deref());
+                (task, owner)
+            })
             .collect(),
         birthdays,
     })
+}
+
+/// What this customer's complaints, adopted suggestions and the referrals that brought them
+/// plan (PRODUCT §7). A referral is planned from the referred customer's side: its conversion
+/// is their first visit, and [`Records`] re-derives them when a referral naming them changes.
+fn service_tasks(
+    records: &Records,
+    id: &str,
+    visits: &[&huitou_shared::Record],
+    today: NaiveDate,
+    rules: &huitou_shared::retention::TaskRules,
+) -> Vec<PlannedTask> {
+    use huitou_shared::service::tasks::{complaint_tasks, referral_tasks, suggestion_tasks};
+    let mut tasks = Vec::new();
+    for complaint in records.children_of(Kind::COMPLAINT, id) {
+        tasks.extend(complaint_tasks(
+            id,
+            &complaint.id,
+            &complaint.record,
+            today,
+            rules,
+        ));
+    }
+    for suggestion in records.children_of(Kind::SUGGESTION, id) {
+        tasks.extend(suggestion_tasks(
+            id,
+            &suggestion.id,
+            &suggestion.record,
+            today,
+            rules,
+        ));
+    }
+    for referral in records.referrals_of_referred(id) {
+        let Some(referrer) = referral.record.text("customer_id") else {
+            continue;
+        };
+        let name = records.customer_name(referrer);
+        tasks.extend(referral_tasks(
+            referrer,
+            &name,
+            &referral.record,
+            visits,
+            today,
+            rules,
+        ));
+    }
+    tasks
+}
+
+/// Who a planned task is for: the manager it names, any manager for a manager's task that
+/// names none (the first by id, the same on every device), else the owner of the task's
+/// customer (`owner` when that is the customer being derived).
+fn task_owner(
+    records: &Records,
+    task: &PlannedTask,
+    derived: &str,
+    owner: Option<&str>,
+) -> Option<String> {
+    if let Some(assignee) = &task.assignee {
+        return Some(assignee.clone());
+    }
+    if task.for_manager {
+        return records
+            .of_kind("user")
+            .filter(|u| {
+                matches!(u.record.text("role"), Some("manager" | "admin"))
+                    && u.record.value("disabled") != Some(&Value::Bool(true))
+            })
+            .map(|u| u.id.clone())
+            .min();
+    }
+    if task.customer_id == derived {
+        owner.map(str::to_owned)
+    } else {
+        records
+            .get(Kind::CUSTOMER, &task.customer_id)
+            .and_then(|c| c.record.text("owner"))
+            .map(str::to_owned)
+    }
 }
 
 // Escalation (PRODUCT §10) is read from the records as they are, not cached per customer: it

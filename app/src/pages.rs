@@ -1,6 +1,7 @@
 //! One component per route.
 
 pub mod brief;
+pub mod complaint;
 pub mod contact_form;
 pub mod customer;
 pub mod customer_form;
@@ -14,6 +15,7 @@ pub mod pool;
 #[cfg(feature = "manager")]
 pub mod review;
 pub mod rules;
+pub mod service;
 pub mod settings;
 #[cfg(feature = "manager")]
 pub mod team;

@@ -34,8 +34,11 @@ pub fn to_write<'a>(
     records: &Records,
     planned: impl IntoIterator<Item = &'a (PlannedTask, Option<String>)>,
 ) -> Vec<(String, Vec<(String, Value)>)> {
+    let mut seen = std::collections::HashSet::new();
     planned
         .into_iter()
+        // One task planned from two customers' facts (a referral's thanks): written once.
+        .filter(|(task, _)| seen.insert(task.id.clone()))
         // Already planned (here or on another device), or for a customer this device does not
         // hold (a referred customer who belongs to someone else), waiting in the shared pool
         // (its claimer's devices plan it) or erased: nothing to write.

@@ -42,6 +42,10 @@ pub struct Records {
     /// Which book this is (a revision taken at its first change): a cache of another book,
     /// or of this one before it was replaced whole, starts again.
     book: u64,
+    /// Referred customer id → the ids of the referrals naming them (`referred_customer_id`): a
+    /// referral belongs to its referrer (`customer_id`), yet its conversion turns on the
+    /// referred customer's visits, so a change of either re-derives the referred customer.
+    referred_by: HashMap<String, HashSet<String>>,
 }
 
 impl PartialEq for Records {
@@ -67,9 +71,23 @@ fn customer_of(record: &TrackedRecord) -> Option<&str> {
     }
 }
 
+/// The customer a referral brought.
+fn referred_of(record: &TrackedRecord) -> Option<&str> {
+    (record.kind == Kind::REFERRAL)
+        .then(|| record.record.text("referred_customer_id"))
+        .flatten()
+}
+
 impl Records {
     pub fn put(&mut self, record: TrackedRecord) {
         let key = (record.kind.clone(), record.id.clone());
+        if record.kind == Kind::REFERRAL {
+            let before = self
+                .get(Kind::REFERRAL, &record.id)
+                .and_then(referred_of)
+                .map(str::to_owned);
+            self.relink_referred(&record.id, before, referred_of(&record).map(str::to_owned));
+        }
         let after = customer_of(&record).map(str::to_owned);
         let stamp = (record.kind == Kind::VISIT)
             .then(|| record.record.last_hlc().map(str::to_owned))
@@ -122,6 +140,10 @@ impl Records {
     }
 
     pub fn remove(&mut self, kind: &str, id: &str) {
+        if kind == Kind::REFERRAL {
+            let before = self.get(kind, id).and_then(referred_of).map(str::to_owned);
+            self.relink_referred(id, before, None);
+        }
         let before = self
             .kinds
             .get_mut(kind)
@@ -133,6 +155,46 @@ impl Records {
         {
             self.recount_visit_recency(&customer);
         }
+    }
+
+    /// Moves referral `id` in the referred index from `before` to `after`, and marks both
+    /// referred customers changed.
+    fn relink_referred(&mut self, id: &str, before: Option<String>, after: Option<String>) {
+        if let Some(before) = &before
+            && let Some(set) = self.referred_by.get_mut(before)
+        {
+            set.remove(id);
+        }
+        if let Some(after) = &after {
+            self.referred_by
+                .entry(after.clone())
+                .or_default()
+                .insert(id.to_owned());
+        }
+        for customer in before.into_iter().chain(after) {
+            self.touch(customer);
+        }
+    }
+
+    /// Gives a customer a new revision: what is derived of it is redone.
+    fn touch(&mut self, customer: String) {
+        let revision = next_revision();
+        if let Some(old) = self.revisions.insert(customer.clone(), revision) {
+            self.by_revision.remove(&old);
+        }
+        self.by_revision.insert(revision, customer);
+    }
+
+    /// The referrals that name `customer_id` as the customer they brought.
+    pub fn referrals_of_referred<'a>(
+        &'a self,
+        customer_id: &str,
+    ) -> impl Iterator<Item = &'a TrackedRecord> + 'a {
+        self.referred_by
+            .get(customer_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.get(Kind::REFERRAL, id))
     }
 
     /// Moves `key` in the child index from customer `before` to `after` and gives both a new
@@ -172,11 +234,7 @@ impl Records {
         // tasks, birthdays, search): planning hundreds of tasks re-derives nothing.
         if !matches!(key.0.as_str(), Kind::TASK | Kind::CONTACT) {
             for customer in before.into_iter().chain(after) {
-                let revision = next_revision();
-                if let Some(old) = self.revisions.insert(customer.clone(), revision) {
-                    self.by_revision.remove(&old);
-                }
-                self.by_revision.insert(revision, customer);
+                self.touch(customer);
             }
         }
     }

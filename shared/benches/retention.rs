@@ -126,7 +126,6 @@ fn main() {
                 id,
                 customer,
                 &history.visits,
-                &history.referrals,
                 &history.family,
                 today,
                 &task_rules,

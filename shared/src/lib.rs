@@ -9,6 +9,7 @@ pub mod hlc;
 pub mod merge;
 pub mod model;
 pub mod retention;
+pub mod service;
 pub mod validate;
 pub mod visits;
 

@@ -36,6 +36,12 @@ impl Kind {
     pub const TEMPLATE: &'static str = "template";
     /// Organisation settings (call windows, task thresholds): one record.
     pub const SETTINGS: &'static str = "settings";
+    /// A standard answer (标准答复, PRODUCT §7) to a kind of complaint: `category`, `language`,
+    /// `text` (`service::answers`).
+    pub const ANSWER: &'static str = "answer";
+    /// One of the organisation's own days (store anniversary, local festival): `name`, `date`
+    /// (`MM-DD` every year, or `YYYY-MM-DD` once), `calendar` (`solar`/`lunar`).
+    pub const ORG_DAY: &'static str = "org_day";
 
     /// Kinds whose records belong to one customer through their `customer_id` field.
     pub const CHILDREN_OF_CUSTOMER: [&'static str; 9] = [
@@ -51,11 +57,13 @@ impl Kind {
     ];
 
     /// Kinds only managers and admins may write (organisation-wide configuration).
-    pub const MANAGED: [&'static str; 5] = [
+    pub const MANAGED: [&'static str; 7] = [
         Self::RULE_SET,
         Self::PLAYBOOK,
         Self::TEMPLATE,
         Self::SETTINGS,
+        Self::ANSWER,
+        Self::ORG_DAY,
         "user",
     ];
 

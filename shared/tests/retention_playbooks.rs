@@ -31,7 +31,6 @@ fn thanks(visits: &[Record]) -> Vec<huitou_shared::retention::PlannedTask> {
         &Record::default(),
         &refs(visits),
         &[],
-        &[],
         day(2026, 3, 10),
         &TaskRules::default(),
     );

@@ -11,23 +11,16 @@ use std::collections::BTreeSet;
 use support::*;
 
 const CUSTOMER: &str = "0193a3c1-0000-7000-8000-000000000001";
-const REFERRED: &str = "0193a3c1-0000-7000-8000-000000000002";
 
 fn today() -> chrono::NaiveDate {
     day(2026, 3, 10)
 }
 
-fn plan(
-    customer: &Record,
-    visits: &[Record],
-    referrals: &[Record],
-    family: &[Record],
-) -> Vec<PlannedTask> {
+fn plan(customer: &Record, visits: &[Record], family: &[Record]) -> Vec<PlannedTask> {
     generate_tasks(
         CUSTOMER,
         customer,
         &refs(visits),
-        &refs(referrals),
         &refs(family),
         today(),
         &TaskRules::default(),
@@ -48,7 +41,7 @@ fn a_big_visit_plans_a_follow_up_within_seven_days() {
         visit(day(2026, 3, 8), 2000.0),
         visit(day(2026, 3, 9), 1999.0),
     ];
-    let tasks = plan(&Record::default(), &visits, &[], &[]);
+    let tasks = plan(&Record::default(), &visits, &[]);
     assert_eq!(kinds(&tasks), [(TaskKind::FollowUp, day(2026, 3, 15))]);
     assert_eq!(tasks[0].customer_id, CUSTOMER);
     assert_eq!(
@@ -66,7 +59,6 @@ fn a_big_visit_plans_a_follow_up_within_seven_days() {
         &Record::default(),
         &refs(&visits),
         &[],
-        &[],
         today(),
         &rules,
     );
@@ -80,11 +72,11 @@ fn old_and_future_visits_plan_nothing() {
         visit(day(2026, 2, 23), 5000.0),
         visit(day(2026, 3, 11), 5000.0),
     ];
-    assert!(plan(&Record::default(), &visits, &[], &[]).is_empty());
+    assert!(plan(&Record::default(), &visits, &[]).is_empty());
     // Due March 3rd: a week overdue, still planned.
     let visits = [visit(day(2026, 2, 24), 5000.0)];
     assert_eq!(
-        kinds(&plan(&Record::default(), &visits, &[], &[])),
+        kinds(&plan(&Record::default(), &visits, &[])),
         [(TaskKind::FollowUp, day(2026, 3, 3))]
     );
 }
@@ -115,7 +107,7 @@ fn birthdays_of_the_customer_and_family_three_days_before() {
             &[("name", "远亲".into()), ("birthday", solar_birthday(8, 1))],
         ),
     ];
-    let tasks = plan(&customer, &[], &[], &family);
+    let tasks = plan(&customer, &[], &family);
     assert_eq!(
         kinds(&tasks),
         [
@@ -128,7 +120,7 @@ fn birthdays_of_the_customer_and_family_three_days_before() {
     // A birthday in two days: the task is already due (overdue by a day).
     let soon = record("customer", &[("birthday", solar_birthday(3, 12))]);
     assert_eq!(
-        kinds(&plan(&soon, &[], &[], &[])),
+        kinds(&plan(&soon, &[], &[])),
         [(TaskKind::Birthday, day(2026, 3, 9))]
     );
 }
@@ -144,7 +136,7 @@ fn lunar_birthdays_are_planned_on_their_solar_day() {
         )],
     );
     assert_eq!(
-        kinds(&plan(&customer, &[], &[], &[])),
+        kinds(&plan(&customer, &[], &[])),
         [(TaskKind::Birthday, day(2026, 3, 17))]
     );
 }
@@ -157,7 +149,7 @@ fn a_dormant_customer_gets_one_win_back_task() {
         visit(day(2026, 1, 11), 100.0),
         visit(day(2026, 1, 21), 100.0),
     ];
-    let tasks = plan(&Record::default(), &visits, &[], &[]);
+    let tasks = plan(&Record::default(), &visits, &[]);
     assert_eq!(kinds(&tasks), [(TaskKind::WinBack, day(2026, 2, 11))]);
     assert_eq!(
         tasks[0].reason,
@@ -169,38 +161,10 @@ fn a_dormant_customer_gets_one_win_back_task() {
         &Record::default(),
         &refs(&visits),
         &[],
-        &[],
         today() + chrono::Days::new(1),
         &TaskRules::default(),
     );
     assert_eq!(tomorrow[0].id, tasks[0].id);
-}
-
-#[test]
-fn a_referral_plans_thanks_and_a_call_to_the_new_customer() {
-    let customer = record("customer", &[("name", "王小明".into())]);
-    let referral = record(
-        "referral",
-        &[
-            ("customer_id", CUSTOMER.into()),
-            ("referred_customer_id", REFERRED.into()),
-            ("at", noon(day(2026, 3, 9)).into()),
-        ],
-    );
-    let tasks = plan(&customer, &[], &[referral], &[]);
-    assert_eq!(
-        kinds(&tasks),
-        [
-            (TaskKind::ThankReferrer, day(2026, 3, 9)),
-            (TaskKind::CallReferred, day(2026, 3, 16))
-        ]
-    );
-    assert_eq!(tasks[0].customer_id, CUSTOMER);
-    assert_eq!(tasks[1].customer_id, REFERRED);
-    assert_eq!(
-        tasks[1].reason,
-        "call the customer referred by 王小明 on 2026-03-09"
-    );
 }
 
 #[test]
@@ -213,22 +177,19 @@ fn a_customer_in_the_trash_gets_nothing() {
         true.into(),
         "001764072000099:00000:deviceAA",
     ));
-    assert!(plan(&customer, &[visit(today(), 9000.0)], &[], &[]).is_empty());
+    assert!(plan(&customer, &[visit(today(), 9000.0)], &[]).is_empty());
 }
 
 #[test]
 fn task_fields_leave_status_out() {
-    let tasks = plan(&Record::default(), &[visit(today(), 9000.0)], &[], &[]);
+    let tasks = plan(&Record::default(), &[visit(today(), 9000.0)], &[]);
     let fields: Vec<&str> = tasks[0].fields().iter().map(|(f, _)| *f).collect();
     assert_eq!(fields, ["customer_id", "due", "kind", "reason"]);
     assert_eq!(tasks[0].fields()[2].1, json!("follow_up"));
 }
 
 /// A customer with a bit of everything around `today()`.
-fn inputs(
-    amounts: &[(u64, u32)],
-    referral_days: &[u64],
-) -> (Record, Vec<Record>, Vec<Record>, Vec<Record>) {
+fn inputs(amounts: &[(u64, u32)]) -> (Record, Vec<Record>, Vec<Record>) {
     let customer = record(
         "customer",
         &[
@@ -240,22 +201,6 @@ fn inputs(
         .iter()
         .map(|(back, amount)| visit(today() - chrono::Days::new(*back), f64::from(*amount)))
         .collect();
-    let referrals = referral_days
-        .iter()
-        .enumerate()
-        .map(|(n, back)| {
-            record(
-                "referral",
-                &[
-                    (
-                        "referred_customer_id",
-                        format!("0193a3c1-0000-7000-8000-{n:012}").into(),
-                    ),
-                    ("at", noon(today() - chrono::Days::new(*back)).into()),
-                ],
-            )
-        })
-        .collect();
     let family = vec![record(
         "family",
         &[
@@ -263,7 +208,7 @@ fn inputs(
             ("birthday", solar_birthday(3, 20)),
         ],
     )];
-    (customer, visits, referrals, family)
+    (customer, visits, family)
 }
 
 fn reordered(records: &[Record], seed: u64) -> Vec<&Record> {
@@ -282,14 +227,13 @@ proptest! {
     #[test]
     fn the_same_records_in_any_order_plan_the_same_tasks(
         amounts in prop::collection::vec((0u64..200, 0u32..6000), 0..30),
-        referral_days in prop::collection::vec(0u64..20, 0..6),
         seed in any::<u64>(),
     ) {
-        let (customer, visits, referrals, family) = inputs(&amounts, &referral_days);
+        let (customer, visits, family) = inputs(&amounts);
         let rules = TaskRules::default();
-        let one = generate_tasks(CUSTOMER, &customer, &refs(&visits), &refs(&referrals), &refs(&family), today(), &rules);
+        let one = generate_tasks(CUSTOMER, &customer, &refs(&visits), &refs(&family), today(), &rules);
         let other = generate_tasks(
-            CUSTOMER, &customer, &reordered(&visits, seed), &reordered(&referrals, seed ^ 7),
+            CUSTOMER, &customer, &reordered(&visits, seed),
             &reordered(&family, seed), today(), &rules,
         );
         prop_assert_eq!(&one, &other);
@@ -298,7 +242,7 @@ proptest! {
         prop_assert_eq!(ids.len(), one.len());
         prop_assert!(one.iter().all(|t| is_uuid_text(&t.id)));
         // Planning again (a second sync round) adds nothing new.
-        let again = generate_tasks(CUSTOMER, &customer, &refs(&visits), &refs(&referrals), &refs(&family), today(), &rules);
+        let again = generate_tasks(CUSTOMER, &customer, &refs(&visits), &refs(&family), today(), &rules);
         prop_assert_eq!(one, again);
     }
 }

@@ -35,6 +35,21 @@ pub fn VisitBrief() -> impl IntoView {
         return view! { <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p> }.into_any();
     };
     let record = customer.record;
+    // Open complaints come first: "don't open with the new dish: the soup was cold last time".
+    let complaints: Vec<(String, huitou_shared::Record)> = replica.records.with_untracked(|r| {
+        let held: Vec<&huitou_shared::merge::TrackedRecord> =
+            r.children_of(Kind::COMPLAINT, &id).collect();
+        huitou_shared::service::complaint::open_first(held.iter().map(|c| &c.record))
+            .into_iter()
+            .filter_map(|open| {
+                held.iter()
+                    .find(|c| std::ptr::eq(&c.record, open))
+                    .map(|c| (c.id.clone(), c.record.clone()))
+            })
+            .collect()
+    });
+    let today =
+        crate::pages::complaint::org_today(org.with_untracked(|o| o.settings.utc_offset_minutes));
     let (summary, visits, family, tasks) = replica.records.with_untracked(|r| {
         let history = crate::org::history(r, &id);
         let summary = org.with_untracked(|org| {
@@ -95,6 +110,15 @@ pub fn VisitBrief() -> impl IntoView {
     view! {
         <section class="page brief">
             <h1>{move || i18n.t(Key::VisitBrief)} " · " {name.clone()}</h1>
+            {(!complaints.is_empty()).then(|| view! {
+                <section class="card attention" aria-label=move || i18n.t(Key::ComplaintsOpen)>
+                    <h2>{move || i18n.t(Key::ComplaintsOpen)}</h2>
+                    <p class="muted">{move || i18n.t(Key::OpenComplaintsFirst)}</p>
+                    <ul class="list">
+                        {complaints.iter().map(|(id, c)| crate::pages::complaint::complaint_line(id, c, i18n, today)).collect_view()}
+                    </ul>
+                </section>
+            })}
             <p class="muted">{move || i18n.t(Key::TwoAndEight)}</p>
             <section class="card">
                 <h2>{move || i18n.t(Key::TalkingPoints)}</h2>

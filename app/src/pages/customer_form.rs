@@ -276,6 +276,16 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
         })
     });
     let record_id = id.unwrap_or_else(huitou_shared::model::new_id);
+    // Who brought a new customer (转介绍): from "Brought a friend" (`?referrer=`) or picked here.
+    let referrer = RwSignal::new(
+        leptos_router::hooks::use_query_map()
+            .with_untracked(|q| q.get("referrer"))
+            .filter(|_| is_new)
+            .map(|id| {
+                let name = replica.records.with_untracked(|r| r.customer_name(&id));
+                (id, name)
+            }),
+    );
 
     let save = {
         let record_id = record_id.clone();
@@ -295,6 +305,10 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                 fields.push(("owner".into(), Value::String(owner)));
                 fields.push(("created_at".into(), Value::String(now_rfc3339())));
             }
+            let referred_by = referrer.get_untracked().filter(|_| is_new);
+            if referred_by.is_some() {
+                fields.push(("source".into(), Value::String("referral".into())));
+            }
             let record_id = record_id.clone();
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
@@ -302,6 +316,13 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                     && let Err(e) = replica.edit(Kind::CUSTOMER, &record_id, fields).await
                 {
                     replica.storage_error.set(Some(e.to_string()));
+                    return;
+                }
+                if let Some((referrer, _)) = referred_by
+                    && let Err(e) =
+                        crate::pages::service::record_referral(replica, &referrer, &record_id).await
+                {
+                    replica.storage_error.set(Some(e));
                     return;
                 }
                 navigate(&format!("/customers/{record_id}"), Default::default());
@@ -398,6 +419,20 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                         <span>{move || i18n.t(Key::SharedCustomer)}</span>
                     </label>
                 </section>
+                {is_new.then(|| view! {
+                    <section class="card">
+                        <h2>{move || i18n.t(Key::ReferredBy)}</h2>
+                        {move || referrer.get().map(|(_, name)| view! {
+                            <p class="chips">
+                                <span class="tag">{name.clone()}</span>
+                                <button type="button" class="button" aria-label=move || format!("{} {name}", i18n.t(Key::RemoveReferrer))
+                                    on:click=move |_| referrer.set(None)>{move || i18n.t(Key::RemoveReferrer)}</button>
+                            </p>
+                        })}
+                        <crate::pages::service::PickCustomer label=Key::FindReferrer action=Key::ReferredByThis except=String::new()
+                            on_pick=Callback::new(move |picked: (String, String)| referrer.set(Some(picked)))/>
+                    </section>
+                })}
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
                 </Show>

@@ -12,6 +12,15 @@ use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
+/// The template language for the app's language: 繁體中文 users get Traditional templates.
+pub fn template_language(locale: Locale) -> Language {
+    match locale {
+        Locale::ZhCn => Language::Zh,
+        Locale::ZhTw => Language::ZhTw,
+        Locale::En => Language::En,
+    }
+}
+
 pub fn kind_label(kind: TemplateKind, i18n: I18n) -> &'static str {
     i18n.t(match kind {
         TemplateKind::Holiday => Key::TemplateHoliday,
@@ -82,11 +91,11 @@ pub fn SendMessage() -> impl IntoView {
             {(!consent).then(|| view! { <p class="muted">{move || i18n.t(Key::NoConsentNotice)}</p> })}
             {move || {
                 let locale = i18n.locale.get();
-                let language = if locale == Locale::En { Language::En } else { Language::Zh };
+                let language = template_language(locale);
                 // Chinese greets by surname and title (王先生); English by the full name.
                 let (greeting, title) = match (language, gender.as_str()) {
-                    (Language::Zh, "male") => (name.chars().take(1).collect(), i18n.t(Key::Mr).to_owned()),
-                    (Language::Zh, "female") => (name.chars().take(1).collect(), i18n.t(Key::Ms).to_owned()),
+                    (Language::Zh | Language::ZhTw, "male") => (name.chars().take(1).collect(), i18n.t(Key::Mr).to_owned()),
+                    (Language::Zh | Language::ZhTw, "female") => (name.chars().take(1).collect(), i18n.t(Key::Ms).to_owned()),
                     _ => (name.clone(), String::new()),
                 };
                 let values = Placeholders { name: greeting, title, favourite_dish: favourite.clone(), store: store.clone() };

@@ -3,7 +3,7 @@
 
 use crate::i18n::{Key, use_i18n};
 use crate::org::use_org;
-use crate::pages::message::kind_label;
+use crate::pages::message::{kind_label, template_language};
 use crate::replica::{Replica, use_replica};
 use chrono::NaiveTime;
 use huitou_shared::Kind;
@@ -343,7 +343,8 @@ pub fn TemplateLibrary() -> impl IntoView {
             .collect()
     };
     let new_kind = RwSignal::new(TemplateKind::Holiday);
-    let new_language = RwSignal::new(Language::Zh);
+    // A new template starts in the app's language: a 繁體中文 manager writes Traditional ones.
+    let new_language = RwSignal::new(template_language(i18n.locale.get_untracked()));
     let new_text = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -360,7 +361,8 @@ pub fn TemplateLibrary() -> impl IntoView {
         new_text.set(String::new());
     };
     let language_label = move |language: Language| match language {
-        Language::Zh => i18n.t(Key::Chinese),
+        Language::Zh => i18n.t(Key::SimplifiedChinese),
+        Language::ZhTw => i18n.t(Key::TraditionalChinese),
         Language::En => i18n.t(Key::English),
     };
     view! {
@@ -412,9 +414,13 @@ pub fn TemplateLibrary() -> impl IntoView {
                     </label>
                     <label class="field">
                         <span>{move || i18n.t(Key::TemplateLanguage)}</span>
-                        <select name="template_language" on:change=move |ev| new_language.set(if event_target_value(&ev) == "en" { Language::En } else { Language::Zh })>
-                            <option value="zh">{move || i18n.t(Key::Chinese)}</option>
-                            <option value="en">{move || i18n.t(Key::English)}</option>
+                        <select name="template_language" on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            if let Some(language) = Language::ALL.into_iter().find(|l| l.as_str() == value) { new_language.set(language) }
+                        }>
+                            {Language::ALL.into_iter().map(|language| view! {
+                                <option value=language.as_str() selected=move || new_language.get() == language>{move || language_label(language)}</option>
+                            }).collect_view()}
                         </select>
                     </label>
                     <label class="field">

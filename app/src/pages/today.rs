@@ -30,6 +30,13 @@ pub fn task_label(kind: &str, i18n: I18n) -> &'static str {
         "call_referred" => Key::TaskCallReferred,
         "thank_you" => Key::TaskThankYou,
         "holiday" => Key::TaskHoliday,
+        "complaint_follow_up" => Key::TaskComplaintFollowUp,
+        "complaint_review" => Key::TaskComplaintReview,
+        "complaint_escalated" => Key::TaskComplaintEscalated,
+        "thank_suggestion" => Key::TaskThankSuggestion,
+        "call" => Key::TaskCall,
+        "visit" => Key::TaskVisit,
+        "message" => Key::TaskMessage,
         _ => Key::OtherOccasion,
     })
 }
@@ -61,7 +68,7 @@ pub fn task_title(task: &TrackedRecord, i18n: I18n) -> String {
 fn by_message(task: &TrackedRecord) -> bool {
     matches!(
         task.record.text("kind"),
-        Some("thank_you" | "thank_referrer")
+        Some("thank_you" | "thank_referrer" | "thank_suggestion" | "message")
     ) || task.record.text("action") == Some("holiday_greeting")
 }
 
@@ -86,7 +93,7 @@ pub fn CallTiming() -> impl IntoView {
 }
 
 /// Whether a call is allowed at `now`, and the next good time.
-fn call_state(now: NaiveDateTime, windows: &CallWindows) -> (bool, NaiveDateTime) {
+pub fn call_state(now: NaiveDateTime, windows: &CallWindows) -> (bool, NaiveDateTime) {
     (is_allowed(now, windows), next_good_time(now, windows))
 }
 
@@ -200,13 +207,17 @@ pub fn Today() -> impl IntoView {
     // the number of customers, visits, referrals or family members change.
     let inputs = Memo::new(move |_| {
         let counts = replica.records.with(|r| {
-            [Kind::CUSTOMER, Kind::VISIT, Kind::REFERRAL, Kind::FAMILY].map(|k| r.count(k))
+            [Kind::CUSTOMER, Kind::VISIT, Kind::REFERRAL, Kind::FAMILY].map(|k| r.count(k) as u64)
         });
-        (replica.settled(), counts)
+        // A complaint resolved or a suggestion adopted changes no count: their revisions.
+        let service = replica
+            .records
+            .with(|r| [Kind::COMPLAINT, Kind::SUGGESTION].map(|k| r.kind_revision(k)));
+        (replica.settled(), counts, service)
     });
     Effect::new(move |_| {
         // Not on half a book: a customer whose visits have not arrived would look lost.
-        let (loaded, _) = inputs.get();
+        let (loaded, _, _) = inputs.get();
         let org = org.get();
         // One planning run at a time; it may outlive this page, so the flag is not a signal.
         if loaded && !PLANNING.swap(true, Ordering::AcqRel) {
@@ -285,6 +296,69 @@ pub fn Today() -> impl IntoView {
     });
     let high_risk_days = move || org.with(|o| o.settings.escalation.high_risk_days);
 
+    // Mine by default: a salesperson sees and acts on their own tasks only (a shared customer's
+    // tasks are its owner's); a manager can look at the whole team's.
+    let team_view = RwSignal::new(false);
+    let me_for_tasks = replica.user_id();
+    let mine = move |task: &DueTask| match task.task.record.text("owner") {
+        Some(owner) => owner == me_for_tasks,
+        // A task without an owner is its customer's owner's.
+        None => replica.records.with_untracked(|r| {
+            r.get(Kind::CUSTOMER, &task.customer_id)
+                .and_then(|c| c.record.text("owner"))
+                == Some(me_for_tasks.as_str())
+        }),
+    };
+    let shown_tasks = Memo::new(move |_| {
+        let all = tasks.get();
+        let team = team_view.get() && replica.is_manager();
+        all.iter()
+            .filter(|t| team || mine(t))
+            .cloned()
+            .collect::<Vec<Arc<DueTask>>>()
+    });
+
+    // Complaint promises due (PRODUCT §7): today or late, in the organisation's time zone; a
+    // salesperson's own customers, every customer for a manager.
+    let me_for_promises = replica.user_id();
+    let promises = Memo::new(move |_| {
+        let offset = org.with(|o| o.settings.utc_offset_minutes);
+        let day = crate::pages::complaint::org_today(offset);
+        let manager = replica.is_manager();
+        replica.records.with(|r| {
+            let mut due: Vec<(i64, String, String, String, String)> = r
+                .of_kind(Kind::COMPLAINT)
+                .filter_map(|c| {
+                    let promise = huitou_shared::service::complaint::promise(&c.record, day)?;
+                    let huitou_shared::service::complaint::Promise::Overdue { days, .. } = promise
+                    else {
+                        return None;
+                    };
+                    let customer_id = c.record.text("customer_id")?;
+                    let customer = r.get(Kind::CUSTOMER, customer_id)?;
+                    if customer.record.is_deleted()
+                        || (!manager
+                            && customer.record.text("owner") != Some(me_for_promises.as_str()))
+                    {
+                        return None;
+                    }
+                    Some((
+                        days,
+                        customer.record.text("name").unwrap_or_default().to_owned(),
+                        c.id.clone(),
+                        crate::pages::complaint::category_label(
+                            c.record.text("category").unwrap_or("other"),
+                            i18n,
+                        ),
+                        crate::pages::complaint::promise_text(promise, i18n),
+                    ))
+                })
+                .collect();
+            due.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            due
+        })
+    });
+
     let set_status = move |task: TrackedRecord,
                            customer_id: String,
                            status: &'static str,
@@ -340,15 +414,54 @@ pub fn Today() -> impl IntoView {
         <section class="page">
             <h1>{move || i18n.t(Key::Today)} " · " {today.format("%Y-%m-%d").to_string()}</h1>
             <CallTiming/>
+            <Show when=move || !promises.with(Vec::is_empty)>
+                <section class="card attention">
+                    <h2>{move || i18n.t(Key::PromisesDue)}</h2>
+                    <ul class="list" aria-label=move || i18n.t(Key::PromisesDue)>
+                        {move || promises.get().into_iter().map(|(days, name, id, category, text)| {
+                            let late = days > 0;
+                            view! {
+                                <li><A href=format!("/complaints/{id}") attr:class="list-item">
+                                    <span class="list-title">{name} " · " {category}</span>
+                                    <span class="list-sub"><span class="tag" class:tag-risk=late>{text}</span></span>
+                                </A></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
             <section class="card">
                 <h2>{move || i18n.t(Key::TodayTasks)}</h2>
-                <Show when=move || !tasks.with(|t| t.is_empty()) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
+                {replica.is_manager().then(|| view! {
+                    <div class="choices" role="group" aria-label=move || i18n.t(Key::WhoseTasks)>
+                        <label class="choice">
+                            <input type="radio" name="whose_tasks" prop:checked=move || !team_view.get() on:change=move |_| team_view.set(false)/>
+                            <span>{move || i18n.t(Key::MyTasks)}</span>
+                        </label>
+                        <label class="choice">
+                            <input type="radio" name="whose_tasks" prop:checked=move || team_view.get() on:change=move |_| team_view.set(true)/>
+                            <span>{move || i18n.t(Key::TeamTasks)}</span>
+                        </label>
+                    </div>
+                })}
+                <Show when=move || !shown_tasks.with(|t| t.is_empty()) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
                     <ul class="list" aria-label=move || i18n.t(Key::TodayTasks)>
-                        {move || tasks.get().iter().map(|due_task| (**due_task).clone()).map(|due_task| {
+                        {move || shown_tasks.get().iter().map(|due_task| (**due_task).clone()).map(|due_task| {
                             let DueTask { task, customer_id, name, phone, due } = due_task;
                             let overdue = due < today;
                             let label = format!("{} · {name}", task_title(&task, i18n));
                             let title = label.clone();
+                            // A complaint's task opens the complaint; others the customer.
+                            let href = match task.record.text("complaint_id") {
+                                Some(complaint) => format!("/complaints/{complaint}"),
+                                None => format!("/customers/{customer_id}"),
+                            };
+                            let detail = [task.record.text("time"), task.record.text("note")]
+                                .into_iter()
+                                .flatten()
+                                .filter(|t| !t.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" · ");
                             let message = by_message(&task) || matches!(task.record.text("kind"), Some("birthday" | "win_back"));
                             let skip_reason = RwSignal::new(String::new());
                             let (t1, t2) = (task.clone(), task.clone());
@@ -366,8 +479,9 @@ pub fn Today() -> impl IntoView {
                             });
                             view! {
                                 <li class="list-item task" class:overdue=overdue>
-                                    <A href=format!("/customers/{customer_id}") attr:class="list-title">{title}</A>
+                                    <A href=href attr:class="list-title">{title}</A>
                                     <span class="list-sub">{if overdue { i18n.t(Key::Overdue) } else { i18n.t(Key::Due) }} " " {due.to_string()}</span>
+                                    {(!detail.is_empty()).then(|| view! { <span class="list-sub">{detail}</span> })}
                                     <div class="actions task-actions">
                                         {call}
                                         {message.then(|| view! { <A href=format!("/customers/{customer_id}/message") attr:class="button">{i18n.t(Key::Message)}</A> })}

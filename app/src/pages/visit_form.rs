@@ -2,7 +2,6 @@
 
 use crate::components::form_actions::FormActions;
 use crate::i18n::{Key, use_i18n};
-use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
 use huitou_shared::Kind;
 use leptos::prelude::*;
@@ -72,6 +71,7 @@ pub fn LogVisit() -> impl IntoView {
     let colour = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
+    let when = RwSignal::new(String::new());
     // Dishes and products this organisation has sold, most frequent first: suggested as you type.
     let known_items = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -139,6 +139,13 @@ pub fn LogVisit() -> impl IntoView {
             error.set(Some(Key::PartySizeInvalid));
             return;
         };
+        let at = match crate::components::when::when_rfc3339(&when.get_untracked()) {
+            Ok(at) => at,
+            Err(key) => {
+                error.set(Some(key));
+                return;
+            }
+        };
         let customer = customer_id();
         let item_list = split_list(&items.get_untracked());
         let price_value = price
@@ -164,7 +171,7 @@ pub fn LogVisit() -> impl IntoView {
         // customer_id first: the server scopes the rest of the record by it.
         let mut fields = vec![
             ("customer_id".to_owned(), Value::String(customer.clone())),
-            ("at".to_owned(), Value::String(now_rfc3339())),
+            ("at".to_owned(), Value::String(at)),
             ("amount".to_owned(), json!(amount_value)),
         ];
         if let Some(size) = size {
@@ -315,6 +322,7 @@ pub fn LogVisit() -> impl IntoView {
                     <textarea name="note" rows="2" prop:value=move || note.get()
                         on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>
+                <crate::components::when::WhenField value=when/>
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
                 </Show>

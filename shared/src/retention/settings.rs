@@ -35,6 +35,9 @@ pub struct OrgSettings {
     pub pool: PoolRules,
     /// When a missing or late follow-up escalates.
     pub escalation: EscalationRules,
+    /// The organisation's time zone as minutes east of UTC (`utc_offset_minutes`, −720 to 840):
+    /// the day a complaint's promise falls due. `None`: the device's own.
+    pub utc_offset_minutes: Option<i32>,
 }
 
 impl OrgSettings {
@@ -68,6 +71,18 @@ impl OrgSettings {
         {
             settings.task_rules.thank_you_thresholds = thresholds;
         }
+        if let Some(days) = record
+            .value("complaint_follow_up_days")
+            .and_then(Value::as_u64)
+            .filter(|d| *d <= 365)
+        {
+            settings.task_rules.complaint_follow_up_days = days;
+        }
+        settings.utc_offset_minutes = record
+            .value("utc_offset_minutes")
+            .and_then(Value::as_i64)
+            .filter(|m| (-720..=840).contains(m))
+            .and_then(|m| i32::try_from(m).ok());
         settings.pool = PoolRules::from_record(record);
         settings.escalation = EscalationRules::from_record(record);
         settings

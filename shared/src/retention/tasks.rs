@@ -8,9 +8,9 @@
 //!   day shares one task.
 //! - **win_back**: a dormant customer ([`super::dormancy`]) → a task due the day they became
 //!   dormant (the same day until they visit again, so it is planned once per absence).
-//! - **thank_referrer**: a referral the customer made → thanks due the referral day.
-//! - **call_referred**: the same referral → a call to the referred customer, due
-//!   `call_referred_within_days` (7) after it (its `customer_id` is the referred customer).
+//! - **thank_referrer**, **call_referred**, **complaint_follow_up**, **complaint_review**,
+//!   **complaint_escalated**, **thank_suggestion**: planned from referrals, complaints and
+//!   suggestions by [`crate::service::tasks`].
 //! - **thank_you**: lifetime spend crosses one of `thank_you_thresholds` (¥10,000, ¥50,000,
 //!   ¥100,000) → a thank-you letter or SMS due the day it was crossed. Visits are summed per day,
 //!   so the crossing day does not depend on the order records arrive in.
@@ -36,7 +36,7 @@
 //! visit.apply(&Change::new("visit", "v", "amount", 2600.into(), "001764072000002:00000:deviceAA"));
 //! let customer_id = "0193a3c1-0000-7000-8000-000000000001";
 //! let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-//! let tasks = generate_tasks(customer_id, &Record::default(), &[&visit], &[], &[], today, &TaskRules::default());
+//! let tasks = generate_tasks(customer_id, &Record::default(), &[&visit], &[], today, &TaskRules::default());
 //! assert_eq!(tasks.len(), 1);
 //! assert_eq!(tasks[0].kind, TaskKind::FollowUp);
 //! assert_eq!(tasks[0].due, NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
@@ -59,7 +59,7 @@ use uuid::Uuid;
 const TASK_NAMESPACE: Uuid = Uuid::from_u128(0x5c2e_8a1f_3b7d_4e0a_9f61_2d4c_8b3a_7e15);
 
 /// What a planned task is for. Serialised as `follow_up`, `birthday`, `win_back`,
-/// `thank_referrer`, `call_referred` (the task record's `kind` field).
+/// `thank_referrer`, `call_referred`, … (the task record's `kind` field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
@@ -70,6 +70,14 @@ pub enum TaskKind {
     CallReferred,
     ThankYou,
     Holiday,
+    /// The call after a resolved complaint (PRODUCT §7, step 9).
+    ComplaintFollowUp,
+    /// A manager's look at a complaint closed with low satisfaction.
+    ComplaintReview,
+    /// A complaint handed to a manager.
+    ComplaintEscalated,
+    /// Thanks for an adopted suggestion.
+    ThankSuggestion,
 }
 
 impl TaskKind {
@@ -82,6 +90,10 @@ impl TaskKind {
             TaskKind::CallReferred => "call_referred",
             TaskKind::ThankYou => "thank_you",
             TaskKind::Holiday => "holiday",
+            TaskKind::ComplaintFollowUp => "complaint_follow_up",
+            TaskKind::ComplaintReview => "complaint_review",
+            TaskKind::ComplaintEscalated => "complaint_escalated",
+            TaskKind::ThankSuggestion => "thank_suggestion",
         }
     }
 }
@@ -101,6 +113,20 @@ pub struct TaskRules {
     /// Lifetime spend thresholds that earn a thank-you.
     #[serde(default)]
     pub thank_you_thresholds: Vec<f64>,
+    /// Days from a complaint's resolution to the follow-up call (unless a date was picked).
+    #[serde(default = "default_complaint_follow_up_days")]
+    pub complaint_follow_up_days: u64,
+    /// Satisfaction at close (1–5) at or below which a manager gets a task.
+    #[serde(default = "default_low_satisfaction")]
+    pub low_satisfaction: u64,
+}
+
+fn default_complaint_follow_up_days() -> u64 {
+    3
+}
+
+fn default_low_satisfaction() -> u64 {
+    2
 }
 
 impl Default for TaskRules {
@@ -114,6 +140,8 @@ impl Default for TaskRules {
             horizon_days: 30,
             dormancy: DormancyRule::default(),
             thank_you_thresholds: vec![10_000.0, 50_000.0, 100_000.0],
+            complaint_follow_up_days: default_complaint_follow_up_days(),
+            low_satisfaction: default_low_satisfaction(),
         }
     }
 }
@@ -130,6 +158,15 @@ pub struct PlannedTask {
     pub action: Option<String>,
     /// Holiday tasks: the holiday.
     pub holiday: Option<Holiday>,
+    /// Who should do it when not the customer's owner (a complaint handed to a manager).
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// For a manager (the assignee, or any manager when there is none).
+    #[serde(default)]
+    pub for_manager: bool,
+    /// The record it is about: `("complaint_id", id)`, `("suggestion_id", id)`, ….
+    #[serde(default)]
+    pub about: Option<(String, String)>,
 }
 
 impl PlannedTask {
@@ -143,6 +180,26 @@ impl PlannedTask {
             reason,
             action: None,
             holiday: None,
+            assignee: None,
+            for_manager: false,
+            about: None,
+        }
+    }
+
+    /// A task planned once per record (a complaint's follow-up): its id comes from the record's
+    /// id and the task's kind, so changing the record's dates never plans a second one.
+    pub(crate) fn for_record(
+        customer_id: &str,
+        kind: TaskKind,
+        about: (&str, &str),
+        due: NaiveDate,
+        reason: String,
+    ) -> Self {
+        let name = format!("{}\n{}\n{}", about.0, about.1, kind.as_str());
+        Self {
+            id: Uuid::new_v5(&TASK_NAMESPACE, name.as_bytes()).to_string(),
+            about: Some((about.0.to_owned(), about.1.to_owned())),
+            ..Self::new(customer_id, kind, due, reason)
         }
     }
 
@@ -163,6 +220,18 @@ impl PlannedTask {
         if let Some(action) = &self.action {
             fields.push(("action", Value::from(action.as_str())));
         }
+        if let Some((field, id)) = &self.about {
+            // Only the fields the kinds of this module name; anything else is not written.
+            let field: Option<&'static str> = match field.as_str() {
+                "complaint_id" => Some("complaint_id"),
+                "suggestion_id" => Some("suggestion_id"),
+                "referral_id" => Some("referral_id"),
+                _ => None,
+            };
+            if let Some(field) = field {
+                fields.push((field, Value::from(id.as_str())));
+            }
+        }
         if let Some(holiday) = self.holiday {
             fields.push((
                 "holiday",
@@ -175,14 +244,13 @@ impl PlannedTask {
 
 /// The tasks the rules plan for one customer on `today`, sorted by due date, kind and id.
 ///
-/// `visits`, `referrals` (those the customer made) and `family` are the customer's child
-/// records; records in the trash and events after `today` are ignored. A customer in the
+/// `visits` and `family` are the customer's child records (referrals, complaints and
+/// suggestions plan their tasks in [`crate::service::tasks`]); records in the trash and events after `today` are ignored. A customer in the
 /// trash gets no tasks.
 pub fn generate_tasks(
     customer_id: &str,
     customer: &Record,
     visits: &[&Record],
-    referrals: &[&Record],
     family: &[&Record],
     today: NaiveDate,
     rules: &TaskRules,
@@ -322,38 +390,6 @@ pub fn generate_tasks(
             due,
             reason,
         ));
-    }
-
-    for referral in referrals {
-        let Some(at) = dated(referral) else { continue };
-        let referred = referral
-            .text("referred_customer_id")
-            .filter(|id| crate::model::is_uuid_text(id));
-        if plannable(at) {
-            let reason = format!("thank for the referral of {at}");
-            plan(PlannedTask::new(
-                customer_id,
-                TaskKind::ThankReferrer,
-                at,
-                reason,
-            ));
-        }
-        if let Some(referred) = referred
-            && let Some(due) = at.checked_add_days(Days::new(rules.call_referred_within_days))
-            && plannable(due)
-        {
-            let by = customer
-                .text("name")
-                .filter(|n| !n.is_empty())
-                .unwrap_or(customer_id);
-            let reason = format!("call the customer referred by {by} on {at}");
-            plan(PlannedTask::new(
-                referred,
-                TaskKind::CallReferred,
-                due,
-                reason,
-            ));
-        }
     }
 
     let mut planned: Vec<PlannedTask> = tasks.into_values().collect();

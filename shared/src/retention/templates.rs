@@ -1,5 +1,6 @@
 //! Message templates (短信库, PRODUCT §8, seed 001): holiday wishes, birthday, season change,
-//! thinking of you, after-visit thanks, promotion — with placeholders, in Chinese and English.
+//! thinking of you, after-visit thanks, promotion — with placeholders, in Simplified Chinese,
+//! Traditional Chinese and English.
 //!
 //! Rules from the seeds, kept here: holiday and season messages carry wishes and care only, never
 //! selling; promotion templates are never offered for a customer without consent.
@@ -50,12 +51,36 @@ impl TemplateKind {
     }
 }
 
-/// Language of a template's text.
+/// Language of a template's text. The declaration order is the library's sort order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    /// Simplified Chinese (简体中文).
     Zh,
+    /// Traditional Chinese (繁體中文), as written in Taiwan and Hong Kong.
+    #[serde(rename = "zh_tw")]
+    ZhTw,
     En,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Zh, Language::ZhTw, Language::En];
+
+    /// The stored name, as serialised: `zh`, `zh_tw`, `en`.
+    ///
+    /// ```
+    /// use huitou_shared::retention::templates::Language;
+    /// for language in Language::ALL {
+    ///     assert_eq!(serde_json::to_value(language).unwrap(), language.as_str());
+    /// }
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Zh => "zh",
+            Language::ZhTw => "zh_tw",
+            Language::En => "en",
+        }
+    }
 }
 
 /// One template: its default text ships here; organisations edit theirs as synced `template` records.
@@ -99,13 +124,18 @@ fn template(kind: TemplateKind, language: Language, text: &str) -> Template {
 
 /// The default library, one per kind and language.
 pub fn defaults() -> Vec<Template> {
-    use Language::{En, Zh};
+    use Language::{En, Zh, ZhTw};
     use TemplateKind::*;
     vec![
         template(
             Holiday,
             Zh,
             "{name}{title}，佳节将至，{store}全体同仁祝您和家人节日快乐、幸福安康！",
+        ),
+        template(
+            Holiday,
+            ZhTw,
+            "{name}{title}，佳節將至，{store}全體同仁祝您和家人節日快樂、幸福安康！",
         ),
         template(
             Holiday,
@@ -119,6 +149,11 @@ pub fn defaults() -> Vec<Template> {
         ),
         template(
             Birthday,
+            ZhTw,
+            "{name}{title}，今天是您的生日，{store}祝您生日快樂，心想事成！",
+        ),
+        template(
+            Birthday,
             En,
             "Happy birthday, {name}! Warm wishes from all of us at {store}.",
         ),
@@ -126,6 +161,11 @@ pub fn defaults() -> Vec<Template> {
             Season,
             Zh,
             "{name}{title}，最近天气转凉，早晚温差大，记得添衣保暖，注意饮食，保重身体。",
+        ),
+        template(
+            Season,
+            ZhTw,
+            "{name}{title}，最近天氣轉涼，早晚溫差大，記得添衣保暖，注意飲食，保重身體。",
         ),
         template(
             Season,
@@ -139,6 +179,11 @@ pub fn defaults() -> Vec<Template> {
         ),
         template(
             ThinkingOfYou,
+            ZhTw,
+            "{name}{title}，好久不見，很想念您。工作再忙也要記得多休息喔。",
+        ),
+        template(
+            ThinkingOfYou,
             En,
             "Dear {name}, we haven't seen you for a while and we miss you. Don't work too hard!",
         ),
@@ -149,6 +194,11 @@ pub fn defaults() -> Vec<Template> {
         ),
         template(
             AfterVisit,
+            ZhTw,
+            "{name}{title}，感謝您今天光臨{store}，希望您喜歡{favourite_dish}，期待再次為您服務！",
+        ),
+        template(
+            AfterVisit,
             En,
             "Thank you for visiting {store} today, {name}. We hope you enjoyed the {favourite_dish}!",
         ),
@@ -156,6 +206,11 @@ pub fn defaults() -> Vec<Template> {
             Promotion,
             Zh,
             "{name}{title}，{store}为老朋友准备了专属优惠，本周到店即可享用，欢迎带上家人朋友。",
+        ),
+        template(
+            Promotion,
+            ZhTw,
+            "{name}{title}，{store}為老朋友準備了專屬優惠，本週來店即可享用，歡迎與家人朋友一同光臨。",
         ),
         template(
             Promotion,
@@ -173,6 +228,7 @@ pub fn defaults() -> Vec<Template> {
 /// let without_consent = offered(&library, Language::Zh, false);
 /// assert!(without_consent.iter().all(|t| t.kind != TemplateKind::Promotion));
 /// assert!(offered(&library, Language::Zh, true).iter().any(|t| t.kind == TemplateKind::Promotion));
+/// assert!(offered(&library, Language::ZhTw, true).iter().all(|t| t.language == Language::ZhTw));
 /// ```
 pub fn offered(library: &[Template], language: Language, consent: bool) -> Vec<&Template> {
     library
@@ -185,13 +241,9 @@ impl Template {
     /// The id of the record that edits the default template of `kind` in `language`: the same
     /// on every device, so a manager's edit replaces the default everywhere.
     pub fn default_id(kind: TemplateKind, language: Language) -> String {
-        let language = match language {
-            Language::Zh => "zh",
-            Language::En => "en",
-        };
         Uuid::new_v5(
             &TEMPLATE_NAMESPACE,
-            format!("{}\n{language}", kind.as_str()).as_bytes(),
+            format!("{}\n{}", kind.as_str(), language.as_str()).as_bytes(),
         )
         .to_string()
     }
@@ -227,7 +279,8 @@ impl Template {
 
 /// The organisation's library: the defaults, replaced by records with their
 /// [`Template::default_id`], plus the organisation's own templates; a record in the trash
-/// removes its template (a default included). Sorted by kind, language and id.
+/// removes its template (a default included). Sorted by kind, language (in [`Language::ALL`]
+/// order: Simplified, Traditional, English) and id.
 ///
 /// ```
 /// use huitou_shared::{Change, Record};
@@ -238,7 +291,7 @@ impl Template {
 /// edited.apply(&Change::new("template", &id, "language", "zh".into(), "001764072000001:00000:deviceAA"));
 /// edited.apply(&Change::new("template", &id, "text", "{name}，节日快乐！".into(), "001764072000002:00000:deviceAA"));
 /// let all = library([(id.as_str(), &edited)]);
-/// assert_eq!(all.len(), 12);
+/// assert_eq!(all.len(), 18);
 /// assert!(all.iter().any(|(i, t)| i == &id && t.text == "{name}，节日快乐！"));
 /// ```
 pub fn library<'a>(

@@ -69,6 +69,7 @@ enum Tab {
     Visits,
     Contacts,
     Tasks,
+    Service,
     Tier,
     History,
 }
@@ -293,12 +294,28 @@ fn Profile(
                     deleted.then(|| view! { <p class="banner banner-warn" role="status">{move || i18n.t(if erased { Key::Erased } else { Key::InTrashNotice })}</p> })
                 }
                 <div class="actions">
-                    {(!phone.is_empty()).then(|| view! {
-                        <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{move || i18n.t(Key::Call)}</a>
-                        <A href=format!("/customers/{id}/message") attr:class="button">{move || i18n.t(Key::Message)}</A>
+                    {(!phone.is_empty()).then(|| {
+                        // Calls follow the organisation's call windows here as on Today: outside
+                        // them, when calling becomes polite instead of a call button.
+                        let org = crate::org::use_org();
+                        let phone = phone.clone();
+                        view! {
+                            {move || {
+                                let now = chrono::Local::now().naive_local();
+                                let (allowed, next) = org.with(|o| crate::pages::today::call_state(now, &o.settings.call_windows));
+                                if allowed {
+                                    view! { <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{move || i18n.t(Key::Call)}</a> }.into_any()
+                                } else {
+                                    view! { <span class="muted call-later">{format!("{} {}", i18n.t(Key::CallFrom), next.format("%H:%M"))}</span> }.into_any()
+                                }
+                            }}
+                            <A href=format!("/customers/{id}/message") attr:class="button">{move || i18n.t(Key::Message)}</A>
+                        }
                     })}
                     <A href=format!("/visit/{id}") attr:class="button button-primary">{move || i18n.t(Key::LogVisit)}</A>
                     <A href=contact_link("call") attr:class="button">{move || i18n.t(Key::LogContact)}</A>
+                    <A href=format!("/customers/{id}/complaint") attr:class="button">{move || i18n.t(Key::NewComplaint)}</A>
+                    <A href=format!("/customers/{id}/task") attr:class="button">{move || i18n.t(Key::AddTask)}</A>
                     <A href=format!("/customers/{id}/brief") attr:class="button">{move || i18n.t(Key::VisitBrief)}</A>
                     <A href=format!("/customers/{id}/edit") attr:class="button">{move || i18n.t(Key::EditCustomer)}</A>
                     {if deleted && huitou_shared::customer::erasure::is_erased(&record) {
@@ -365,6 +382,7 @@ fn Profile(
                 {tab_button(Tab::Visits, Key::Visits)}
                 {tab_button(Tab::Contacts, Key::Contacts)}
                 {tab_button(Tab::Tasks, Key::Tasks)}
+                {tab_button(Tab::Service, Key::ServiceTab)}
                 {tab_button(Tab::Tier, Key::Tier)}
                 {tab_button(Tab::History, Key::FieldHistory)}
             </div>
@@ -401,6 +419,7 @@ fn Profile(
                     </Show>
                 }.into_any(),
                 Tab::Tasks => view! { <TasksTab customer_id=id.clone()/> }.into_any(),
+                Tab::Service => view! { <crate::pages::service::ServiceTab customer_id=id.clone()/> }.into_any(),
                 Tab::Tier => view! { <TierTab customer_id=id.clone()/> }.into_any(),
                 Tab::History => view! { <FieldHistory customer=customer.clone()/> }.into_any(),
             }}

@@ -125,10 +125,11 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
 pub fn TasksTab(customer_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
+    let id = customer_id.clone();
     let tasks = Memo::new(move |_| {
         replica.records.with(|r| {
-            let mut list: Vec<(bool, String, String, String)> = r
-                .children_of(Kind::TASK, &customer_id)
+            let mut list: Vec<(bool, String, String, String, String, String)> = r
+                .children_of(Kind::TASK, &id)
                 .filter(|t| !t.record.is_deleted())
                 .map(|t| {
                     let status = t.record.text("status").unwrap_or("open").to_owned();
@@ -137,6 +138,8 @@ pub fn TasksTab(customer_id: String) -> impl IntoView {
                         t.record.text("due").unwrap_or_default().to_owned(),
                         t.record.text("kind").unwrap_or_default().to_owned(),
                         status,
+                        t.id.clone(),
+                        r.person(t.record.text("owner").unwrap_or_default(), ""),
                     )
                 })
                 .collect();
@@ -148,21 +151,22 @@ pub fn TasksTab(customer_id: String) -> impl IntoView {
         <section class="card">
             <Show when=move || !tasks.with(Vec::is_empty) fallback=move || view! { <p class="muted">{move || i18n.t(Key::NoTasks)}</p> }>
                 <ul class="list" aria-label=move || i18n.t(Key::Tasks)>
-                    {move || tasks.get().into_iter().map(|(closed, due, kind, status)| {
+                    {move || tasks.get().into_iter().map(|(closed, due, kind, status, id, owner)| {
                         let status_key = match status.as_str() {
                             "done" => Key::TaskDone,
                             "skipped" => Key::TaskSkipped,
                             _ => Key::TaskOpen,
                         };
                         view! {
-                            <li class="list-item" class:muted=closed>
-                                <span class="list-title">{move || task_label(&kind, i18n)}</span>
-                                <span class="list-sub">{due.clone()} " · " {move || i18n.t(status_key)}</span>
-                            </li>
+                            <li><leptos_router::components::A href=format!("/tasks/{id}") attr:class="list-item">
+                                <span class="list-title" class:muted=closed>{move || task_label(&kind, i18n)}</span>
+                                <span class="list-sub">{due.clone()} " · " {move || i18n.t(status_key)} " · " {owner.clone()}</span>
+                            </leptos_router::components::A></li>
                         }
                     }).collect_view()}
                 </ul>
             </Show>
+            <leptos_router::components::A href=format!("/customers/{customer_id}/task") attr:class="button">{move || i18n.t(Key::AddTask)}</leptos_router::components::A>
         </section>
     }
 }
