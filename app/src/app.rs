@@ -137,13 +137,16 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
                         <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
                         <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
+                        <Route path=path!("/task") view=pages::visit_form::ChooseCustomerForTask/>
                         <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
                         <Route path=path!("/settings") view=pages::settings::Settings/>
-                        <Route path=path!("/settings/rules") view=pages::rules::TierRules/>
-                        <Route path=path!("/settings/playbooks") view=pages::playbooks::Playbooks/>
-                        <Route path=path!("/settings/templates") view=pages::org_settings::TemplateLibrary/>
-                        <Route path=path!("/settings/calls") view=pages::org_settings::CallSettings/>
-                        <Route path=path!("/settings/pool") view=pages::org_settings::PoolSettings/>
+                        <Route path=path!("/settings/rules") view=pages::manager_tools::TierRules/>
+                        <Route path=path!("/settings/playbooks") view=pages::manager_tools::Playbooks/>
+                        <Route path=path!("/settings/templates") view=pages::manager_tools::TemplateLibrary/>
+                        <Route path=path!("/settings/answers") view=pages::manager_tools::AnswerLibrary/>
+                        <Route path=path!("/settings/calls") view=pages::manager_tools::CallSettings/>
+                        <Route path=path!("/settings/pool") view=pages::manager_tools::PoolSettings/>
+                        <Route path=path!("/settings/days") view=pages::manager_tools::OurDays/>
                         <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
                         <Route path=path!("/settings/review") view=pages::manager_tools::Review/>
                     </Routes>

@@ -1,5 +1,5 @@
-//! What Today and the planner derive from each customer — tier, planned tasks, birthdays in
-//! the coming week — kept per customer and redone only for the customers whose records changed
+//! What Today and the planner derive from each customer — tier, planned tasks, birthdays and
+//! anniversaries in the coming week — kept per customer and redone only for the customers whose records changed
 //! since ([`Records::revision`]), or for everyone when the organisation's rules or the day
 //! change. One edit re-derives one customer, not the whole book (issue 9: under one frame).
 
@@ -8,6 +8,7 @@ use crate::replica::Records;
 use chrono::{Days, NaiveDate};
 use huitou_shared::Kind;
 use huitou_shared::customer::Birthday;
+use huitou_shared::customer::anniversary::{AnniversaryKind, anniversaries_within, first_visit};
 use huitou_shared::customer::erasure::is_erased;
 use huitou_shared::customer::reassign::is_open;
 use huitou_shared::retention::dormancy::dormancy;
@@ -28,8 +29,33 @@ pub struct CustomerFacts {
     pub dormant: bool,
     /// Tasks the rules and the tier's playbook plan today, with the customer's owner.
     pub planned: Vec<(PlannedTask, Option<String>)>,
-    /// Birthdays of the customer and their family in the next 7 days: `(date, who)`.
-    pub birthdays: Vec<(NaiveDate, String)>,
+    /// Birthdays of the customer and their family, and the customer's anniversaries, in the
+    /// next 7 days.
+    pub celebrations: Vec<Celebration>,
+}
+
+/// What is celebrated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Occasion {
+    Birthday,
+    /// An anniversary, with the years it marks when they are known.
+    Anniversary(AnniversaryKind, Option<u32>),
+}
+
+/// A birthday or anniversary in the coming week.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Celebration {
+    pub date: NaiveDate,
+    /// The customer's name, or "customer · family member" for a family member's birthday.
+    pub who: String,
+    pub occasion: Occasion,
+}
+
+/// One entry of Today's list: a celebration and its customer's id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Upcoming {
+    pub celebration: Celebration,
+    pub customer_id: String,
 }
 
 /// The per-customer cache; [`Derived::refresh`] brings it up to date with a book.
@@ -80,15 +106,15 @@ impl Derived {
             .map(|(id, facts)| (id.as_str(), facts))
     }
 
-    /// Birthdays in the coming week: `(date, who, customer id)`, soonest first.
-    pub fn birthdays(&self) -> Vec<(NaiveDate, String, String)> {
-        let mut found: Vec<(NaiveDate, String, String)> = self
+    /// Birthdays and anniversaries in the coming week, soonest first.
+    pub fn celebrations(&self) -> Vec<Upcoming> {
+        let mut found: Vec<Upcoming> = self
             .customers()
             .flat_map(|(id, facts)| {
-                facts
-                    .birthdays
-                    .iter()
-                    .map(move |(date, who)| (*date, who.clone(), id.to_owned()))
+                facts.celebrations.iter().map(move |celebration| Upcoming {
+                    celebration: celebration.clone(),
+                    customer_id: id.to_owned(),
+                })
             })
             .collect();
         found.sort();
@@ -169,18 +195,33 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
             .and_then(|b| b.next_on_or_after(today))
             .filter(|d| *d <= week)
     };
-    let mut birthdays = Vec::new();
+    let birthday = |date, who| Celebration {
+        date,
+        who,
+        occasion: Occasion::Birthday,
+    };
+    let mut celebrations = Vec::new();
     if let Some(date) = in_week(customer.value("birthday")) {
-        birthdays.push((date, name.clone()));
+        celebrations.push(birthday(date, name.clone()));
     }
     for member in &all.family {
         if !member.is_deleted()
             && let Some(date) = in_week(member.value("birthday"))
         {
             let who = format!("{} · {}", name, member.text("name").unwrap_or_default());
-            birthdays.push((date, who));
+            celebrations.push(birthday(date, who));
         }
     }
+    let first = first_visit(all.visits.iter().copied());
+    celebrations.extend(
+        anniversaries_within(customer, first, today, 7)
+            .into_iter()
+            .map(|anniversary| Celebration {
+                date: anniversary.date,
+                who: name.clone(),
+                occasion: Occasion::Anniversary(anniversary.kind, anniversary.years),
+            }),
+    );
     let dormant = dormancy(&all.visits, today, &rules.dormancy).dormant;
     Some(CustomerFacts {
         name,
@@ -193,7 +234,7 @@ fn derive(records: &Records, id: &str, org: &Org, today: NaiveDate) -> Option<Cu
                 (task, owner)
             })
             .collect(),
-        birthdays,
+        celebrations,
     })
 }
 

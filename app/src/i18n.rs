@@ -75,15 +75,18 @@ macro_rules! strings {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Key { $($key),* }
 
+        /// Every key's text, in the order of [`Key`], by [`Locale`] (a table, not a `match`: a
+        /// lookup costs the bundle a few bytes instead of code per key).
+        const TEXTS: &[[&str; 3]] = &[$([$zh_cn, $zh_tw, $en]),*];
+
         impl Key {
             pub fn text(self, locale: Locale) -> &'static str {
-                match self {
-                    $(Key::$key => match locale {
-                        Locale::ZhCn => $zh_cn,
-                        Locale::ZhTw => $zh_tw,
-                        Locale::En => $en,
-                    }),*
-                }
+                let column = match locale {
+                    Locale::ZhCn => 0,
+                    Locale::ZhTw => 1,
+                    Locale::En => 2,
+                };
+                TEXTS[self as usize][column]
             }
         }
     };
@@ -651,6 +654,10 @@ strings! {
     WrongCurrentPassword => "当前密码不正确", "目前密碼不正確", "The current password is wrong";
     PasswordRefused => "新密码不能与当前密码相同，且至少 8 个字符", "新密碼不能與目前密碼相同，且至少 8 個字元", "The new password must differ from the current one and have at least 8 characters";
     // Service recovery and word of mouth (issue 11): complaints, suggestions, referrals, tasks by hand.
+    StandardAnswers => "标准答复库", "標準答覆庫", "Standard answers";
+    StandardAnswersHelp => "常见投诉的标准说法，让每位同事口径一致；投诉页面的“解释”和“处理”步骤会显示对应类别的答复。", "常見投訴的標準說法，讓每位同事口徑一致；投訴頁面的「解釋」和「處理」步驟會顯示對應類別的答覆。", "What to say for each kind of complaint, so everyone says the same; the complaint page shows the category's answer on the Explain and Resolve steps.";
+    NewAnswer => "新增答复", "新增答覆", "New answer";
+    AddAnswer => "添加答复", "新增答覆", "Add answer";
     Complaint => "投诉", "投訴", "Complaint";
     Complaints => "投诉", "投訴", "Complaints";
     NewComplaint => "记录投诉", "記錄投訴", "Log a complaint";
@@ -774,6 +781,33 @@ strings! {
     WhenHelp => "不填就是现在；补记之前的事可以选更早的时间。", "不填就是現在；補記之前的事可以選更早的時間。", "Now unless you pick an earlier time (catching up later).";
     WhenInvalid => "时间格式不对", "時間格式不對", "That time can't be read";
     WhenInFuture => "不能记录将来的时间", "不能記錄將來的時間", "That time is still to come";
+    // Anniversaries and organisation days (issue 11).
+    BirthdaysAndAnniversaries => "生日与纪念日", "生日與紀念日", "Birthdays and anniversaries";
+    NoCelebrations => "7 天内没有生日或纪念日", "7 天內沒有生日或紀念日", "No birthdays or anniversaries in the next 7 days";
+    WeddingAnniversary => "结婚纪念日", "結婚紀念日", "Wedding anniversary";
+    FoundingAnniversary => "公司成立纪念日", "公司成立紀念日", "Company founding day";
+    FirstVisitAnniversary => "首次到店纪念日", "首次到店紀念日", "First-visit anniversary";
+    WeddingYears => "结婚 {n} 周年", "結婚 {n} 週年", "{n} years married";
+    FoundingYears => "公司成立 {n} 周年", "公司成立 {n} 週年", "Company founded {n} years ago";
+    FirstVisitYears => "首次到店 {n} 周年", "首次到店 {n} 週年", "{n} years since the first visit";
+    MoreDates => "更多日子：纪念日", "更多日子：紀念日", "More dates: anniversaries";
+    BirthdayNotADay => "生日的这一天不存在，请检查年、月、日", "生日的這一天不存在，請檢查年、月、日", "That birthday is not a day: check the year, month and day";
+    WeddingNotADay => "结婚纪念日的这一天不存在，请检查年、月、日", "結婚紀念日的這一天不存在，請檢查年、月、日", "That wedding anniversary is not a day: check the year, month and day";
+    FoundingNotADay => "公司成立纪念日的这一天不存在，请检查年、月、日", "公司成立紀念日的這一天不存在，請檢查年、月、日", "That founding day is not a day: check the year, month and day";
+    OurDays => "本店节日", "本店節日", "Our own days";
+    OurDaysHelp => "店庆、本地节庆、活动：提前 30 天出现在每位同事“今日”的节日里。", "店慶、本地節慶、活動：提前 30 天出現在每位同事「今日」的節日裡。", "The store's anniversary, local festivals, events: everyone sees them among Today's holidays from 30 days before.";
+    NoOurDays => "还没有本店节日", "還沒有本店節日", "No days of our own yet";
+    NewOurDay => "添加一个节日", "新增一個節日", "Add a day";
+    OurDayName => "名称", "名稱", "Name";
+    Repeats => "重复", "重複", "Repeats";
+    EveryYear => "每年", "每年", "Every year";
+    OnceOnly => "仅一次", "僅一次", "Once";
+    AddOurDay => "添加", "新增", "Add";
+    OurDayNeedsName => "请写下名称", "請寫下名稱", "Give the day a name";
+    OurDayNotADay => "这一天不存在：请检查月、日（仅一次的还有年份）", "這一天不存在：請檢查月、日（僅一次的還有年份）", "That is not a day: check the month and day (and the year, for a day that happens once)";
+    NextOn => "下一次 {date}", "下一次 {date}", "Next on {date}";
+    DayPassed => "已过", "已過", "Passed";
+    OurDayTag => "本店", "本店", "Ours";
 }
 
 /// The current locale, provided at the root.

@@ -1,5 +1,7 @@
 //! One component per route.
 
+#[cfg(feature = "manager")]
+pub mod answers;
 pub mod brief;
 pub mod complaint;
 pub mod contact_form;
@@ -9,11 +11,16 @@ pub mod customers;
 pub mod login;
 pub mod manager_tools;
 pub mod message;
+#[cfg(feature = "manager")]
+pub mod org_days;
+#[cfg(feature = "manager")]
 pub mod org_settings;
+#[cfg(feature = "manager")]
 pub mod playbooks;
 pub mod pool;
 #[cfg(feature = "manager")]
 pub mod review;
+#[cfg(feature = "manager")]
 pub mod rules;
 pub mod service;
 pub mod settings;

@@ -319,7 +319,7 @@ async fn one_edit_on_a_10000_customer_book_re_derives_only_that_customer() {
         let mut shown = writes.len();
         put_tasks(&mut records, &writes, &mut n);
         let t2 = now();
-        shown += derived.birthdays().len() + derived.to_greet(&org, &holidays).len();
+        shown += derived.celebrations().len() + derived.to_greet(&org, &holidays).len();
         let t3 = now();
         shown += due.refresh(&records, today, week).len();
         let t4 = now();

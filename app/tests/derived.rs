@@ -2,12 +2,13 @@
 //! (`derived::Derived`), Today's task list (`DueTasks`) and the customer search (`SearchCache`)
 //! — kept up to date one changed customer at a time, always equal to the same views made from
 //! scratch, through a random run of edits: visits logged, customers renamed, deleted and
-//! restored, tasks ticked, a family member's birthday, a visit moved to another customer.
+//! restored, tasks ticked, a family member's birthday, anniversaries set and cleared (and first
+//! visits a year ago), a visit moved to another customer.
 
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{Days, NaiveDate};
-use huitou_app::derived::Derived;
+use huitou_app::derived::{Derived, Occasion};
 use huitou_app::org::Org;
 use huitou_app::pages::today::DueTasks;
 use huitou_app::replica::{Records, SearchCache};
@@ -72,7 +73,7 @@ fn views(
     json!({
         "tiers": tiers,
         "planned": planned,
-        "birthdays": format!("{:?}", derived.birthdays()),
+        "birthdays": format!("{:?}", derived.celebrations()),
         "greet": format!("{:?}", derived.to_greet(org, &holidays)),
         "due": due.iter().map(|d| format!("{} {} {} {:?}", d.task.id, d.due, d.name, d.phone)).collect::<Vec<_>>(),
         "all": search.index().search("", &Filter::default(), 1000),
@@ -118,7 +119,7 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
     );
     for step in 0..120 {
         let customer = customers[dice.next(customers.len())].clone();
-        match dice.next(8) {
+        match dice.next(9) {
             // A visit logged (some long ago, some this week).
             0 | 1 => {
                 let id = new_id();
@@ -187,6 +188,45 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
                     book.records.remove("visit", &visit);
                 }
             }
+            // A wedding or founding anniversary this week (solar or lunar), or one cleared; or a
+            // visit a year ago (its first-visit anniversary falls this week).
+            8 => {
+                let day = 10 + dice.next(8);
+                match dice.next(4) {
+                    0 => book.write(
+                        "customer",
+                        &customer,
+                        &[(
+                            "anniversary:wedding",
+                            json!({"calendar": "solar", "year": 2000 + dice.next(20), "month": 3, "day": day, "leap": false}),
+                        )],
+                    ),
+                    // 2026-03-10 is the lunar 正月廿二.
+                    1 => book.write(
+                        "customer",
+                        &customer,
+                        &[(
+                            "anniversary:founding",
+                            json!({"calendar": "lunar", "year": null, "month": 1, "day": 12 + day, "leap": false}),
+                        )],
+                    ),
+                    2 => book.write("customer", &customer, &[("anniversary:wedding", Value::Null)]),
+                    _ => {
+                        let id = new_id();
+                        let at = today - Days::new(366 - dice.next(8) as u64);
+                        book.write(
+                            "visit",
+                            &id,
+                            &[
+                                ("customer_id", json!(customer)),
+                                ("at", json!(format!("{at}T19:00:00+08:00"))),
+                                ("amount", json!(100)),
+                            ],
+                        );
+                        visits.push(id);
+                    }
+                }
+            }
             // A visit moved to another customer (both change).
             _ => {
                 if !visits.is_empty() {
@@ -224,6 +264,16 @@ fn incremental_views_equal_views_from_scratch_after_every_edit() {
             );
         }
     }
+    // The run went through anniversaries of each kind.
+    let kinds: std::collections::BTreeSet<_> = derived
+        .celebrations()
+        .into_iter()
+        .filter_map(|upcoming| match upcoming.celebration.occasion {
+            Occasion::Anniversary(kind, _) => Some(kind),
+            Occasion::Birthday => None,
+        })
+        .collect();
+    assert_eq!(kinds.len(), 3, "anniversaries this week: {kinds:?}");
     // One more visit re-derives that customer only.
     let org = Org::from_records(&book.records);
     let customer = customers

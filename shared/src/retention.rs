@@ -1,5 +1,5 @@
 //! Customer retention (PRODUCT §5, §6, §8, §9): tiers, lifetime value, dormancy, call windows,
-//! holidays and rule-driven tasks, as pure functions over synced [`Record`]s.
+//! holidays and the organisation's own days, rule-driven tasks, as pure functions over synced [`Record`]s.
 //!
 //! Invariants every function here keeps:
 //! - **As of a day**: a computation for day `D` reads only records dated on or before `D`
@@ -31,6 +31,7 @@ pub mod dormancy;
 pub mod escalation;
 pub mod holidays;
 pub mod lifetime;
+pub mod org_days;
 pub mod playbooks;
 pub mod settings;
 pub mod tasks;
@@ -41,6 +42,7 @@ pub use call_windows::{CallWindows, TimeRange, is_allowed, next_good_time};
 pub use dormancy::{Dormancy, DormancyRule, dormancy};
 pub use holidays::{Holiday, holidays_between};
 pub use lifetime::lifetime_spend;
+pub use org_days::{OrgDay, org_days_between};
 pub use tasks::{PlannedTask, TaskKind, TaskRules, generate_tasks};
 pub use tiering::{
     Combinator, Metrics, RuleSet, Tier, TierChange, TierResult, TierRule, TierShift,

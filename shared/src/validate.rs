@@ -138,6 +138,7 @@ fn check_known_field(kind: &str, field: &str, value: &Value) -> Result<(), Strin
         ("customer", "phone") => text(value, 32),
         ("customer", "gender") => one_of(value, &["female", "male", "other"]),
         ("customer", "birthday") => birthday(value),
+        ("customer", f) if f.starts_with("anniversary:") => birthday(value),
         ("customer", "owner") => text(value, 64),
         ("customer", "shared" | "consent") => boolean(value),
         ("customer", "stage") => one_of(
@@ -168,6 +169,15 @@ fn check_known_field(kind: &str, field: &str, value: &Value) -> Result<(), Strin
         ("referral", "referred_customer_id") => match value.as_str() {
             Some(id) if is_uuid_text(id) => Ok(()),
             _ => Err("must be a customer's UUID".into()),
+        },
+        ("org_day", "name") => text(value, 200),
+        ("org_day", "calendar") => one_of(value, &["solar", "lunar"]),
+        ("org_day", "date") => match value
+            .as_str()
+            .and_then(crate::retention::org_days::parse_date)
+        {
+            Some(_) => Ok(()),
+            None => Err("must be MM-DD (every year) or YYYY-MM-DD (once)".into()),
         },
         (_, "note" | "purpose" | "outcome" | "text") => text(value, 10_000),
         _ => Ok(()),

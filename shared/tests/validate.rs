@@ -38,6 +38,20 @@ fn accepts_the_core_fields() {
         ("visit", "deleted", json!(false)),
         ("visit", "table", json!("A3")),
         ("task", "due", json!("2026-12-01")),
+        (
+            "customer",
+            "anniversary:wedding",
+            json!({"calendar": "solar", "year": 2016, "month": 5, "day": 20, "leap": false}),
+        ),
+        (
+            "customer",
+            "anniversary:founding",
+            json!({"calendar": "lunar", "year": null, "month": 8, "day": 15, "leap": false}),
+        ),
+        ("org_day", "name", json!("店庆")),
+        ("org_day", "date", json!("09-18")),
+        ("org_day", "date", json!("2026-09-18")),
+        ("org_day", "calendar", json!("lunar")),
         ("unknown_kind", "anything", json!({"x": 1})),
         ("customer", "phone", Value::Null),
     ] {
@@ -68,6 +82,29 @@ fn names_the_field_and_why() {
         .contains("birthday")
     );
     assert!(message(change("customer", "tag:vip", json!("yes"))).contains("tag:vip"));
+    for bad in [
+        json!({"calendar": "solar", "year": 2023, "month": 2, "day": 29}),
+        json!({"calendar": "chinese", "month": 1, "day": 1}),
+        json!("2016-05-20"),
+    ] {
+        assert!(
+            message(change("customer", "anniversary:wedding", bad.clone()))
+                .contains("customer.anniversary:wedding"),
+            "{bad}"
+        );
+    }
+    for bad in [
+        json!("9-18"),
+        json!("13-01"),
+        json!("2026/09/18"),
+        json!(918),
+    ] {
+        assert!(
+            message(change("org_day", "date", bad.clone())).contains("org_day.date"),
+            "{bad}"
+        );
+    }
+    assert!(message(change("org_day", "calendar", json!("moon"))).contains("org_day.calendar"));
 }
 
 #[test]

@@ -35,7 +35,8 @@ pub fn WhenField(value: RwSignal<String>) -> impl IntoView {
         <label class="field">
             <span>{move || i18n.t(Key::When)}</span>
             <input type="datetime-local" name="when" max=max prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))/>
+                on:input=move |ev| value.set(event_target_value(&ev))
+                        on:change=move |ev| value.set(event_target_value(&ev))/>
             <span class="list-sub">{move || i18n.t(Key::WhenHelp)}</span>
         </label>
     }

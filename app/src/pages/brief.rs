@@ -32,7 +32,7 @@ pub fn VisitBrief() -> impl IntoView {
         .records
         .with_untracked(|r| r.get(Kind::CUSTOMER, &id).cloned())
     else {
-        return view! { <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p> }.into_any();
+        return view! { <p class="empty">{i18n.t(Key::CustomerMissing)}</p> }.into_any();
     };
     let record = customer.record;
     // Open complaints come first: "don't open with the new dish: the soup was cold last time".
@@ -109,27 +109,27 @@ pub fn VisitBrief() -> impl IntoView {
     let name = record.text("name").unwrap_or_default().to_owned();
     view! {
         <section class="page brief">
-            <h1>{move || i18n.t(Key::VisitBrief)} " · " {name.clone()}</h1>
+            <h1>{i18n.t(Key::VisitBrief)} " · " {name.clone()}</h1>
             {(!complaints.is_empty()).then(|| view! {
-                <section class="card attention" aria-label=move || i18n.t(Key::ComplaintsOpen)>
-                    <h2>{move || i18n.t(Key::ComplaintsOpen)}</h2>
-                    <p class="muted">{move || i18n.t(Key::OpenComplaintsFirst)}</p>
+                <section class="card attention" aria-label=i18n.t(Key::ComplaintsOpen)>
+                    <h2>{i18n.t(Key::ComplaintsOpen)}</h2>
+                    <p class="muted">{i18n.t(Key::OpenComplaintsFirst)}</p>
                     <ul class="list">
                         {complaints.iter().map(|(id, c)| crate::pages::complaint::complaint_line(id, c, i18n, today)).collect_view()}
                     </ul>
                 </section>
             })}
-            <p class="muted">{move || i18n.t(Key::TwoAndEight)}</p>
+            <p class="muted">{i18n.t(Key::TwoAndEight)}</p>
             <section class="card">
-                <h2>{move || i18n.t(Key::TalkingPoints)}</h2>
+                <h2>{i18n.t(Key::TalkingPoints)}</h2>
                 {if points.is_empty() {
-                    view! { <p class="muted">{move || i18n.t(Key::NoTalkingPoints)}</p> }.into_any()
+                    view! { <p class="muted">{i18n.t(Key::NoTalkingPoints)}</p> }.into_any()
                 } else {
                     view! { <dl class="facts">{points.into_iter().map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> }).collect_view()}</dl> }.into_any()
                 }}
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::RecentVisits)}</h2>
+                <h2>{i18n.t(Key::RecentVisits)}</h2>
                 <ul class="list">
                     {visits.into_iter().take(3).map(|v| {
                         let amount = v.value("amount").and_then(Value::as_f64).unwrap_or(0.0);
@@ -138,11 +138,11 @@ pub fn VisitBrief() -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 {(!totals.favourite_items.is_empty()).then(|| view! {
-                    <p class="muted">{move || i18n.t(Key::FavouriteItems)} ": " {totals.favourite_items.iter().take(5).map(|(i, n)| format!("{i} ×{n}")).collect::<Vec<_>>().join("、")}</p>
+                    <p class="muted">{i18n.t(Key::FavouriteItems)} ": " {totals.favourite_items.iter().take(5).map(|(i, n)| format!("{i} ×{n}")).collect::<Vec<_>>().join("、")}</p>
                 })}
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::OpenTasks)}</h2>
+                <h2>{i18n.t(Key::OpenTasks)}</h2>
                 <ul class="list">
                     {tasks.into_iter().map(|(kind, due)| view! {
                         <li class="list-item"><span class="list-title">{crate::pages::today::task_label(&kind, i18n)}</span><span class="list-sub">{due}</span></li>
@@ -150,9 +150,9 @@ pub fn VisitBrief() -> impl IntoView {
                 </ul>
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::PlaybookNow)} " · " {move || i18n.t(tier)}</h2>
+                <h2>{i18n.t(Key::PlaybookNow)} " · " {i18n.t(tier)}</h2>
                 {move || { let steps = org.with(|org| org.playbook(customer_tier).steps); if steps.is_empty() {
-                    view! { <p>{move || i18n.t(Key::PlaybookOther)}</p> }.into_any()
+                    view! { <p>{i18n.t(Key::PlaybookOther)}</p> }.into_any()
                 } else {
                     view! { <ul class="list playbook-steps">{steps.into_iter().map(|step| view! {
                         <li class="list-item">

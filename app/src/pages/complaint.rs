@@ -410,13 +410,13 @@ pub fn ComplaintPage() -> impl IntoView {
                             label: fn(&str) -> Key| {
         view! {
             <fieldset class="field">
-                <legend>{move || i18n.t(legend)}</legend>
+                <legend>{i18n.t(legend)}</legend>
                 <div class="choices">
                     {values.iter().map(|value| view! {
                         <label class="choice">
                             <input type="radio" name=name value=*value prop:checked=move || signal.get() == *value
                                 on:change=move |_| signal.set((*value).to_owned())/>
-                            <span>{move || i18n.t(label(value))}</span>
+                            <span>{i18n.t(label(value))}</span>
                         </label>
                     }).collect_view()}
                 </div>
@@ -426,7 +426,7 @@ pub fn ComplaintPage() -> impl IntoView {
     let text_area = |key: Key, name: &'static str, signal: RwSignal<String>| {
         view! {
             <label class="field">
-                <span>{move || i18n.t(key)}</span>
+                <span>{i18n.t(key)}</span>
                 <textarea name=name rows="2" prop:value=move || signal.get()
                     on:input=move |ev| signal.set(event_target_value(&ev))></textarea>
             </label>
@@ -477,10 +477,10 @@ pub fn ComplaintPage() -> impl IntoView {
                         let copied = text.clone();
                         view! {
                             <div class="answer" role="note">
-                                <span class="list-sub">{move || i18n.t(Key::StandardAnswer)}</span>
+                                <span class="list-sub">{i18n.t(Key::StandardAnswer)}</span>
                                 <p>{text}</p>
                                 <button type="button" class="button" aria-label=move || format!("{} {}", i18n.t(Key::CopyAnswer), i18n.t(title))
-                                    on:click=move |_| copy(copied.clone())>{move || i18n.t(Key::CopyAnswer)}</button>
+                                    on:click=move |_| copy(copied.clone())>{i18n.t(Key::CopyAnswer)}</button>
                             </div>
                         }
                     })}
@@ -489,8 +489,8 @@ pub fn ComplaintPage() -> impl IntoView {
             view! {
                 <li class="step">
                     <label class="field">
-                        <span class="step-title">{number} ". " {move || i18n.t(title)}</span>
-                        <span class="list-sub">{move || i18n.t(help)}</span>
+                        <span class="step-title">{number} ". " {i18n.t(title)}</span>
+                        <span class="list-sub">{i18n.t(help)}</span>
                         <textarea name=name rows="2" prop:value=move || note.get()
                             on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                     </label>
@@ -506,7 +506,7 @@ pub fn ComplaintPage() -> impl IntoView {
             let write = write.clone();
             view! {
                 <button type="button" class=if primary { "button button-primary" } else { "button" }
-                    on:click=move |_| write(to)>{move || i18n.t(key)}</button>
+                    on:click=move |_| write(to)>{i18n.t(key)}</button>
             }
         }
     };
@@ -520,7 +520,7 @@ pub fn ComplaintPage() -> impl IntoView {
 
     view! {
         <section class="page complaint">
-            <h1>{move || i18n.t(Key::Complaint)} " · " {customer_name}</h1>
+            <h1>{i18n.t(Key::Complaint)} " · " {customer_name}</h1>
             <p class="status-line" role="status">
                 <span class="tag">{move || i18n.t(status_key(now_status()))}</span>
                 {move || promise_line().map(|(text, late)| view! { " " <span class="tag" class:tag-risk=late>{text}</span> })}
@@ -528,43 +528,44 @@ pub fn ComplaintPage() -> impl IntoView {
             <form class="card form" on:submit=save novalidate>
                 {radio_group(Key::ComplaintChannel, "channel", &CHANNELS, channel, channel_key)}
                 <label class="field">
-                    <span>{move || i18n.t(Key::ComplaintCategory)}</span>
+                    <span>{i18n.t(Key::ComplaintCategory)}</span>
                     <select name="category" on:change=move |ev| category.set(event_target_value(&ev))>
                         {CATEGORIES.iter().map(|c| view! {
-                            <option value=*c selected=move || category.get() == *c>{move || category_label(c, i18n)}</option>
+                            <option value=*c selected=move || category.get() == *c>{category_label(c, i18n)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 {radio_group(Key::Severity, "severity", &SEVERITIES, severity, severity_key)}
                 {text_area(Key::CustomerWants, "wants", wants)}
-                <h2>{move || i18n.t(Key::NineSteps)}</h2>
+                <h2>{i18n.t(Key::NineSteps)}</h2>
                 <ol class="steps list">{step_views}</ol>
-                <h2>{move || i18n.t(Key::PromiseAndResolution)}</h2>
+                <h2>{i18n.t(Key::PromiseAndResolution)}</h2>
                 {text_area(Key::Resolution, "resolution", resolution)}
                 <label class="field">
-                    <span>{move || i18n.t(Key::PromisedBy)}</span>
+                    <span>{i18n.t(Key::PromisedBy)}</span>
                     <input type="date" name="promised_by" prop:value=move || promised_by.get()
-                        on:input=move |ev| promised_by.set(event_target_value(&ev))/>
+                        on:input=move |ev| promised_by.set(event_target_value(&ev))
+                        on:change=move |ev| promised_by.set(event_target_value(&ev))/>
                 </label>
                 <div class="grid-2">
                     <label class="field">
-                        <span>{move || i18n.t(Key::CompensationKind)}</span>
+                        <span>{i18n.t(Key::CompensationKind)}</span>
                         <select name="compensation_kind" on:change=move |ev| compensation_kind.set(event_target_value(&ev))>
-                            <option value="" selected=move || compensation_kind.get().is_empty()>{move || i18n.t(Key::NoCompensation)}</option>
+                            <option value="" selected=move || compensation_kind.get().is_empty()>{i18n.t(Key::NoCompensation)}</option>
                             {COMPENSATIONS.iter().map(|c| view! {
-                                <option value=*c selected=move || compensation_kind.get() == *c>{move || i18n.t(compensation_key(c))}</option>
+                                <option value=*c selected=move || compensation_kind.get() == *c>{i18n.t(compensation_key(c))}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label class="field">
-                        <span>{move || i18n.t(Key::CompensationAmount)}</span>
+                        <span>{i18n.t(Key::CompensationAmount)}</span>
                         <input type="text" inputmode="decimal" name="compensation_amount" prop:value=move || compensation_amount.get()
                             on:input=move |ev| compensation_amount.set(event_target_value(&ev))/>
                     </label>
                 </div>
                 {text_area(Key::CompensationDetail, "compensation_detail", compensation_detail)}
                 <fieldset class="field">
-                    <legend>{move || i18n.t(Key::SatisfactionAtClose)}</legend>
+                    <legend>{i18n.t(Key::SatisfactionAtClose)}</legend>
                     <div class="choices">
                         {(1u64..=5).map(|level| view! {
                             <label class="choice">
@@ -577,14 +578,15 @@ pub fn ComplaintPage() -> impl IntoView {
                     </div>
                 </fieldset>
                 <label class="field">
-                    <span>{move || i18n.t(Key::FollowUpOn)}</span>
+                    <span>{i18n.t(Key::FollowUpOn)}</span>
                     <input type="date" name="follow_up_on" prop:value=move || follow_up_on.get()
-                        on:input=move |ev| follow_up_on.set(event_target_value(&ev))/>
+                        on:input=move |ev| follow_up_on.set(event_target_value(&ev))
+                        on:change=move |ev| follow_up_on.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t(Key::HandToManager)}</span>
+                    <span>{i18n.t(Key::HandToManager)}</span>
                     <select name="escalated_to" on:change=move |ev| hand_to.set(event_target_value(&ev))>
-                        <option value="" selected=move || hand_to.get().is_empty()>{move || i18n.t(Key::ChooseManager)}</option>
+                        <option value="" selected=move || hand_to.get().is_empty()>{i18n.t(Key::ChooseManager)}</option>
                         {move || managers.get().into_iter().map(|(id, name)| {
                             let value = id.clone();
                             view! { <option value=value selected=move || hand_to.get() == id>{name}</option> }
@@ -595,10 +597,10 @@ pub fn ComplaintPage() -> impl IntoView {
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>
                 </Show>
                 <Show when=move || saved.get()>
-                    <p class="banner" role="status">{move || i18n.t(Key::Saved)}</p>
+                    <p class="banner" role="status">{i18n.t(Key::Saved)}</p>
                 </Show>
                 <div class="actions sticky-actions">
-                    <button type="submit" class="button">{move || i18n.t(Key::Save)}</button>
+                    <button type="submit" class="button">{i18n.t(Key::Save)}</button>
                     {action(Some(Status::Promised), Key::PromiseResolution, false)}
                     {action(Some(Status::Resolved), Key::MarkResolved, true)}
                     {action(Some(Status::FollowedUp), Key::MarkFollowedUp, false)}

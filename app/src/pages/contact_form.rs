@@ -145,23 +145,23 @@ pub fn LogContact() -> impl IntoView {
     let text = move |key: Key, name: &'static str, signal: RwSignal<String>| {
         view! {
             <label class="field">
-                <span>{move || i18n.t(key)}</span>
+                <span>{i18n.t(key)}</span>
                 <input type="text" name=name prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/>
             </label>
         }
     };
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::LogContact)} " · " {customer_name}</h1>
+            <h1>{i18n.t(Key::LogContact)} " · " {customer_name}</h1>
             <form class="card form" on:submit=save novalidate>
                 <fieldset class="field">
-                    <legend>{move || i18n.t(Key::Channel)}</legend>
+                    <legend>{i18n.t(Key::Channel)}</legend>
                     <div class="choices">
                         {CHANNELS.into_iter().map(|(value, key)| view! {
                             <label class="choice">
                                 <input type="radio" name="channel" value=value prop:checked=move || channel.get() == value
                                     on:change=move |_| channel.set(value.to_owned())/>
-                                <span>{move || i18n.t(key)}</span>
+                                <span>{i18n.t(key)}</span>
                             </label>
                         }).collect_view()}
                     </div>
@@ -171,30 +171,31 @@ pub fn LogContact() -> impl IntoView {
                 {text(Key::NextStep, "next_step", next_step)}
                 <div class="grid-2">
                     <label class="field">
-                        <span>{move || i18n.t(Key::NextStepOn)}</span>
-                        <input type="date" name="next_on" prop:value=move || next_on.get() on:input=move |ev| next_on.set(event_target_value(&ev))/>
+                        <span>{i18n.t(Key::NextStepOn)}</span>
+                        <input type="date" name="next_on" prop:value=move || next_on.get() on:input=move |ev| next_on.set(event_target_value(&ev))
+                        on:change=move |ev| next_on.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span>{move || i18n.t(Key::TaskKindLabel)}</span>
+                        <span>{i18n.t(Key::TaskKindLabel)}</span>
                         <select name="next_kind" on:change=move |ev| next_kind.set(event_target_value(&ev))>
                             {crate::pages::service::HAND_KINDS.into_iter().map(|(value, key)| view! {
-                                <option value=value selected=move || next_kind.get() == value>{move || i18n.t(key)}</option>
+                                <option value=value selected=move || next_kind.get() == value>{i18n.t(key)}</option>
                             }).collect_view()}
                         </select>
                     </label>
                 </div>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Note)}</span>
+                    <span>{i18n.t(Key::Note)}</span>
                     <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>
                 <crate::components::when::WhenField value=when/>
                 <Show when=ask_referral>
                     <div class="banner" role="note">
-                        <p>{move || i18n.t(Key::AskReferralPrompt)}</p>
+                        <p>{i18n.t(Key::AskReferralPrompt)}</p>
                         <label class="choice">
                             <input type="checkbox" name="asked_referral" prop:checked=move || asked_referral.get()
                                 on:change=move |ev| asked_referral.set(event_target_checked(&ev))/>
-                            <span>{move || i18n.t(Key::AskedReferral)}</span>
+                            <span>{i18n.t(Key::AskedReferral)}</span>
                         </label>
                     </div>
                 </Show>

@@ -1,4 +1,5 @@
-//! New and edit customer: hard data, soft data and the relationship, in clear sections.
+//! New and edit customer: hard data (with the birthday, and the wedding and founding
+//! anniversaries under "More dates"), soft data and the relationship, in clear sections.
 //! An edit sends only the fields that changed, so edits of different fields on two devices both stay.
 
 use crate::components::form_actions::FormActions;
@@ -6,7 +7,7 @@ use crate::i18n::{I18n, Key, use_i18n};
 use crate::profile_fields::{self, FieldSpec, Input};
 use crate::replica::use_replica;
 use huitou_shared::Kind;
-use huitou_shared::customer::{Birthday, Candidate, DuplicateReason, duplicates};
+use huitou_shared::customer::{AnniversaryKind, Birthday, Candidate, DuplicateReason, duplicates};
 use huitou_shared::merge::Record;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,17 +15,148 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// A birthday-shaped date (SYNC §1) as the text its inputs hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DateParts {
+    calendar: String,
+    year: String,
+    month: String,
+    day: String,
+    leap: bool,
+}
+
+impl DateParts {
+    fn from_value(value: Option<&Value>) -> Self {
+        let part = |key: &str| {
+            value
+                .and_then(|b| b.get(key))
+                .and_then(Value::as_u64)
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        };
+        Self {
+            calendar: value
+                .and_then(|b| b.get("calendar"))
+                .and_then(Value::as_str)
+                .unwrap_or("solar")
+                .to_owned(),
+            year: part("year"),
+            month: part("month"),
+            day: part("day"),
+            leap: value
+                .and_then(|b| b.get("leap"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        }
+    }
+
+    /// The value to store: `null` until both month and day are filled in.
+    fn to_value(&self) -> Value {
+        let month = self.month.trim().parse::<u64>().ok();
+        let day = self.day.trim().parse::<u64>().ok();
+        match (month, day) {
+            (Some(month), Some(day)) => json!({
+                "calendar": if self.calendar == "lunar" { "lunar" } else { "solar" },
+                "year": self.year.trim().parse::<u64>().ok(),
+                "month": month,
+                "day": day,
+                "leap": self.calendar == "lunar" && self.leap,
+            }),
+            _ => Value::Null,
+        }
+    }
+
+    /// Empty, or a day that can happen.
+    fn is_valid(&self) -> bool {
+        let value = self.to_value();
+        value.is_null() || Birthday::from_value(&value).is_some()
+    }
+
+    fn number(&self, part: Part) -> &String {
+        match part {
+            Part::Year => &self.year,
+            Part::Month => &self.month,
+            Part::Day => &self.day,
+        }
+    }
+
+    fn number_mut(&mut self, part: Part) -> &mut String {
+        match part {
+            Part::Year => &mut self.year,
+            Part::Month => &mut self.month,
+            Part::Day => &mut self.day,
+        }
+    }
+}
+
+/// A number input of a date.
+#[derive(Clone, Copy)]
+enum Part {
+    Year,
+    Month,
+    Day,
+}
+
+/// One date of the form: the calendar, year, month and day inputs and, for a lunar date, the
+/// leap-month box. `names` are the inputs' names (calendar, year, month, day, leap); `get` and
+/// `set` pick the date in the form. Each input is named with the date ("Wedding anniversary
+/// Year"), since the form has three.
+fn date_inputs(
+    form: RwSignal<Form>,
+    i18n: I18n,
+    legend: Key,
+    names: [&'static str; 5],
+    get: fn(&Form) -> &DateParts,
+    set: fn(&mut Form) -> &mut DateParts,
+) -> impl IntoView {
+    let [calendar, year, month, day, leap] = names;
+    let label = move |key: Key| move || format!("{} {}", i18n.t(legend), i18n.t(key));
+    let lunar = move || form.with(|f| get(f).calendar == "lunar");
+    let number = move |key: Key, name: &'static str, part: Part| {
+        view! {
+            <label class="field">
+                <span>{i18n.t(key)}</span>
+                <input type="number" inputmode="numeric" name=name aria-label=label(key)
+                    prop:value=move || form.with(|f| get(f).number(part).clone())
+                    on:input=move |ev| form.update(|f| *set(f).number_mut(part) = event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field">
+            <legend>{i18n.t(legend)}</legend>
+            <div class="row">
+                <label class="field">
+                    <span>{i18n.t(Key::Calendar)}</span>
+                    <select name=calendar aria-label=label(Key::Calendar) on:change=move |ev| form.update(|f| set(f).calendar = event_target_value(&ev))>
+                        <option value="solar" selected=move || !lunar()>{i18n.t(Key::Solar)}</option>
+                        <option value="lunar" selected=lunar>{i18n.t(Key::Lunar)}</option>
+                    </select>
+                </label>
+                {number(Key::Year, year, Part::Year)}
+                {number(Key::Month, month, Part::Month)}
+                {number(Key::Day, day, Part::Day)}
+            </div>
+            <Show when=lunar>
+                <label class="choice">
+                    <input type="checkbox" name=leap aria-label=label(Key::LeapMonth) prop:checked=move || form.with(|f| get(f).leap)
+                        on:change=move |ev| form.update(|f| set(f).leap = event_target_checked(&ev))/>
+                    <span>{i18n.t(Key::LeapMonth)}</span>
+                </label>
+            </Show>
+        </fieldset>
+    }
+}
+
 /// What the form edits, as the text the inputs hold.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Form {
     name: String,
     phone: String,
     gender: String,
-    calendar: String,
-    year: String,
-    month: String,
-    day: String,
-    leap: bool,
+    birthday: DateParts,
+    wedding: DateParts,
+    founding: DateParts,
     tags: String,
     consent: bool,
     shared: bool,
@@ -42,30 +174,16 @@ fn text_of(value: Option<&Value>) -> String {
 
 impl Form {
     fn from_record(record: &Record) -> Self {
-        let birthday = record.value("birthday");
-        let part = |key: &str| {
-            birthday
-                .and_then(|b| b.get(key))
-                .and_then(Value::as_u64)
-                .map(|n| n.to_string())
-                .unwrap_or_default()
+        let anniversary = |kind: AnniversaryKind| {
+            DateParts::from_value(kind.field().and_then(|field| record.value(field)))
         };
         Self {
             name: record.text("name").unwrap_or_default().to_owned(),
             phone: record.text("phone").unwrap_or_default().to_owned(),
             gender: record.text("gender").unwrap_or_default().to_owned(),
-            calendar: birthday
-                .and_then(|b| b.get("calendar"))
-                .and_then(Value::as_str)
-                .unwrap_or("solar")
-                .to_owned(),
-            year: part("year"),
-            month: part("month"),
-            day: part("day"),
-            leap: birthday
-                .and_then(|b| b.get("leap"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            birthday: DateParts::from_value(record.value("birthday")),
+            wedding: anniversary(AnniversaryKind::Wedding),
+            founding: anniversary(AnniversaryKind::Founding),
             tags: record.members("tag").join(", "),
             consent: record
                 .value("consent")
@@ -81,19 +199,21 @@ impl Form {
         }
     }
 
-    fn birthday(&self) -> Value {
-        let month = self.month.trim().parse::<u64>().ok();
-        let day = self.day.trim().parse::<u64>().ok();
-        match (month, day) {
-            (Some(month), Some(day)) => json!({
-                "calendar": if self.calendar == "lunar" { "lunar" } else { "solar" },
-                "year": self.year.trim().parse::<u64>().ok(),
-                "month": month,
-                "day": day,
-                "leap": self.calendar == "lunar" && self.leap,
-            }),
-            _ => Value::Null,
-        }
+    /// The dates of the form: `(field, parts, what to say when it is not a day)`.
+    fn dates(&self) -> [(&'static str, &DateParts, Key); 3] {
+        [
+            ("birthday", &self.birthday, Key::BirthdayNotADay),
+            (
+                AnniversaryKind::Wedding.field().unwrap_or_default(),
+                &self.wedding,
+                Key::WeddingNotADay,
+            ),
+            (
+                AnniversaryKind::Founding.field().unwrap_or_default(),
+                &self.founding,
+                Key::FoundingNotADay,
+            ),
+        ]
     }
 
     fn tag_list(&self) -> Vec<String> {
@@ -110,6 +230,12 @@ impl Form {
             Err(Key::NameRequired)
         } else if self.phone.trim().chars().count() > 32 {
             Err(Key::PhoneTooLong)
+        } else if let Some((_, _, not_a_day)) = self
+            .dates()
+            .into_iter()
+            .find(|(_, date, _)| !date.is_valid())
+        {
+            Err(not_a_day)
         } else {
             Ok(())
         }
@@ -146,8 +272,10 @@ impl Form {
                 .unwrap_or("");
             compare(spec.field, now, was);
         }
-        if self.birthday() != before.birthday() {
-            fields.push(("birthday".to_owned(), self.birthday()));
+        for ((field, now, _), (_, was, _)) in self.dates().into_iter().zip(before.dates()) {
+            if now.to_value() != was.to_value() {
+                fields.push((field.to_owned(), now.to_value()));
+            }
         }
         if self.consent != before.consent {
             fields.push(("consent".to_owned(), Value::Bool(self.consent)));
@@ -204,7 +332,7 @@ fn spec_input(spec: &'static FieldSpec, form: RwSignal<Form>, i18n: I18n) -> Any
             <label class="field">
                 <span>{move || i18n.t(spec.label)}</span>
                 <select name=spec.field on:change=move |ev| set(event_target_value(&ev))>
-                    <option value="" selected=move || value().is_empty()>{move || i18n.t(Key::Choose)}</option>
+                    <option value="" selected=move || value().is_empty()>{i18n.t(Key::Choose)}</option>
                     {choices.iter().map(|(choice, key)| view! {
                         <option value=*choice selected=move || value() == *choice>{move || i18n.t(*key)}</option>
                     }).collect_view()}
@@ -229,14 +357,11 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
             })
         })
         .unwrap_or_default();
-    let form = RwSignal::new(Form {
-        calendar: if before.calendar.is_empty() {
-            "solar".into()
-        } else {
-            before.calendar.clone()
-        },
-        ..before.clone()
-    });
+    let form = RwSignal::new(before.clone());
+    // "More dates" starts open when the customer has an anniversary to show.
+    let has_anniversary = [&before.wedding, &before.founding]
+        .iter()
+        .any(|date| !date.to_value().is_null());
     let error = RwSignal::new(None::<Key>);
     let is_new = id.is_none();
     // Said before saving: a new customer whose phone, or name and birthday, match someone we have.
@@ -248,7 +373,7 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
             (
                 f.name.trim().to_owned(),
                 f.phone.trim().to_owned(),
-                f.birthday(),
+                f.birthday.to_value(),
             )
         });
         let birthday = Birthday::from_value(&birthday);
@@ -337,7 +462,7 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                       set: fn(&mut Form, String)| {
         view! {
             <label class="field">
-                <span>{move || i18n.t(key)}</span>
+                <span>{i18n.t(key)}</span>
                 <input type=kind name=name prop:value=move || form.with(get)
                     on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
             </label>
@@ -349,47 +474,33 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
             <h1>{move || if is_new { i18n.t(Key::NewCustomer) } else { i18n.t(Key::EditCustomer) }}</h1>
             <form class="form" on:submit=save novalidate>
                 <section class="card form">
-                    <h2>{move || i18n.t(Key::HardData)}</h2>
+                    <h2>{i18n.t(Key::HardData)}</h2>
                     {basic(Key::Name, "name", "text", |f| f.name.clone(), |f, v| f.name = v)}
                     {basic(Key::Phone, "phone", "tel", |f| f.phone.clone(), |f, v| f.phone = v)}
                     <fieldset class="field">
-                        <legend>{move || i18n.t(Key::Gender)}</legend>
+                        <legend>{i18n.t(Key::Gender)}</legend>
                         <div class="choices">
                             {[("female", Key::Female), ("male", Key::Male), ("other", Key::OtherGender)].into_iter().map(|(value, key)| view! {
                                 <label class="choice">
                                     <input type="radio" name="gender" value=value
                                         prop:checked=move || form.with(|f| f.gender == value)
                                         on:change=move |_| form.update(|f| f.gender = value.to_owned())/>
-                                    <span>{move || i18n.t(key)}</span>
+                                    <span>{i18n.t(key)}</span>
                                 </label>
                             }).collect_view()}
                         </div>
                     </fieldset>
-                    <fieldset class="field">
-                        <legend>{move || i18n.t(Key::Birthday)}</legend>
-                        <div class="row">
-                            <label class="field">
-                                <span>{move || i18n.t(Key::Calendar)}</span>
-                                <select name="calendar" on:change=move |ev| form.update(|f| f.calendar = event_target_value(&ev))>
-                                    <option value="solar" selected=move || form.with(|f| f.calendar != "lunar")>{move || i18n.t(Key::Solar)}</option>
-                                    <option value="lunar" selected=move || form.with(|f| f.calendar == "lunar")>{move || i18n.t(Key::Lunar)}</option>
-                                </select>
-                            </label>
-                            {basic(Key::Year, "birth_year", "number", |f| f.year.clone(), |f, v| f.year = v)}
-                            {basic(Key::Month, "birth_month", "number", |f| f.month.clone(), |f, v| f.month = v)}
-                            {basic(Key::Day, "birth_day", "number", |f| f.day.clone(), |f, v| f.day = v)}
+                    {date_inputs(form, i18n, Key::Birthday, ["calendar", "birth_year", "birth_month", "birth_day", "leap"], |f| &f.birthday, |f| &mut f.birthday)}
+                    <details class="more" open=has_anniversary>
+                        <summary>{i18n.t(Key::MoreDates)}</summary>
+                        <div class="form">
+                            {date_inputs(form, i18n, Key::WeddingAnniversary, ["wedding_calendar", "wedding_year", "wedding_month", "wedding_day", "wedding_leap"], |f| &f.wedding, |f| &mut f.wedding)}
+                            {date_inputs(form, i18n, Key::FoundingAnniversary, ["founding_calendar", "founding_year", "founding_month", "founding_day", "founding_leap"], |f| &f.founding, |f| &mut f.founding)}
                         </div>
-                        <Show when=move || form.with(|f| f.calendar == "lunar")>
-                            <label class="choice">
-                                <input type="checkbox" name="leap" prop:checked=move || form.with(|f| f.leap)
-                                    on:change=move |ev| form.update(|f| f.leap = event_target_checked(&ev))/>
-                                <span>{move || i18n.t(Key::LeapMonth)}</span>
-                            </label>
-                        </Show>
-                    </fieldset>
+                    </details>
                     <label class="field">
-                        <span>{move || i18n.t(Key::Tags)}</span>
-                        <input type="text" name="tags" placeholder=move || i18n.t(Key::TagsHint)
+                        <span>{i18n.t(Key::Tags)}</span>
+                        <input type="text" name="tags" placeholder=i18n.t(Key::TagsHint)
                             prop:value=move || form.with(|f| f.tags.clone())
                             on:input=move |ev| form.update(|f| f.tags = event_target_value(&ev))/>
                     </label>
@@ -398,35 +509,35 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                     </div>
                 </section>
                 <section class="card form">
-                    <h2>{move || i18n.t(Key::SoftData)}</h2>
+                    <h2>{i18n.t(Key::SoftData)}</h2>
                     <div class="grid-2">
                         {profile_fields::SOFT.iter().map(|spec| spec_input(spec, form, i18n)).collect_view()}
                     </div>
                 </section>
                 <section class="card form">
-                    <h2>{move || i18n.t(Key::Relationship)}</h2>
+                    <h2>{i18n.t(Key::Relationship)}</h2>
                     <div class="grid-2">
                         {profile_fields::RELATIONSHIP.iter().map(|spec| spec_input(spec, form, i18n)).collect_view()}
                     </div>
                     <label class="choice">
                         <input type="checkbox" name="consent" prop:checked=move || form.with(|f| f.consent)
                             on:change=move |ev| form.update(|f| f.consent = event_target_checked(&ev))/>
-                        <span>{move || i18n.t(Key::Consent)}</span>
+                        <span>{i18n.t(Key::Consent)}</span>
                     </label>
                     <label class="choice">
                         <input type="checkbox" name="shared" prop:checked=move || form.with(|f| f.shared)
                             on:change=move |ev| form.update(|f| f.shared = event_target_checked(&ev))/>
-                        <span>{move || i18n.t(Key::SharedCustomer)}</span>
+                        <span>{i18n.t(Key::SharedCustomer)}</span>
                     </label>
                 </section>
                 {is_new.then(|| view! {
                     <section class="card">
-                        <h2>{move || i18n.t(Key::ReferredBy)}</h2>
+                        <h2>{i18n.t(Key::ReferredBy)}</h2>
                         {move || referrer.get().map(|(_, name)| view! {
                             <p class="chips">
                                 <span class="tag">{name.clone()}</span>
                                 <button type="button" class="button" aria-label=move || format!("{} {name}", i18n.t(Key::RemoveReferrer))
-                                    on:click=move |_| referrer.set(None)>{move || i18n.t(Key::RemoveReferrer)}</button>
+                                    on:click=move |_| referrer.set(None)>{i18n.t(Key::RemoveReferrer)}</button>
                             </p>
                         })}
                         <crate::pages::service::PickCustomer label=Key::FindReferrer action=Key::ReferredByThis except=String::new()
@@ -438,7 +549,7 @@ fn CustomerForm(id: Option<String>) -> impl IntoView {
                 </Show>
                 <Show when=move || !duplicates.with(Vec::is_empty)>
                     <section class="card duplicate-warning" role="alert">
-                        <h2>{move || i18n.t(Key::PossibleDuplicate)}</h2>
+                        <h2>{i18n.t(Key::PossibleDuplicate)}</h2>
                         <ul class="list">
                             {move || duplicates.get().into_iter().map(|(id, name, reason)| view! {
                                 <li class="list-item">

@@ -174,59 +174,59 @@ pub fn CustomerList() -> impl IntoView {
         <section class="page">
             <div class="toolbar">
                 <label class="field search">
-                    <span class="visually-hidden">{move || i18n.t(Key::Search)}</span>
-                    <input type="search" name="search" placeholder=move || i18n.t(Key::SearchHint)
-                        aria-label=move || i18n.t(Key::Search) autocomplete="off"
+                    <span class="visually-hidden">{i18n.t(Key::Search)}</span>
+                    <input type="search" name="search" placeholder=i18n.t(Key::SearchHint)
+                        aria-label=i18n.t(Key::Search) autocomplete="off"
                         prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                 </label>
-                <A href="/customers/new" attr:class="button button-primary">{move || i18n.t(Key::NewCustomer)}</A>
+                <A href="/customers/new" attr:class="button button-primary">{i18n.t(Key::NewCustomer)}</A>
             </div>
             <div class="filters">
                 <label class="field field-inline">
-                    <span>{move || i18n.t(Key::FilterTag)}</span>
+                    <span>{i18n.t(Key::FilterTag)}</span>
                     <select name="filter_tag" on:change=move |ev| tag.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t(Key::All)}</option>
+                        <option value="">{i18n.t(Key::All)}</option>
                         {move || all_tags.get().into_iter().map(|t| view! {
                             <option value=t.clone() selected={let t = t.clone(); move || tag.get() == t}>{t.clone()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field field-inline">
-                    <span>{move || i18n.t(Key::FilterStage)}</span>
+                    <span>{i18n.t(Key::FilterStage)}</span>
                     <select name="filter_stage" on:change=move |ev| stage.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t(Key::All)}</option>
+                        <option value="">{i18n.t(Key::All)}</option>
                         {STAGES.iter().map(|(value, key)| view! {
                             <option value=*value selected=move || stage.get() == *value>{move || i18n.t(*key)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field field-inline">
-                    <span>{move || i18n.t(Key::FilterTier)}</span>
+                    <span>{i18n.t(Key::FilterTier)}</span>
                     <select name="filter_tier" on:change=move |ev| {
                         let value = event_target_value(&ev);
                         tier.set(Tier::ALL.into_iter().find(|t| t.as_str() == value));
                     }>
-                        <option value="">{move || i18n.t(Key::All)}</option>
+                        <option value="">{i18n.t(Key::All)}</option>
                         {Tier::ALL.into_iter().map(|t| view! {
-                            <option value=t.as_str() selected=move || tier.get() == Some(t)>{move || i18n.t(tier_key(t))}</option>
+                            <option value=t.as_str() selected=move || tier.get() == Some(t)>{i18n.t(tier_key(t))}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="field field-inline field-check">
                     <input type="checkbox" name="filter_dormant" prop:checked=move || dormant.get()
                         on:change=move |ev| dormant.set(event_target_checked(&ev))/>
-                    <span>{move || i18n.t(Key::FilterDormant)}</span>
+                    <span>{i18n.t(Key::FilterDormant)}</span>
                 </label>
                 <label class="field field-inline field-check">
                     <input type="checkbox" name="filter_high_risk" prop:checked=move || risky_only.get()
                         on:change=move |ev| risky_only.set(event_target_checked(&ev))/>
-                    <span>{move || i18n.t(Key::FilterHighRisk)}</span>
+                    <span>{i18n.t(Key::FilterHighRisk)}</span>
                 </label>
                 {manager.then(|| view! {
                     <label class="field field-inline">
-                        <span>{move || i18n.t(Key::FilterOwner)}</span>
+                        <span>{i18n.t(Key::FilterOwner)}</span>
                         <select name="filter_owner" on:change=move |ev| owner.set(event_target_value(&ev))>
-                            <option value="">{move || i18n.t(Key::All)}</option>
+                            <option value="">{i18n.t(Key::All)}</option>
                             {move || users.get().into_iter().map(|(id, name)| view! {
                                 <option value=id.clone() selected={let id = id.clone(); move || owner.get() == id}>{name}</option>
                             }).collect_view()}
@@ -238,7 +238,7 @@ pub fn CustomerList() -> impl IntoView {
             <Show when=move || !matches.with(Vec::is_empty) fallback=move || view! {
                 <p class="empty">{move || if filtered() { i18n.t(Key::NoMatches) } else { i18n.t(Key::NoCustomers) }}</p>
             }>
-                <ul class="list" aria-label=move || i18n.t(Key::Customers)>
+                <ul class="list" aria-label=i18n.t(Key::Customers)>
                     <For each=move || matches.get() key=|c| (c.id.clone(), c.record.last_hlc().map(str::to_owned)) let:customer>
                         <li>
                             <A href=format!("/customers/{}", customer.id) attr:class="list-item">

@@ -5,7 +5,17 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "manager")]
+pub use crate::pages::answers::AnswerLibrary;
+#[cfg(feature = "manager")]
+pub use crate::pages::org_days::OurDays;
+#[cfg(feature = "manager")]
+pub use crate::pages::org_settings::{CallSettings, PoolSettings, TemplateLibrary};
+#[cfg(feature = "manager")]
+pub use crate::pages::playbooks::Playbooks;
+#[cfg(feature = "manager")]
 pub use crate::pages::review::Review;
+#[cfg(feature = "manager")]
+pub use crate::pages::rules::TierRules;
 #[cfg(feature = "manager")]
 pub use crate::pages::team::Team;
 
@@ -26,6 +36,51 @@ pub fn Review() -> impl IntoView {
     view! { <Team/> }
 }
 
+/// The organisation's configuration screens (tier rules, playbooks, message templates,
+/// standard answers, call windows, pool rules) are managers' to edit and live in the manager
+/// bundle; in the main bundle each is the same note as [`Team`].
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn TierRules() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn Playbooks() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn TemplateLibrary() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn AnswerLibrary() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn CallSettings() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn PoolSettings() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn OurDays() -> impl IntoView {
+    view! { <Team/> }
+}
+
 /// "Move to another salesperson" on a customer's profile tab.
 pub fn move_customer(customer_id: String, owner: Option<String>) -> AnyView {
     #[cfg(feature = "manager")]
@@ -36,6 +91,86 @@ pub fn move_customer(customer_id: String, owner: Option<String>) -> AnyView {
     #[cfg(not(feature = "manager"))]
     {
         let _ = (customer_id, owner);
+        ().into_any()
+    }
+}
+
+/// Today's "Needs attention" for managers: everyone's follow-ups late by the alert days.
+pub fn needs_attention(today: chrono::NaiveDate) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        view! { <NeedsAttention today/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = today;
+        ().into_any()
+    }
+}
+
+#[cfg(feature = "manager")]
+#[component]
+fn NeedsAttention(today: chrono::NaiveDate) -> impl IntoView {
+    use leptos_router::components::A;
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = crate::org::use_org();
+    let attention = Memo::new(move |_| {
+        if !replica.is_manager() {
+            return Vec::new();
+        }
+        let rules = org.with(|o| o.settings.escalation);
+        replica
+            .records
+            .with(|r| crate::derived::needing_attention(r, today, &rules))
+    });
+    let high_risk_days = move || org.with(|o| o.settings.escalation.high_risk_days);
+    view! {
+            <Show when=move || !attention.with(Vec::is_empty)>
+                <section class="card attention">
+                    <h2>{move || i18n.t(Key::NeedsAttention)}</h2>
+                    <p class="muted">{move || i18n.t(Key::NeedsAttentionHelp).replace("{n}", &org.with(|o| o.settings.escalation.alert_days).to_string())}</p>
+                    <ul class="list" aria-label=move || i18n.t(Key::NeedsAttention)>
+                        {move || attention.get().into_iter().take(50).map(|(days, name, id, owner)| {
+                            let owner = owner.map(|o| replica.records.with(|r| r.person(&o, i18n.t(Key::Left)))).unwrap_or_default();
+                            let risky = days >= high_risk_days();
+                            view! {
+                                <li><A href=format!("/customers/{id}") attr:class="list-item">
+                                    <span class="list-title">{name} {risky.then(|| view! { " " <span class="badge badge-risk">{i18n.t(Key::HighRisk)}</span> })}</span>
+                                    <span class="list-sub">{owner} " · " {i18n.t(Key::DaysLate).replace("{n}", &days.to_string())}</span>
+                                </A></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+    }
+}
+
+/// A manager's tier override on the customer's Tier tab.
+pub fn override_tier(customer_id: String) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        use crate::pages::customer::OverrideTier;
+        view! { <OverrideTier customer_id/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = customer_id;
+        ().into_any()
+    }
+}
+
+/// "Merge into this one" for the customers that look like this one (managers merge).
+pub fn merge_duplicates(customer: huitou_shared::merge::TrackedRecord) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        use crate::pages::customer::merge::MergeDuplicates;
+        view! { <MergeDuplicates customer/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = customer;
         ().into_any()
     }
 }

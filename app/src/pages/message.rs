@@ -43,7 +43,7 @@ pub fn SendMessage() -> impl IntoView {
         .records
         .with_untracked(|r| r.get(Kind::CUSTOMER, &customer_id).cloned());
     let Some(customer) = customer else {
-        return view! { <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p> }.into_any();
+        return view! { <p class="empty">{i18n.t(Key::CustomerMissing)}</p> }.into_any();
     };
     let record = customer.record.clone();
     let consent = record
@@ -87,8 +87,8 @@ pub fn SendMessage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::Templates)} " · " {name.clone()}</h1>
-            {(!consent).then(|| view! { <p class="muted">{move || i18n.t(Key::NoConsentNotice)}</p> })}
+            <h1>{i18n.t(Key::Templates)} " · " {name.clone()}</h1>
+            {(!consent).then(|| view! { <p class="muted">{i18n.t(Key::NoConsentNotice)}</p> })}
             {move || {
                 let locale = i18n.locale.get();
                 let language = template_language(locale);

@@ -182,15 +182,15 @@ pub fn Pool() -> impl IntoView {
     let days = move || org.with(|o| o.settings.pool.days);
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::SharedPool)}</h1>
+            <h1>{i18n.t(Key::SharedPool)}</h1>
             <p class="muted">{move || if days() == 0 {
                 i18n.t(Key::PoolOff).to_owned()
             } else {
                 i18n.t(Key::PoolHelp).replace("{days}", &days().to_string())
             }}</p>
             <Show when=move || !refused.with(Vec::is_empty)>
-                <section class="card" aria-label=move || i18n.t(Key::PoolNotYours)>
-                    <h2>{move || i18n.t(Key::PoolNotYours)}</h2>
+                <section class="card" aria-label=i18n.t(Key::PoolNotYours)>
+                    <h2>{i18n.t(Key::PoolNotYours)}</h2>
                     <ul class="list">
                         {move || refused.get().into_iter().map(|claim| {
                             let name = name_of(&claim.id);
@@ -202,7 +202,7 @@ pub fn Pool() -> impl IntoView {
                                     <span class="list-title">{name}</span>
                                     <span class="list-sub" role="alert">{why}</span>
                                     <button type="button" class="button" aria-label=label
-                                        on:click=move |_| dismiss(op.clone())>{move || i18n.t(Key::PoolDismiss)}</button>
+                                        on:click=move |_| dismiss(op.clone())>{i18n.t(Key::PoolDismiss)}</button>
                                 </li>
                             }
                         }).collect_view()}
@@ -210,8 +210,8 @@ pub fn Pool() -> impl IntoView {
                 </section>
             </Show>
             <Show when=move || !mine.with(Vec::is_empty)>
-                <section class="card" aria-label=move || i18n.t(Key::PoolClaimedByYou)>
-                    <h2>{move || i18n.t(Key::PoolClaimedByYou)}</h2>
+                <section class="card" aria-label=i18n.t(Key::PoolClaimedByYou)>
+                    <h2>{i18n.t(Key::PoolClaimedByYou)}</h2>
                     <ul class="list">
                         {move || mine.get().into_iter().map(|row| {
                             let here = replica.records.with(|r| r.get(Kind::CUSTOMER, &row.id).is_some());
@@ -230,14 +230,14 @@ pub fn Pool() -> impl IntoView {
                 </section>
             </Show>
             <label class="field">
-                <span>{move || i18n.t(Key::SearchPool)}</span>
+                <span>{i18n.t(Key::SearchPool)}</span>
                 <input type="search" name="pool_search" autocomplete="off"
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             </label>
             <p class="muted" role="status">{move || i18n.t(Key::PoolCount).replace("{n}", &open.with(Vec::len).to_string())}</p>
             <Show when=move || !open.with(Vec::is_empty)
-                fallback=move || view! { <p class="empty">{move || i18n.t(Key::PoolEmpty)}</p> }>
-                <ul class="list" aria-label=move || i18n.t(Key::SharedPool)>
+                fallback=move || view! { <p class="empty">{i18n.t(Key::PoolEmpty)}</p> }>
+                <ul class="list" aria-label=i18n.t(Key::SharedPool)>
                     {move || open.get().into_iter().map(|row| {
                         let id = StoredValue::new(row.id.clone());
                         let name = row.name.clone();
@@ -261,9 +261,9 @@ pub fn Pool() -> impl IntoView {
                                 </span>
                                 {(!manager).then(|| view! {
                                     <Show when=move || !waiting(&id.get_value())
-                                        fallback=move || view! { <span class="muted" role="status">{move || i18n.t(Key::PoolClaiming)}</span> }>
+                                        fallback=move || view! { <span class="muted" role="status">{i18n.t(Key::PoolClaiming)}</span> }>
                                         <button type="button" class="button button-primary" aria-label=label.clone()
-                                            on:click=move |_| claim(id.get_value())>{move || i18n.t(Key::Claim)}</button>
+                                            on:click=move |_| claim(id.get_value())>{i18n.t(Key::Claim)}</button>
                                     </Show>
                                 })}
                             </li>

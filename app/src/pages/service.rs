@@ -102,21 +102,21 @@ pub fn SuggestionForm() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::Suggestion)} " · " {name}</h1>
+            <h1>{i18n.t(Key::Suggestion)} " · " {name}</h1>
             <form class="card form" on:submit=save novalidate>
                 <label class="field">
-                    <span>{move || i18n.t(Key::SuggestionText)}</span>
+                    <span>{i18n.t(Key::SuggestionText)}</span>
                     <textarea name="text" rows="3" prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 </label>
                 <fieldset class="field">
-                    <legend>{move || i18n.t(Key::SuggestionArea)}</legend>
+                    <legend>{i18n.t(Key::SuggestionArea)}</legend>
                     <div class="choices">
                         {AREAS.iter().map(|value| view! {
                             <label class="choice">
                                 <input type="radio" name="area" value=*value prop:checked=move || area.get() == *value
                                     on:change=move |_| area.set((*value).to_owned())/>
-                                <span>{move || i18n.t(area_key(value))}</span>
+                                <span>{i18n.t(area_key(value))}</span>
                             </label>
                         }).collect_view()}
                     </div>
@@ -124,11 +124,11 @@ pub fn SuggestionForm() -> impl IntoView {
                 <label class="choice">
                     <input type="checkbox" name="adopted" prop:checked=move || adopted.get()
                         on:change=move |ev| adopted.set(event_target_checked(&ev))/>
-                    <span>{move || i18n.t(Key::Adopted)}</span>
+                    <span>{i18n.t(Key::Adopted)}</span>
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Reward)}</span>
-                    <input type="text" name="reward" placeholder=move || i18n.t(Key::RewardHint)
+                    <span>{i18n.t(Key::Reward)}</span>
+                    <input type="text" name="reward" placeholder=i18n.t(Key::RewardHint)
                         prop:value=move || reward.get() on:input=move |ev| reward.set(event_target_value(&ev))/>
                 </label>
                 <Show when=move || error.get().is_some()>
@@ -185,8 +185,8 @@ pub fn PickCustomer(
     });
     view! {
         <label class="field search">
-            <span>{move || i18n.t(label)}</span>
-            <input type="search" name="pick_customer" placeholder=move || i18n.t(Key::SearchHint) autocomplete="off"
+            <span>{i18n.t(label)}</span>
+            <input type="search" name="pick_customer" placeholder=i18n.t(Key::SearchHint) autocomplete="off"
                 prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
         </label>
         <div class="chips" role="group" aria-label=move || i18n.t(label)>
@@ -230,10 +230,10 @@ pub fn BroughtFriend() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::BroughtAFriend)} " · " {name}</h1>
+            <h1>{i18n.t(Key::BroughtAFriend)} " · " {name}</h1>
             <section class="card form">
                 <PickCustomer label=Key::WhoCame action=Key::BroughtThisFriend except=referrer.clone() on_pick=on_pick/>
-                <A href=format!("/customers/new?referrer={referrer}") attr:class="button button-primary">{move || i18n.t(Key::NewFriend)}</A>
+                <A href=format!("/customers/new?referrer={referrer}") attr:class="button button-primary">{i18n.t(Key::NewFriend)}</A>
             </section>
         </section>
     }
@@ -353,17 +353,17 @@ pub fn TaskForm() -> impl IntoView {
     let manager = replica.is_manager();
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::PlanTask)} " · " {name}</h1>
+            <h1>{i18n.t(Key::PlanTask)} " · " {name}</h1>
             <form class="card form" on:submit=save novalidate>
                 {by_hand.then(|| view! {
                     <fieldset class="field">
-                        <legend>{move || i18n.t(Key::TaskKindLabel)}</legend>
+                        <legend>{i18n.t(Key::TaskKindLabel)}</legend>
                         <div class="choices">
                             {HAND_KINDS.into_iter().map(|(value, key)| view! {
                                 <label class="choice">
                                     <input type="radio" name="kind" value=value prop:checked=move || kind.get() == value
                                         on:change=move |_| kind.set(value.to_owned())/>
-                                    <span>{move || i18n.t(key)}</span>
+                                    <span>{i18n.t(key)}</span>
                                 </label>
                             }).collect_view()}
                         </div>
@@ -371,21 +371,23 @@ pub fn TaskForm() -> impl IntoView {
                 })}
                 <div class="grid-2">
                     <label class="field">
-                        <span>{move || i18n.t(Key::DueDay)}</span>
-                        <input type="date" name="due" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))/>
+                        <span>{i18n.t(Key::DueDay)}</span>
+                        <input type="date" name="due" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))
+                        on:change=move |ev| due.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span>{move || i18n.t(Key::AtTime)}</span>
-                        <input type="time" name="time" prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                        <span>{i18n.t(Key::AtTime)}</span>
+                        <input type="time" name="time" prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))
+                        on:change=move |ev| time.set(event_target_value(&ev))/>
                     </label>
                 </div>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Note)}</span>
+                    <span>{i18n.t(Key::Note)}</span>
                     <textarea name="note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>
                 {manager.then(|| view! {
                     <label class="field">
-                        <span>{move || i18n.t(Key::AssignTo)}</span>
+                        <span>{i18n.t(Key::AssignTo)}</span>
                         <select name="owner" on:change=move |ev| owner.set(event_target_value(&ev))>
                             {move || people.get().into_iter().map(|(id, name)| {
                                 let value = id.clone();
@@ -480,18 +482,18 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
     let total = move || brought.with(|b| b.iter().map(|(_, _, _, spent)| spent).sum::<f64>());
     let cid = customer_id.clone();
     view! {
-        <section class="card" aria-label=move || i18n.t(Key::Complaints)>
-            <h2>{move || i18n.t(Key::Complaints)}</h2>
-            <Show when=move || !complaints.with(Vec::is_empty) fallback=move || view! { <p class="muted">{move || i18n.t(Key::NoComplaints)}</p> }>
-                <ul class="list" aria-label=move || i18n.t(Key::Complaints)>
+        <section class="card" aria-label=i18n.t(Key::Complaints)>
+            <h2>{i18n.t(Key::Complaints)}</h2>
+            <Show when=move || !complaints.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoComplaints)}</p> }>
+                <ul class="list" aria-label=i18n.t(Key::Complaints)>
                     {move || complaints.get().into_iter().map(|c| complaint_line(&c.id, &c.record, i18n, today())).collect_view()}
                 </ul>
             </Show>
-            <A href=format!("/customers/{cid}/complaint") attr:class="button">{move || i18n.t(Key::NewComplaint)}</A>
+            <A href=format!("/customers/{cid}/complaint") attr:class="button">{i18n.t(Key::NewComplaint)}</A>
         </section>
-        <section class="card" aria-label=move || i18n.t(Key::Suggestions)>
-            <h2>{move || i18n.t(Key::Suggestions)}</h2>
-            <ul class="list" aria-label=move || i18n.t(Key::Suggestions)>
+        <section class="card" aria-label=i18n.t(Key::Suggestions)>
+            <h2>{i18n.t(Key::Suggestions)}</h2>
+            <ul class="list" aria-label=i18n.t(Key::Suggestions)>
                 {move || suggestions.get().into_iter().map(|s| {
                     let adopted = s.record.value("adopted").and_then(Value::as_bool) == Some(true);
                     let reward = s.record.text("reward").unwrap_or_default().to_owned();
@@ -499,24 +501,24 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
                         <li><A href=format!("/suggestions/{}", s.id) attr:class="list-item">
                             <span class="list-title">{s.record.text("text").unwrap_or_default().to_owned()}</span>
                             <span class="list-sub">
-                                {adopted.then(|| view! { <span class="tag">{move || i18n.t(Key::Adopted)}</span> " " })}
+                                {adopted.then(|| view! { <span class="tag">{i18n.t(Key::Adopted)}</span> " " })}
                                 {reward}
                             </span>
                         </A></li>
                     }
                 }).collect_view()}
             </ul>
-            <A href=format!("/customers/{cid}/suggestion") attr:class="button">{move || i18n.t(Key::LogSuggestion)}</A>
+            <A href=format!("/customers/{cid}/suggestion") attr:class="button">{i18n.t(Key::LogSuggestion)}</A>
         </section>
-        <section class="card" aria-label=move || i18n.t(Key::Referrals)>
-            <h2>{move || i18n.t(Key::Referrals)}</h2>
+        <section class="card" aria-label=i18n.t(Key::Referrals)>
+            <h2>{i18n.t(Key::Referrals)}</h2>
             {move || brought_by.get().into_iter().map(|(name, id)| view! {
-                <p class="muted">{move || i18n.t(Key::BroughtBy)} " " <A href=format!("/customers/{id}")>{name.clone()}</A></p>
+                <p class="muted">{i18n.t(Key::BroughtBy)} " " <A href=format!("/customers/{id}")>{name.clone()}</A></p>
             }).collect_view()}
             <Show when=move || !brought.with(Vec::is_empty)>
-                <p class="list-sub">{move || i18n.t(Key::SpendThatFollowed)} " " {move || money(total(), i18n.locale.get())}</p>
+                <p class="list-sub">{i18n.t(Key::SpendThatFollowed)} " " {move || money(total(), i18n.locale.get())}</p>
             </Show>
-            <ul class="list" aria-label=move || i18n.t(Key::Brought)>
+            <ul class="list" aria-label=i18n.t(Key::Brought)>
                 {move || brought.get().into_iter().map(|(name, id, converted, spent)| view! {
                     <li><A href=format!("/customers/{id}") attr:class="list-item">
                         <span class="list-title">{name}</span>
@@ -524,7 +526,7 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
                     </A></li>
                 }).collect_view()}
             </ul>
-            <A href=format!("/customers/{cid}/referral") attr:class="button">{move || i18n.t(Key::BroughtAFriend)}</A>
+            <A href=format!("/customers/{cid}/referral") attr:class="button">{i18n.t(Key::BroughtAFriend)}</A>
         </section>
     }
 }

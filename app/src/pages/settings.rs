@@ -113,16 +113,21 @@ pub fn Settings() -> impl IntoView {
                     </ul>
                 </section>
             </Show>
+            // The organisation's configuration is managers' to edit (in their bundle).
+            <Show when=move || replica.is_manager()>
             <section class="card">
                 <h2>{move || i18n.t(Key::Retention)}</h2>
                 <nav class="actions" aria-label=move || i18n.t(Key::Retention)>
                     <leptos_router::components::A href="/settings/rules" attr:class="button">{move || i18n.t(Key::TierRules)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/playbooks" attr:class="button">{move || i18n.t(Key::Playbooks)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/templates" attr:class="button">{move || i18n.t(Key::Templates)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/answers" attr:class="button">{move || i18n.t(Key::StandardAnswers)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/calls" attr:class="button">{move || i18n.t(Key::CallWindows)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/pool" attr:class="button">{move || i18n.t(Key::PoolAndFollowUps)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/days" attr:class="button">{move || i18n.t(Key::OurDays)}</leptos_router::components::A>
                 </nav>
             </section>
+            </Show>
             <Show when=move || replica.is_manager()>
                 <nav class="actions" aria-label=move || i18n.t(Key::Team)>
                     <leptos_router::components::A href="/settings/team" attr:class="button">{move || i18n.t(Key::TeamAndDevices)}</leptos_router::components::A>

@@ -1,7 +1,8 @@
-//! Today (PRODUCT §8), the home screen: tasks due and overdue, birthdays in the next 7 days
-//! (solar and lunar, family too), the coming holidays with the customers whose playbook says to
-//! greet them, and whether now is a polite time to call — each with one-tap actions. Completing
-//! a task records a contact. Calls are only proposed inside the organisation's call windows.
+//! Today (PRODUCT §8), the home screen: tasks due and overdue, birthdays and anniversaries in
+//! the next 7 days (solar and lunar, family too), the coming holidays — the organisation's own
+//! days among them — with the customers whose playbook says to greet them, and whether now is a
+//! polite time to call — each with one-tap actions. Completing a task records a contact. Calls
+//! are only proposed inside the organisation's call windows.
 
 use crate::i18n::{I18n, Key, use_i18n};
 use crate::i18n::{action_key, holiday_key};
@@ -13,6 +14,7 @@ use huitou_shared::Kind;
 use huitou_shared::merge::TrackedRecord;
 use huitou_shared::retention::call_windows::{CallWindows, is_allowed, next_good_time};
 use huitou_shared::retention::holidays::{Holiday, holidays_between};
+use huitou_shared::retention::org_days::org_days_between;
 use huitou_shared::retention::playbooks::is_major;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -102,6 +104,36 @@ static PLANNING: AtomicBool = AtomicBool::new(false);
 
 /// How many customers to greet are named under a holiday; the rest are counted.
 const GREET_SHOWN: usize = 24;
+
+/// A day of the coming-holidays card: one of PRODUCT §8's holidays, or one of the
+/// organisation's own days (its name).
+#[derive(Clone, PartialEq)]
+enum ComingDay {
+    Holiday(Holiday),
+    Own(String),
+}
+
+/// A birthday or anniversary as Today lists it: "王小明", "王小明 · 女儿", "王小明 · 结婚 10 周年".
+pub fn celebration_text(celebration: &crate::derived::Celebration, i18n: I18n) -> String {
+    use crate::derived::Occasion;
+    use huitou_shared::customer::AnniversaryKind;
+    let Occasion::Anniversary(kind, years) = celebration.occasion else {
+        return celebration.who.clone();
+    };
+    let what = match (kind, years) {
+        (AnniversaryKind::Wedding, Some(_)) => i18n.t(Key::WeddingYears),
+        (AnniversaryKind::Founding, Some(_)) => i18n.t(Key::FoundingYears),
+        (AnniversaryKind::FirstVisit, Some(_)) => i18n.t(Key::FirstVisitYears),
+        (AnniversaryKind::Wedding, None) => i18n.t(Key::WeddingAnniversary),
+        (AnniversaryKind::Founding, None) => i18n.t(Key::FoundingAnniversary),
+        (AnniversaryKind::FirstVisit, None) => i18n.t(Key::FirstVisitAnniversary),
+    };
+    let what = years.map_or_else(
+        || what.to_owned(),
+        |years| what.replace("{n}", &years.to_string()),
+    );
+    format!("{} · {what}", celebration.who)
+}
 
 /// An open task due by the end of the week, with its customer.
 #[derive(Clone, PartialEq)]
@@ -239,14 +271,15 @@ pub fn Today() -> impl IntoView {
         |old, new| !matches!((old, new), (Some(old), Some(new)) if Arc::ptr_eq(old, new)),
     );
 
-    // Tiers, planned tasks and birthdays per customer, redone only for customers that changed.
+    // Tiers, planned tasks, birthdays and anniversaries per customer, redone only for customers
+    // that changed.
     let derived = replica.derived_memo(org, today, || true);
 
-    let birthdays = Memo::new(move |_| {
+    let celebrations = Memo::new(move |_| {
         derived.get();
         replica
             .derived
-            .with_value(crate::derived::Derived::birthdays)
+            .with_value(crate::derived::Derived::celebrations)
     });
 
     // The holidays of the next 30 days and, to plan ahead, always the next major one, each with
@@ -264,6 +297,32 @@ pub fn Today() -> impl IntoView {
         shown
     };
     let shown_holidays = holidays.clone();
+    // The organisation's own days of the next 30 days join them, by date.
+    let month_ahead = today.checked_add_days(Days::new(30)).unwrap_or(today);
+    let own_days = Memo::new(move |_| {
+        replica.records.with(|r| {
+            org_days_between(
+                r.of_kind(Kind::ORG_DAY).map(|d| (d.id.as_str(), &d.record)),
+                today,
+                month_ahead,
+            )
+        })
+    });
+    let coming = Memo::new(move |_| {
+        let mut days: Vec<(NaiveDate, ComingDay)> = holidays
+            .iter()
+            .map(|(date, holiday)| (*date, ComingDay::Holiday(*holiday)))
+            .collect();
+        days.extend(
+            own_days
+                .get()
+                .into_iter()
+                .map(|(date, _, name)| (date, ComingDay::Own(name))),
+        );
+        // Stable: on a shared date the holiday comes first.
+        days.sort_by_key(|(date, _)| *date);
+        days
+    });
     let to_greet = Memo::new(move |_| {
         derived.get();
         org.with(|org| {
@@ -285,16 +344,6 @@ pub fn Today() -> impl IntoView {
                 .with_value(|d| crate::derived::unplanned(r, d, &me, today, &rules))
         })
     });
-    let attention = Memo::new(move |_| {
-        if !replica.is_manager() {
-            return Vec::new();
-        }
-        let rules = org.with(|o| o.settings.escalation);
-        replica
-            .records
-            .with(|r| crate::derived::needing_attention(r, today, &rules))
-    });
-    let high_risk_days = move || org.with(|o| o.settings.escalation.high_risk_days);
 
     // Mine by default: a salesperson sees and acts on their own tasks only (a shared customer's
     // tasks are its owner's); a manager can look at the whole team's.
@@ -412,12 +461,12 @@ pub fn Today() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::Today)} " · " {today.format("%Y-%m-%d").to_string()}</h1>
+            <h1>{i18n.t(Key::Today)} " · " {today.format("%Y-%m-%d").to_string()}</h1>
             <CallTiming/>
             <Show when=move || !promises.with(Vec::is_empty)>
                 <section class="card attention">
-                    <h2>{move || i18n.t(Key::PromisesDue)}</h2>
-                    <ul class="list" aria-label=move || i18n.t(Key::PromisesDue)>
+                    <h2>{i18n.t(Key::PromisesDue)}</h2>
+                    <ul class="list" aria-label=i18n.t(Key::PromisesDue)>
                         {move || promises.get().into_iter().map(|(days, name, id, category, text)| {
                             let late = days > 0;
                             view! {
@@ -431,21 +480,22 @@ pub fn Today() -> impl IntoView {
                 </section>
             </Show>
             <section class="card">
-                <h2>{move || i18n.t(Key::TodayTasks)}</h2>
+                <h2>{i18n.t(Key::TodayTasks)}</h2>
+                <A href="/task" attr:class="button">{i18n.t(Key::AddTask)}</A>
                 {replica.is_manager().then(|| view! {
-                    <div class="choices" role="group" aria-label=move || i18n.t(Key::WhoseTasks)>
+                    <div class="choices" role="group" aria-label=i18n.t(Key::WhoseTasks)>
                         <label class="choice">
                             <input type="radio" name="whose_tasks" prop:checked=move || !team_view.get() on:change=move |_| team_view.set(false)/>
-                            <span>{move || i18n.t(Key::MyTasks)}</span>
+                            <span>{i18n.t(Key::MyTasks)}</span>
                         </label>
                         <label class="choice">
                             <input type="radio" name="whose_tasks" prop:checked=move || team_view.get() on:change=move |_| team_view.set(true)/>
-                            <span>{move || i18n.t(Key::TeamTasks)}</span>
+                            <span>{i18n.t(Key::TeamTasks)}</span>
                         </label>
                     </div>
                 })}
                 <Show when=move || !shown_tasks.with(|t| t.is_empty()) fallback=move || view! { <p class="muted">{i18n.t(Key::NothingDue)}</p> }>
-                    <ul class="list" aria-label=move || i18n.t(Key::TodayTasks)>
+                    <ul class="list" aria-label=i18n.t(Key::TodayTasks)>
                         {move || shown_tasks.get().iter().map(|due_task| (**due_task).clone()).map(|due_task| {
                             let DueTask { task, customer_id, name, phone, due } = due_task;
                             let overdue = due < today;
@@ -503,28 +553,11 @@ pub fn Today() -> impl IntoView {
                     </ul>
                 </Show>
             </section>
-            <Show when=move || !attention.with(Vec::is_empty)>
-                <section class="card attention">
-                    <h2>{move || i18n.t(Key::NeedsAttention)}</h2>
-                    <p class="muted">{move || i18n.t(Key::NeedsAttentionHelp).replace("{n}", &org.with(|o| o.settings.escalation.alert_days).to_string())}</p>
-                    <ul class="list" aria-label=move || i18n.t(Key::NeedsAttention)>
-                        {move || attention.get().into_iter().take(50).map(|(days, name, id, owner)| {
-                            let owner = owner.map(|o| replica.records.with(|r| r.person(&o, i18n.t(Key::Left)))).unwrap_or_default();
-                            let risky = days >= high_risk_days();
-                            view! {
-                                <li><A href=format!("/customers/{id}") attr:class="list-item">
-                                    <span class="list-title">{name} {risky.then(|| view! { " " <span class="badge badge-risk">{i18n.t(Key::HighRisk)}</span> })}</span>
-                                    <span class="list-sub">{owner} " · " {i18n.t(Key::DaysLate).replace("{n}", &days.to_string())}</span>
-                                </A></li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            </Show>
+            {crate::pages::manager_tools::needs_attention(today)}
             <Show when=move || !unplanned.with(Vec::is_empty)>
                 <section class="card">
-                    <h2>{move || i18n.t(Key::NoFollowUpPlanned)}</h2>
-                    <ul class="list" aria-label=move || i18n.t(Key::NoFollowUpPlanned)>
+                    <h2>{i18n.t(Key::NoFollowUpPlanned)}</h2>
+                    <ul class="list" aria-label=i18n.t(Key::NoFollowUpPlanned)>
                         {move || unplanned.get().into_iter().take(50).map(|(since, name, id)| {
                             let label = format!("{}: {name}", i18n.t(Key::PlanFollowUp));
                             view! {
@@ -539,26 +572,38 @@ pub fn Today() -> impl IntoView {
                 </section>
             </Show>
             <section class="card">
-                <h2>{move || i18n.t(Key::UpcomingBirthdays)}</h2>
-                <Show when=move || !birthdays.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoBirthdays)}</p> }>
-                    <ul class="list" aria-label=move || i18n.t(Key::UpcomingBirthdays)>
-                        {move || birthdays.get().into_iter().map(|(date, who, customer_id)| view! {
-                            <li><A href=format!("/customers/{customer_id}") attr:class="list-item">
-                                <span class="list-title">{who}</span>
-                                <span class="list-sub">{format!("{}-{:02}-{:02}", date.year(), date.month(), date.day())}</span>
-                            </A></li>
+                <h2>{i18n.t(Key::BirthdaysAndAnniversaries)}</h2>
+                <Show when=move || !celebrations.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoCelebrations)}</p> }>
+                    <ul class="list" aria-label=i18n.t(Key::BirthdaysAndAnniversaries)>
+                        {move || celebrations.get().into_iter().map(|upcoming| {
+                            let date = upcoming.celebration.date;
+                            view! {
+                                <li><A href=format!("/customers/{}", upcoming.customer_id) attr:class="list-item">
+                                    <span class="list-title">{celebration_text(&upcoming.celebration, i18n)}</span>
+                                    <span class="list-sub">{format!("{}-{:02}-{:02}", date.year(), date.month(), date.day())}</span>
+                                </A></li>
+                            }
                         }).collect_view()}
                     </ul>
                 </Show>
             </section>
             <section class="card">
-                <h2>{move || i18n.t(Key::UpcomingHolidays)}</h2>
-                <ul class="list" aria-label=move || i18n.t(Key::UpcomingHolidays)>
-                    {holidays.into_iter().map(|(date, holiday)| {
+                <h2>{i18n.t(Key::UpcomingHolidays)}</h2>
+                <ul class="list" aria-label=i18n.t(Key::UpcomingHolidays)>
+                    {move || coming.get().into_iter().map(|(date, day)| {
                         let days = (date - today).num_days();
+                        let holiday = match day {
+                            ComingDay::Holiday(holiday) => holiday,
+                            ComingDay::Own(name) => return view! {
+                                <li class="list-item holiday">
+                                    <span class="list-title">{name} " " <span class="tag">{i18n.t(Key::OurDayTag)}</span></span>
+                                    <span class="list-sub">{date.to_string()} " · " {move || i18n.t(Key::InDays).replace("{n}", &days.to_string())}</span>
+                                </li>
+                            }.into_any(),
+                        };
                         view! {
                             <li class="list-item holiday">
-                                <span class="list-title">{move || i18n.t(holiday_key(holiday))}</span>
+                                <span class="list-title">{i18n.t(holiday_key(holiday))}</span>
                                 <span class="list-sub">{date.to_string()} " · " {move || i18n.t(Key::InDays).replace("{n}", &days.to_string())}</span>
                                 <div class="chips" role="group" aria-label=move || format!("{} {}", i18n.t(Key::SendGreetings), i18n.t(holiday_key(holiday)))>
                                     {move || {
@@ -577,7 +622,7 @@ pub fn Today() -> impl IntoView {
                                     }}
                                 </div>
                             </li>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </ul>
             </section>

@@ -38,10 +38,10 @@ pub fn Trash() -> impl IntoView {
     let customer_name = move |id: &str| replica.records.with(|r| r.customer_name(id));
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::Trash)}</h1>
+            <h1>{i18n.t(Key::Trash)}</h1>
             <Show when=move || !deleted(Kind::CUSTOMER).is_empty() || !deleted(Kind::VISIT).is_empty()
                 fallback=move || view! { <p class="empty">{i18n.t(Key::TrashEmpty)}</p> }>
-                <ul class="list" aria-label=move || i18n.t(Key::Trash)>
+                <ul class="list" aria-label=i18n.t(Key::Trash)>
                     {move || deleted(Kind::CUSTOMER).into_iter().map(|c| {
                         let name = c.record.text("name").unwrap_or_default().to_owned();
                         let id = c.id.clone();
@@ -49,9 +49,9 @@ pub fn Trash() -> impl IntoView {
                         view! {
                             <li class="list-item">
                                 <A href=format!("/customers/{}", c.id) attr:class="list-title">{name}</A>
-                                <span class="list-sub">{move || i18n.t(Key::Customers)}</span>
+                                <span class="list-sub">{i18n.t(Key::Customers)}</span>
                                 <button type="button" class="button" aria-label=label
-                                    on:click=move |_| restore(Kind::CUSTOMER, id.clone())>{move || i18n.t(Key::Restore)}</button>
+                                    on:click=move |_| restore(Kind::CUSTOMER, id.clone())>{i18n.t(Key::Restore)}</button>
                             </li>
                         }
                     }).collect_view()}
@@ -66,7 +66,7 @@ pub fn Trash() -> impl IntoView {
                                 <span class="list-title">{owner} " · " {money(amount, i18n.locale.get())}</span>
                                 <span class="list-sub">{i18n.t(Key::Visits)} " · " {date_time(&at, i18n.locale.get())}</span>
                                 <button type="button" class="button" aria-label=label
-                                    on:click=move |_| restore(Kind::VISIT, id.clone())>{move || i18n.t(Key::Restore)}</button>
+                                    on:click=move |_| restore(Kind::VISIT, id.clone())>{i18n.t(Key::Restore)}</button>
                             </li>
                         }
                     }).collect_view()}

@@ -11,6 +11,18 @@ use serde_json::{Value, json};
 
 #[component]
 pub fn ChooseCustomer() -> impl IntoView {
+    view! { <PickThenGo title=Key::ChooseCustomer to=|id| format!("/visit/{id}")/> }
+}
+
+/// "Add a task" from Today: pick the customer, then plan the task.
+#[component]
+pub fn ChooseCustomerForTask() -> impl IntoView {
+    view! { <PickThenGo title=Key::PlanTask to=|id| format!("/customers/{id}/task")/> }
+}
+
+/// Search the book, then go to `to(customer id)`.
+#[component]
+fn PickThenGo(title: Key, to: fn(&str) -> String) -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let matches = Memo::new(move |_| {
@@ -22,24 +34,24 @@ pub fn ChooseCustomer() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::ChooseCustomer)}</h1>
+            <h1>{i18n.t(title)}</h1>
             <label class="field search">
-                <span class="visually-hidden">{move || i18n.t(Key::Search)}</span>
-                <input type="search" name="search" placeholder=move || i18n.t(Key::SearchHint)
-                    aria-label=move || i18n.t(Key::Search) autocomplete="off"
+                <span class="visually-hidden">{i18n.t(Key::Search)}</span>
+                <input type="search" name="search" placeholder=i18n.t(Key::SearchHint)
+                    aria-label=i18n.t(Key::Search) autocomplete="off"
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             </label>
-            <ul class="list" aria-label=move || i18n.t(Key::Customers)>
+            <ul class="list" aria-label=i18n.t(Key::Customers)>
                 <For each=move || matches.get() key=|c| c.id.clone() let:customer>
                     <li>
-                        <A href=format!("/visit/{}", customer.id) attr:class="list-item">
+                        <A href=to(&customer.id) attr:class="list-item">
                             <span class="list-title">{customer.record.text("name").unwrap_or_default().to_owned()}</span>
                             <span class="list-sub">{customer.record.text("phone").unwrap_or_default().to_owned()}</span>
                         </A>
                     </li>
                 </For>
             </ul>
-            <A href="/customers/new" attr:class="button">{move || i18n.t(Key::NewCustomer)}</A>
+            <A href="/customers/new" attr:class="button">{i18n.t(Key::NewCustomer)}</A>
         </section>
     }
 }
@@ -221,7 +233,7 @@ pub fn LogVisit() -> impl IntoView {
                            hint: Option<Key>| {
         view! {
             <label class="field">
-                <span>{move || i18n.t(key)}</span>
+                <span>{i18n.t(key)}</span>
                 <input type="text" name=name placeholder=move || hint.map(|h| i18n.t(h)).unwrap_or_default()
                     prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/>
             </label>
@@ -247,7 +259,7 @@ pub fn LogVisit() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{move || i18n.t(Key::LogVisit)} " · " {customer_name}</h1>
+            <h1>{i18n.t(Key::LogVisit)} " · " {customer_name}</h1>
             {move || at_visit().map(|(tier, steps)| view! {
                 <p class="banner" role="note">
                     {i18n.t(crate::i18n::tier_key(tier))} " · "
@@ -256,17 +268,17 @@ pub fn LogVisit() -> impl IntoView {
             })}
             <form class="card form" on:submit=save novalidate>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Amount)}</span>
+                    <span>{i18n.t(Key::Amount)}</span>
                     <input type="text" inputmode="decimal" name="amount" autofocus
                         prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t(Key::PartySize)}</span>
+                    <span>{i18n.t(Key::PartySize)}</span>
                     <input type="text" inputmode="numeric" name="party_size"
                         prop:value=move || party_size.get() on:input=move |ev| party_size.set(event_target_value(&ev))/>
                 </label>
                 <fieldset class="field">
-                    <legend>{move || i18n.t(Key::Occasion)}</legend>
+                    <legend>{i18n.t(Key::Occasion)}</legend>
                     <div class="choices">
                         {[("business", Key::Business), ("friends", Key::Friends), ("family", Key::Family), ("other", Key::OtherOccasion)]
                             .into_iter().map(|(value, key)| view! {
@@ -274,24 +286,24 @@ pub fn LogVisit() -> impl IntoView {
                                     <input type="radio" name="occasion" value=value
                                         prop:checked=move || occasion.get() == value
                                         on:change=move |_| occasion.set(value.to_owned())/>
-                                    <span>{move || i18n.t(key)}</span>
+                                    <span>{i18n.t(key)}</span>
                                 </label>
                             }).collect_view()}
                     </div>
                 </fieldset>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Items)}</span>
-                    <input type="text" name="items" placeholder=move || i18n.t(Key::ItemsHint) autocomplete="off"
+                    <span>{i18n.t(Key::Items)}</span>
+                    <input type="text" name="items" placeholder=i18n.t(Key::ItemsHint) autocomplete="off"
                         prop:value=move || items.get() on:input=move |ev| items.set(event_target_value(&ev))/>
                 </label>
-                <div class="chips" role="group" aria-label=move || i18n.t(Key::Items)>
+                <div class="chips" role="group" aria-label=i18n.t(Key::Items)>
                     {move || suggestions().into_iter().map(|item| {
                         let label = item.clone();
                         view! { <button type="button" class="chip" on:click=move |_| pick(item.clone())>{label}</button> }
                     }).collect_view()}
                 </div>
                 <fieldset class="field">
-                    <legend>{move || i18n.t(Key::Satisfaction)}</legend>
+                    <legend>{i18n.t(Key::Satisfaction)}</legend>
                     <div class="choices">
                         {(1u8..=5).map(|level| view! {
                             <label class="choice">
@@ -309,7 +321,7 @@ pub fn LogVisit() -> impl IntoView {
                     {text_input(Key::Staff, "staff", staff, None)}
                 </div>
                 <details class="more">
-                    <summary>{move || i18n.t(Key::RetailDetails)}</summary>
+                    <summary>{i18n.t(Key::RetailDetails)}</summary>
                     <div class="grid-2">
                         {text_input(Key::Product, "product", product, None)}
                         {text_input(Key::Size, "size", size_text, None)}
@@ -318,7 +330,7 @@ pub fn LogVisit() -> impl IntoView {
                     </div>
                 </details>
                 <label class="field">
-                    <span>{move || i18n.t(Key::Note)}</span>
+                    <span>{i18n.t(Key::Note)}</span>
                     <textarea name="note" rows="2" prop:value=move || note.get()
                         on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>

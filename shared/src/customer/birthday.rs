@@ -78,7 +78,7 @@ impl Birthday {
     }
 
     /// True when the month and day can happen (in some year, or in `year` when it is known).
-    fn is_possible(&self) -> bool {
+    pub(crate) fn is_possible(&self) -> bool {
         if !(1..=12).contains(&self.month) || self.day == 0 {
             return false;
         }

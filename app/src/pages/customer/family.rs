@@ -83,14 +83,14 @@ pub(super) fn FamilyTab(customer_id: String, family: Memo<Vec<TrackedRecord>>) -
     let input = move |key: Key, name_attr: &'static str, signal: RwSignal<String>| {
         view! {
             <label class="field">
-                <span>{move || i18n.t(key)}</span>
+                <span>{i18n.t(key)}</span>
                 <input type="text" name=name_attr prop:value=move || signal.get() on:input=move |ev| signal.set(event_target_value(&ev))/>
             </label>
         }
     };
     view! {
         <section class="card">
-            <h2>{move || i18n.t(Key::FamilyMembers)}</h2>
+            <h2>{i18n.t(Key::FamilyMembers)}</h2>
             <Show when=move || !family.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoFamily)}</p> }>
                 <ul class="list">
                     {move || family.get().into_iter().map(|member| {
@@ -106,13 +106,13 @@ pub(super) fn FamilyTab(customer_id: String, family: Memo<Vec<TrackedRecord>>) -
                 </ul>
             </Show>
             <form class="form" on:submit=add>
-                <h3>{move || i18n.t(Key::AddFamilyMember)}</h3>
+                <h3>{i18n.t(Key::AddFamilyMember)}</h3>
                 <div class="grid-2">
                     <label class="field">
-                        <span>{move || i18n.t(Key::FamilyRelation)}</span>
+                        <span>{i18n.t(Key::FamilyRelation)}</span>
                         <select name="relation" on:change=move |ev| relation.set(event_target_value(&ev))>
                             {relations.into_iter().map(|(value, key)| view! {
-                                <option value=value selected=move || relation.get() == value>{move || i18n.t(key)}</option>
+                                <option value=value selected=move || relation.get() == value>{i18n.t(key)}</option>
                             }).collect_view()}
                         </select>
                     </label>
@@ -120,10 +120,10 @@ pub(super) fn FamilyTab(customer_id: String, family: Memo<Vec<TrackedRecord>>) -
                 </div>
                 <div class="row">
                     <label class="field">
-                        <span>{move || i18n.t(Key::Calendar)}</span>
+                        <span>{i18n.t(Key::Calendar)}</span>
                         <select name="family_calendar" on:change=move |ev| calendar.set(event_target_value(&ev))>
-                            <option value="solar" selected=move || calendar.get() != "lunar">{move || i18n.t(Key::Solar)}</option>
-                            <option value="lunar" selected=move || calendar.get() == "lunar">{move || i18n.t(Key::Lunar)}</option>
+                            <option value="solar" selected=move || calendar.get() != "lunar">{i18n.t(Key::Solar)}</option>
+                            <option value="lunar" selected=move || calendar.get() == "lunar">{i18n.t(Key::Lunar)}</option>
                         </select>
                     </label>
                     {input(Key::Year, "family_year", year)}
@@ -133,11 +133,11 @@ pub(super) fn FamilyTab(customer_id: String, family: Memo<Vec<TrackedRecord>>) -
                 <Show when=move || calendar.get() == "lunar">
                     <label class="choice">
                         <input type="checkbox" name="family_leap" prop:checked=move || leap.get() on:change=move |ev| leap.set(event_target_checked(&ev))/>
-                        <span>{move || i18n.t(Key::LeapMonth)}</span>
+                        <span>{i18n.t(Key::LeapMonth)}</span>
                     </label>
                 </Show>
                 {input(Key::School, "family_school", school)}
-                <button type="submit" class="button button-primary">{move || i18n.t(Key::AddFamilyMember)}</button>
+                <button type="submit" class="button button-primary">{i18n.t(Key::AddFamilyMember)}</button>
             </form>
         </section>
     }

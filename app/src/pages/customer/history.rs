@@ -26,7 +26,7 @@ pub(super) fn FieldHistory(customer: TrackedRecord) -> impl IntoView {
     let old = customer.overwritten.clone();
     view! {
         <section class="card">
-            <h2>{move || i18n.t(Key::FieldHistory)}</h2>
+            <h2>{i18n.t(Key::FieldHistory)}</h2>
             <ul class="list history">
                 {fields.into_iter().map(|(field, state)| {
                     let (at, device) = written(&state);

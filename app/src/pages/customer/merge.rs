@@ -12,7 +12,7 @@ use leptos_router::components::A;
 /// mergeable into this one in one tap. The merge moves the duplicate's visits and contacts here,
 /// fills fields this profile lacks and puts the duplicate in the trash — all as synced edits.
 #[component]
-pub(super) fn MergeDuplicates(customer: TrackedRecord) -> impl IntoView {
+pub fn MergeDuplicates(customer: TrackedRecord) -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
     let manager = replica.is_manager();

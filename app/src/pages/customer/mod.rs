@@ -6,7 +6,8 @@
 pub mod erase;
 mod family;
 mod history;
-mod merge;
+#[cfg(feature = "manager")]
+pub mod merge;
 #[cfg(feature = "manager")]
 pub mod reassign;
 mod text;
@@ -26,9 +27,10 @@ use huitou_shared::merge::TrackedRecord;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use merge::MergeDuplicates;
 use serde_json::Value;
 use text::*;
+#[cfg(feature = "manager")]
+pub use tier::OverrideTier;
 use tier::{TasksTab, TierTab};
 use visits::VisitList;
 
@@ -54,7 +56,7 @@ pub fn CustomerPage() -> impl IntoView {
     });
     view! {
         <Show when=move || customer.with(Option::is_some) fallback=move || view! {
-            <p class="empty">{move || i18n.t(Key::CustomerMissing)}</p>
+            <p class="empty">{i18n.t(Key::CustomerMissing)}</p>
         }>
             {move || customer.get().map(|c| view! { <Profile customer=c tab=tab/> })}
         </Show>
@@ -237,7 +239,7 @@ fn Profile(
     let tab_button = move |which: Tab, key: Key| {
         view! {
             <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == which).to_string()
-                on:click=move |_| tab.set(which)>{move || i18n.t(key)}</button>
+                on:click=move |_| tab.set(which)>{i18n.t(key)}</button>
         }
     };
 
@@ -262,11 +264,11 @@ fn Profile(
                     let reason = summary.tier_reason.clone();
                     view! {
                         <div class="tier-line">
-                            <span class="tier-badge" aria-label=move || format!("{} {}", i18n.t(Key::Tier), i18n.t(tier_key))>{move || i18n.t(tier_key)}</span>
+                            <span class="tier-badge" aria-label=move || format!("{} {}", i18n.t(Key::Tier), i18n.t(tier_key))>{i18n.t(tier_key)}</span>
                             <span class="list-sub tier-reason">{move || crate::i18n::tier_reason(&reason, i18n)}</span>
                             <span class="list-sub">{move || format!("{} {} · {} {:.1}", i18n.t(Key::AvgMonthlySpend), money(summary.avg_monthly_spend, i18n.locale.get()), i18n.t(Key::VisitsPerMonth), summary.visits_per_month)}</span>
-                            {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{move || i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
-                            {summary.dormant.then(|| view! { <span class="tag">{move || i18n.t(Key::DormantNotice)}</span> })}
+                            {summary.predicted_next_visit.map(|d| view! { <span class="list-sub">{i18n.t(Key::PredictedNextVisit)} " " {d.to_string()}</span> })}
+                            {summary.dormant.then(|| view! { <span class="tag">{i18n.t(Key::DormantNotice)}</span> })}
                             {
                                 // Escalation (PRODUCT §10): a follow-up this late flags the customer.
                                 use huitou_shared::retention::escalation::{Escalation, escalation};
@@ -304,28 +306,28 @@ fn Profile(
                                 let now = chrono::Local::now().naive_local();
                                 let (allowed, next) = org.with(|o| crate::pages::today::call_state(now, &o.settings.call_windows));
                                 if allowed {
-                                    view! { <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{move || i18n.t(Key::Call)}</a> }.into_any()
+                                    view! { <a class="button" href=format!("tel:{phone}") on:click=move |_| offer_log.set(Some("call"))>{i18n.t(Key::Call)}</a> }.into_any()
                                 } else {
                                     view! { <span class="muted call-later">{format!("{} {}", i18n.t(Key::CallFrom), next.format("%H:%M"))}</span> }.into_any()
                                 }
                             }}
-                            <A href=format!("/customers/{id}/message") attr:class="button">{move || i18n.t(Key::Message)}</A>
+                            <A href=format!("/customers/{id}/message") attr:class="button">{i18n.t(Key::Message)}</A>
                         }
                     })}
-                    <A href=format!("/visit/{id}") attr:class="button button-primary">{move || i18n.t(Key::LogVisit)}</A>
-                    <A href=contact_link("call") attr:class="button">{move || i18n.t(Key::LogContact)}</A>
-                    <A href=format!("/customers/{id}/complaint") attr:class="button">{move || i18n.t(Key::NewComplaint)}</A>
-                    <A href=format!("/customers/{id}/task") attr:class="button">{move || i18n.t(Key::AddTask)}</A>
-                    <A href=format!("/customers/{id}/brief") attr:class="button">{move || i18n.t(Key::VisitBrief)}</A>
-                    <A href=format!("/customers/{id}/edit") attr:class="button">{move || i18n.t(Key::EditCustomer)}</A>
+                    <A href=format!("/visit/{id}") attr:class="button button-primary">{i18n.t(Key::LogVisit)}</A>
+                    <A href=contact_link("call") attr:class="button">{i18n.t(Key::LogContact)}</A>
+                    <A href=format!("/customers/{id}/complaint") attr:class="button">{i18n.t(Key::NewComplaint)}</A>
+                    <A href=format!("/customers/{id}/task") attr:class="button">{i18n.t(Key::AddTask)}</A>
+                    <A href=format!("/customers/{id}/brief") attr:class="button">{i18n.t(Key::VisitBrief)}</A>
+                    <A href=format!("/customers/{id}/edit") attr:class="button">{i18n.t(Key::EditCustomer)}</A>
                     {if deleted && huitou_shared::customer::erasure::is_erased(&record) {
                         ().into_any()
                     } else if deleted {
                         let set_deleted = set_deleted.clone();
-                        view! { <button type="button" class="button" on:click=move |_| set_deleted(false)>{move || i18n.t(Key::Restore)}</button> }.into_any()
+                        view! { <button type="button" class="button" on:click=move |_| set_deleted(false)>{i18n.t(Key::Restore)}</button> }.into_any()
                     } else {
                         let set_deleted = set_deleted.clone();
-                        view! { <button type="button" class="button button-danger" on:click=move |_| set_deleted(true)>{move || i18n.t(Key::MoveToTrash)}</button> }.into_any()
+                        view! { <button type="button" class="button button-danger" on:click=move |_| set_deleted(true)>{i18n.t(Key::MoveToTrash)}</button> }.into_any()
                     }}
                 </div>
                 <Show when=move || offer_log.get().is_some()>
@@ -335,20 +337,20 @@ fn Profile(
                             let contact_link = contact_link.clone();
                             let navigate = navigate.clone();
                             move |_| navigate(&contact_link(offer_log.get_untracked().unwrap_or("call")), Default::default())
-                        }>{move || i18n.t(Key::LogContact)}</button>
-                        <button type="button" class="button" on:click=move |_| offer_log.set(None)>{move || i18n.t(Key::Dismiss)}</button>
+                        }>{i18n.t(Key::LogContact)}</button>
+                        <button type="button" class="button" on:click=move |_| offer_log.set(None)>{i18n.t(Key::Dismiss)}</button>
                     </div>
                 </Show>
             </header>
-            <section class="card totals" aria-label=move || i18n.t(Key::Totals)>
+            <section class="card totals" aria-label=i18n.t(Key::Totals)>
                 <dl class="figures">
-                    <div><dt>{move || i18n.t(Key::VisitCount)}</dt><dd>{move || totals.with(|t| t.visit_count)}</dd></div>
-                    <div><dt>{move || i18n.t(Key::TotalSpend)}</dt><dd>{move || money(totals.with(|t| t.total_spend), i18n.locale.get())}</dd></div>
-                    <div><dt>{move || i18n.t(Key::AverageTicket)}</dt><dd>{move || money(totals.with(|t| t.average_ticket), i18n.locale.get())}</dd></div>
-                    <div><dt>{move || i18n.t(Key::LastVisit)}</dt><dd>{move || totals.with(|t| t.last_visit.as_deref().map(|at| date_time(at, i18n.locale.get())).unwrap_or_else(|| i18n.t(Key::Never).to_owned()))}</dd></div>
+                    <div><dt>{i18n.t(Key::VisitCount)}</dt><dd>{move || totals.with(|t| t.visit_count)}</dd></div>
+                    <div><dt>{i18n.t(Key::TotalSpend)}</dt><dd>{move || money(totals.with(|t| t.total_spend), i18n.locale.get())}</dd></div>
+                    <div><dt>{i18n.t(Key::AverageTicket)}</dt><dd>{move || money(totals.with(|t| t.average_ticket), i18n.locale.get())}</dd></div>
+                    <div><dt>{i18n.t(Key::LastVisit)}</dt><dd>{move || totals.with(|t| t.last_visit.as_deref().map(|at| date_time(at, i18n.locale.get())).unwrap_or_else(|| i18n.t(Key::Never).to_owned()))}</dd></div>
                 </dl>
                 <Show when=move || totals.with(|t| !t.favourite_items.is_empty())>
-                    <p class="muted">{move || i18n.t(Key::FavouriteItems)} ": "
+                    <p class="muted">{i18n.t(Key::FavouriteItems)} ": "
                         {move || totals.with(|t| t.favourite_items.iter().take(5).map(|(item, n)| format!("{item} ×{n}")).collect::<Vec<_>>().join("、"))}
                     </p>
                 </Show>
@@ -361,7 +363,7 @@ fn Profile(
                         .map(|field| if *field == "family" { i18n.t(Key::FamilyMembers).to_owned() } else { field_label(field, i18n) })
                         .collect();
                     view! {
-                        <section class="card completeness" aria-label=move || i18n.t(Key::Completeness)>
+                        <section class="card completeness" aria-label=i18n.t(Key::Completeness)>
                             <span class="list-title">{i18n.t(Key::Completeness)} " " {score.percent} "%"</span>
                             <div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow=score.percent
                                 aria-label=i18n.t(Key::Completeness)>
@@ -374,7 +376,7 @@ fn Profile(
                     }
                 }
             }
-            <MergeDuplicates customer=customer.clone()/>
+            {crate::pages::manager_tools::merge_duplicates(customer.clone())}
             <div class="tabs" role="tablist">
                 {tab_button(Tab::Timeline, Key::Timeline)}
                 {tab_button(Tab::Profile, Key::Profile)}
@@ -388,7 +390,7 @@ fn Profile(
             </div>
             {move || match tab.get() {
                 Tab::Timeline => view! {
-                    <ul class="list timeline" aria-label=move || i18n.t(Key::Timeline)>
+                    <ul class="list timeline" aria-label=i18n.t(Key::Timeline)>
                         {timeline().into_iter().map(|entry| view! {
                             <li class="list-item">
                                 <span class="list-title"><span aria-hidden="true" class="icon">{entry.icon}</span>" "{entry.title}</span>
@@ -407,7 +409,7 @@ fn Profile(
                 Tab::Visits => view! { <VisitList visits=visits/> }.into_any(),
                 Tab::Contacts => view! {
                     <Show when=move || !contacts.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoHistory)}</p> }>
-                        <ul class="list" aria-label=move || i18n.t(Key::Contacts)>
+                        <ul class="list" aria-label=i18n.t(Key::Contacts)>
                             {move || contacts.get().into_iter().map(|c| view! {
                                 <li class="list-item">
                                     <span class="list-title">{channel_label(c.record.text("channel").unwrap_or(""), i18n)} " · " {purpose_text(c.record.text("purpose").unwrap_or_default(), i18n)}</span>
@@ -449,6 +451,8 @@ fn ProfileFacts(record: huitou_shared::Record) -> impl IntoView {
         ("phone", Key::Phone),
         ("gender", Key::Gender),
         ("birthday", Key::Birthday),
+        ("anniversary:wedding", Key::WeddingAnniversary),
+        ("anniversary:founding", Key::FoundingAnniversary),
         ("consent", Key::Consent),
     ]
     .into_iter()

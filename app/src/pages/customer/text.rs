@@ -44,7 +44,7 @@ pub fn show_value(field: &str, value: &Value, i18n: I18n) -> String {
         ("gender", Value::String(g)) => gender_key(g)
             .map(|k| i18n.t(k).to_owned())
             .unwrap_or_else(|| g.clone()),
-        ("birthday", v) => birthday_text(v, i18n),
+        ("birthday" | "anniversary:wedding" | "anniversary:founding", v) => birthday_text(v, i18n),
         ("tier_override", v) => {
             let tier = v
                 .get("tier")
@@ -77,6 +77,8 @@ pub fn field_label(field: &str, i18n: I18n) -> String {
         "phone" => Some(Key::Phone),
         "gender" => Some(Key::Gender),
         "birthday" => Some(Key::Birthday),
+        "anniversary:wedding" => Some(Key::WeddingAnniversary),
+        "anniversary:founding" => Some(Key::FoundingAnniversary),
         "consent" => Some(Key::Consent),
         "shared" => Some(Key::SharedCustomer),
         "deleted" => Some(Key::Deleted),

@@ -9,9 +9,9 @@ use crate::pages::today::task_label;
 use crate::replica::use_replica;
 use chrono::{Days, Local};
 use huitou_shared::Kind;
-use huitou_shared::retention::{Tier, tier_history};
+use huitou_shared::retention::tier_history;
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 #[component]
 pub fn TierTab(customer_id: String) -> impl IntoView {
@@ -46,6 +46,55 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
         })
     });
 
+    let save = {
+        let id = customer_id.clone();
+        move |value: Value| {
+            replica.spawn_edit(
+                Kind::CUSTOMER,
+                id.clone(),
+                vec![("tier_override".to_owned(), value)],
+            );
+        }
+    };
+    view! {
+        {move || view_state.get().map(|(current, changes, overridden, rules_name)| view! {
+            <section class="card" aria-label=i18n.t(Key::Tier)>
+                <h2>{i18n.t(Key::Tier)} " · " {move || i18n.t(tier_key(current.tier))}</h2>
+                <p class="tier-reason">{move || tier_reason(&current.reason, i18n)}</p>
+                <p class="muted">{i18n.t(Key::ActiveRuleSet)} " " {move || rule_set_name(&rules_name, i18n)}</p>
+                {overridden.then(|| {
+                    let save = save.clone();
+                    view! {
+                        <p class="banner">{i18n.t(Key::TierOverridden)}
+                            " " <button type="button" class="button" on:click=move |_| save(Value::Null)>{i18n.t(Key::ClearOverride)}</button>
+                        </p>
+                    }
+                })}
+            </section>
+            <section class="card">
+                <h2>{i18n.t(Key::TierHistory)}</h2>
+                <ol class="list" aria-label=i18n.t(Key::TierHistory)>
+                    {changes.into_iter().map(|change| view! {
+                        <li class="list-item">
+                            <span class="list-title">{change.from.to_string()} " · " {move || i18n.t(tier_key(change.tier))}</span>
+                            <span class="list-sub">{move || tier_reason(&change.reason, i18n)}</span>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+        {is_manager.then(|| crate::pages::manager_tools::override_tier(customer_id.clone()))}
+    }
+}
+
+/// A manager's override of the tier, with a reason (in the manager bundle).
+#[cfg(feature = "manager")]
+#[component]
+pub fn OverrideTier(customer_id: String) -> impl IntoView {
+    use huitou_shared::retention::Tier;
+    use serde_json::json;
+    let i18n = use_i18n();
+    let replica = use_replica();
     let chosen = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let save = {
@@ -72,52 +121,25 @@ pub fn TierTab(customer_id: String) -> impl IntoView {
     };
 
     view! {
-        {move || view_state.get().map(|(current, changes, overridden, rules_name)| view! {
-            <section class="card" aria-label=move || i18n.t(Key::Tier)>
-                <h2>{move || i18n.t(Key::Tier)} " · " {move || i18n.t(tier_key(current.tier))}</h2>
-                <p class="tier-reason">{move || tier_reason(&current.reason, i18n)}</p>
-                <p class="muted">{move || i18n.t(Key::ActiveRuleSet)} " " {move || rule_set_name(&rules_name, i18n)}</p>
-                {overridden.then(|| {
-                    let save = save.clone();
-                    view! {
-                        <p class="banner">{move || i18n.t(Key::TierOverridden)}
-                            " " <button type="button" class="button" on:click=move |_| save(Value::Null)>{move || i18n.t(Key::ClearOverride)}</button>
-                        </p>
-                    }
-                })}
-            </section>
-            <section class="card">
-                <h2>{move || i18n.t(Key::TierHistory)}</h2>
-                <ol class="list" aria-label=move || i18n.t(Key::TierHistory)>
-                    {changes.into_iter().map(|change| view! {
-                        <li class="list-item">
-                            <span class="list-title">{change.from.to_string()} " · " {move || i18n.t(tier_key(change.tier))}</span>
-                            <span class="list-sub">{move || tier_reason(&change.reason, i18n)}</span>
-                        </li>
-                    }).collect_view()}
-                </ol>
-            </section>
-        })}
-        {is_manager.then(|| view! {
-            <form class="card form" on:submit=save_override>
-                <h2>{move || i18n.t(Key::OverrideTier)}</h2>
-                <label class="field">
-                    <span>{move || i18n.t(Key::Tier)}</span>
-                    <select name="tier_override" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        <option value="" selected=true>{move || i18n.t(Key::ChooseTier)}</option>
-                        {Tier::ALL.into_iter().map(|tier| view! {
-                            <option value=tier.as_str()>{move || i18n.t(tier_key(tier))}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{move || i18n.t(Key::OverrideReason)}</span>
-                    <input type="text" name="override_reason" required=true
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                </label>
-                <button type="submit" class="button button-primary">{move || i18n.t(Key::SaveOverride)}</button>
-            </form>
-        })}
+
+    <form class="card form" on:submit=save_override>
+        <h2>{i18n.t(Key::OverrideTier)}</h2>
+        <label class="field">
+            <span>{i18n.t(Key::Tier)}</span>
+            <select name="tier_override" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="" selected=true>{i18n.t(Key::ChooseTier)}</option>
+                {Tier::ALL.into_iter().map(|tier| view! {
+                    <option value=tier.as_str()>{i18n.t(tier_key(tier))}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        <label class="field">
+            <span>{i18n.t(Key::OverrideReason)}</span>
+            <input type="text" name="override_reason" required=true
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+        </label>
+        <button type="submit" class="button button-primary">{i18n.t(Key::SaveOverride)}</button>
+    </form>
     }
 }
 
@@ -149,8 +171,8 @@ pub fn TasksTab(customer_id: String) -> impl IntoView {
     });
     view! {
         <section class="card">
-            <Show when=move || !tasks.with(Vec::is_empty) fallback=move || view! { <p class="muted">{move || i18n.t(Key::NoTasks)}</p> }>
-                <ul class="list" aria-label=move || i18n.t(Key::Tasks)>
+            <Show when=move || !tasks.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoTasks)}</p> }>
+                <ul class="list" aria-label=i18n.t(Key::Tasks)>
                     {move || tasks.get().into_iter().map(|(closed, due, kind, status, id, owner)| {
                         let status_key = match status.as_str() {
                             "done" => Key::TaskDone,
@@ -160,13 +182,13 @@ pub fn TasksTab(customer_id: String) -> impl IntoView {
                         view! {
                             <li><leptos_router::components::A href=format!("/tasks/{id}") attr:class="list-item">
                                 <span class="list-title" class:muted=closed>{move || task_label(&kind, i18n)}</span>
-                                <span class="list-sub">{due.clone()} " · " {move || i18n.t(status_key)} " · " {owner.clone()}</span>
+                                <span class="list-sub">{due.clone()} " · " {i18n.t(status_key)} " · " {owner.clone()}</span>
                             </leptos_router::components::A></li>
                         }
                     }).collect_view()}
                 </ul>
             </Show>
-            <leptos_router::components::A href=format!("/customers/{customer_id}/task") attr:class="button">{move || i18n.t(Key::AddTask)}</leptos_router::components::A>
+            <leptos_router::components::A href=format!("/customers/{customer_id}/task") attr:class="button">{i18n.t(Key::AddTask)}</leptos_router::components::A>
         </section>
     }
 }

@@ -14,7 +14,7 @@ pub(super) fn VisitList(visits: Memo<Vec<TrackedRecord>>) -> impl IntoView {
     let replica = use_replica();
     view! {
         <Show when=move || !visits.with(Vec::is_empty) fallback=move || view! { <p class="muted">{i18n.t(Key::NoVisits)}</p> }>
-            <ul class="list" aria-label=move || i18n.t(Key::Visits)>
+            <ul class="list" aria-label=i18n.t(Key::Visits)>
                 <For each=move || visits.get() key=|v| (v.id.clone(), v.record.last_hlc().map(str::to_owned)) let:visit>
                     <li class="list-item visit">
                         <span class="list-title">{
@@ -50,7 +50,7 @@ pub(super) fn VisitList(visits: Memo<Vec<TrackedRecord>>) -> impl IntoView {
                                         }
                                     });
                                 }
-                            }>{move || i18n.t(Key::Delete)}</button>
+                            }>{i18n.t(Key::Delete)}</button>
                     </li>
                 </For>
             </ul>
