@@ -50,12 +50,13 @@ async fn a_complaint_from_first_word_to_follow_up_call_offline() -> Result<()> {
         let t = &tablet;
         t.set_window_size(768, 1024).await?;
         sign_in(t, &base, "sales1").await?;
+        // The book is on the tablet (not only the badge at rest before the first page).
+        click(t, "Customers").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
         wait_until_synced(t).await?;
         // The network goes: everything below is done on the tablet alone.
         server.stop();
 
-        click(t, "Customers").await?;
-        wait_for_text(t, "王小明", SYNC).await?;
         open_customer(t, "王小明").await?;
         click(t, "Log a complaint").await?;
         wait_for_text(t, "The nine steps", SYNC).await?;
@@ -227,6 +228,7 @@ async fn a_referral_a_suggestion_and_a_task_planned_by_hand() -> Result<()> {
             "a colleague's task on Today: {text}"
         );
         click(t, "Customers").await?;
+        wait_for_text(t, "王小明", SYNC).await?;
         open_customer(t, "王小明").await?;
         wait_for_text(t, "Call from", SYNC).await?;
         let calls = t

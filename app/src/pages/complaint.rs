@@ -15,7 +15,7 @@ use huitou_shared::service::complaint::{
     may_move, promise, status,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use serde_json::{Value, json};
 
 pub fn status_key(status: Status) -> Key {
@@ -138,14 +138,11 @@ const TEXTS: [(&str, Key); 3] = [
 pub fn ComplaintPage() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
-    let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
     let org = crate::org::use_org();
     // A new complaint gets its id once; an existing one is opened by its id.
-    let complaint_id = params
-        .with_untracked(|p| p.get("cid"))
-        .unwrap_or_else(huitou_shared::model::new_id);
+    let (complaint_id, held, customer_id) = crate::pages::service::editing(Kind::COMPLAINT, "cid");
     let stored = {
         let complaint_id = complaint_id.clone();
         Memo::new(move |_| {
@@ -155,12 +152,6 @@ pub fn ComplaintPage() -> impl IntoView {
             })
         })
     };
-    let held = stored.get_untracked().unwrap_or_default();
-    let customer_id = held
-        .text("customer_id")
-        .map(str::to_owned)
-        .or_else(|| params.with_untracked(|p| p.get("id")))
-        .unwrap_or_default();
     let visit_id = held
         .text("visit_id")
         .map(str::to_owned)

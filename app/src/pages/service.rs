@@ -25,6 +25,26 @@ fn area_key(area: &str) -> Key {
     }
 }
 
+/// The record a form edits: its id (the route's `param`, else a new one), what this device holds
+/// of it (nothing for a new one), and its customer (the record's, else the route's `id`).
+pub fn editing(kind: &'static str, param: &'static str) -> (String, huitou_shared::Record, String) {
+    let replica = use_replica();
+    let params = use_params_map();
+    let id = params
+        .with_untracked(|p| p.get(param))
+        .unwrap_or_else(huitou_shared::model::new_id);
+    let held = replica
+        .records
+        .with_untracked(|r| r.get(kind, &id).map(|t| t.record.clone()))
+        .unwrap_or_default();
+    let customer = held
+        .text("customer_id")
+        .map(str::to_owned)
+        .or_else(|| params.with_untracked(|p| p.get("id")))
+        .unwrap_or_default();
+    (id, held, customer)
+}
+
 /// Goes back to the customer's page.
 fn back_to(customer: &str) -> String {
     format!("/customers/{customer}")
@@ -36,23 +56,8 @@ fn back_to(customer: &str) -> String {
 pub fn SuggestionForm() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
-    let params = use_params_map();
     let navigate = use_navigate();
-    let suggestion_id = params
-        .with_untracked(|p| p.get("sid"))
-        .unwrap_or_else(huitou_shared::model::new_id);
-    let held = replica
-        .records
-        .with_untracked(|r| {
-            r.get(Kind::SUGGESTION, &suggestion_id)
-                .map(|s| s.record.clone())
-        })
-        .unwrap_or_default();
-    let customer_id = held
-        .text("customer_id")
-        .map(str::to_owned)
-        .or_else(|| params.with_untracked(|p| p.get("id")))
-        .unwrap_or_default();
+    let (suggestion_id, held, customer_id) = editing(Kind::SUGGESTION, "sid");
     let name = replica
         .records
         .with_untracked(|r| r.customer_name(&customer_id));
@@ -252,20 +257,8 @@ pub const HAND_KINDS: [(&str, Key); 3] = [
 pub fn TaskForm() -> impl IntoView {
     let i18n = use_i18n();
     let replica = use_replica();
-    let params = use_params_map();
     let navigate = use_navigate();
-    let task_id = params
-        .with_untracked(|p| p.get("tid"))
-        .unwrap_or_else(huitou_shared::model::new_id);
-    let held = replica
-        .records
-        .with_untracked(|r| r.get(Kind::TASK, &task_id).map(|t| t.record.clone()))
-        .unwrap_or_default();
-    let customer_id = held
-        .text("customer_id")
-        .map(str::to_owned)
-        .or_else(|| params.with_untracked(|p| p.get("id")))
-        .unwrap_or_default();
+    let (task_id, held, customer_id) = editing(Kind::TASK, "tid");
     let name = replica
         .records
         .with_untracked(|r| r.customer_name(&customer_id));
