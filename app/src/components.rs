@@ -1,5 +1,6 @@
 //! Reusable views.
 
+pub mod fields;
 pub mod form_actions;
 pub mod nav;
 pub mod sync_badge;

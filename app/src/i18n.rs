@@ -125,7 +125,6 @@ strings! {
     TaskThankYou => "累计消费达标，致谢", "累計消費達標，致謝", "Thank you: lifetime spend milestone";
     TaskHoliday => "节日关怀", "節日關懷", "Holiday care";
     CallFrom => "打电话请在", "打電話請在", "Call from";
-    NoBirthdays => "7 天内没有生日", "7 天內沒有生日", "No birthdays in the next 7 days";
     InDays => "还有 {n} 天", "還有 {n} 天", "in {n} days";
     SendGreetings => "发送节日祝福", "傳送節日祝福", "Send greetings";
     ActionHolidayGreeting => "节日短信加贺卡", "節日簡訊加賀卡", "Holiday SMS and card";
@@ -435,7 +434,6 @@ strings! {
     TodayTasks => "今日待办", "今日待辦", "Due and overdue";
     Overdue => "已逾期", "已逾期", "Overdue";
     Due => "到期", "到期", "Due";
-    UpcomingBirthdays => "7 天内的生日", "7 天內的生日", "Birthdays in the next 7 days";
     UpcomingHolidays => "即将到来的节日", "即將到來的節日", "Coming holidays";
     NothingDue => "今天没有待办，去看看老客户吧", "今天沒有待辦，去看看老客戶吧", "Nothing due today: time to look in on a regular";
     MarkDone => "完成", "完成", "Done";

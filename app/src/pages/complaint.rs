@@ -4,6 +4,7 @@
 //! compensation, the customer's satisfaction and the follow-up. States move only as
 //! `huitou_shared::service::complaint::may_move` allows. Works offline like every form.
 
+use crate::components::fields::{DateField, Stars};
 use crate::i18n::{I18n, Key, day, use_i18n};
 use crate::pages::customer_form::now_rfc3339;
 use crate::replica::use_replica;
@@ -127,7 +128,7 @@ fn refusal_key(refusal: Refusal) -> Key {
     }
 }
 
-/// The form's text fields: `(field, label, input name)`.
+/// The form's text fields: `(field, label)`; the input's name is the field.
 const TEXTS: [(&str, Key); 3] = [
     ("wants", Key::CustomerWants),
     ("resolution", Key::Resolution),
@@ -204,7 +205,11 @@ pub fn ComplaintPage() -> impl IntoView {
         .collect();
     let promised_by = RwSignal::new(text_of("promised_by"));
     let follow_up_on = RwSignal::new(text_of("follow_up_on"));
-    let satisfaction = RwSignal::new(held.value("satisfaction").and_then(Value::as_u64));
+    let satisfaction = RwSignal::new(
+        held.value("satisfaction")
+            .and_then(Value::as_u64)
+            .and_then(|v| u8::try_from(v).ok()),
+    );
     let managers = Memo::new(move |_| {
         replica.records.with(|r| {
             let mut all: Vec<(String, String)> = r
@@ -361,7 +366,6 @@ pub fn ComplaintPage() -> impl IntoView {
             // customer_id first: the server scopes the rest of the record by it.
             fields.sort_by_key(|(field, _)| field != "customer_id");
             let id = complaint_id.clone();
-            let customer = customer_id.clone();
             let navigate = navigate.clone();
             let first = current.value("at").is_none();
             leptos::task::spawn_local(async move {
@@ -378,7 +382,6 @@ pub fn ComplaintPage() -> impl IntoView {
                                 },
                             );
                         }
-                        let _ = customer;
                     }
                     Err(e) => replica.storage_error.set(Some(e.to_string())),
                 }
@@ -532,12 +535,7 @@ pub fn ComplaintPage() -> impl IntoView {
                 <ol class="steps list">{step_views}</ol>
                 <h2>{i18n.t(Key::PromiseAndResolution)}</h2>
                 {text_area(Key::Resolution, "resolution", resolution)}
-                <label class="field">
-                    <span>{i18n.t(Key::PromisedBy)}</span>
-                    <input type="date" name="promised_by" prop:value=move || promised_by.get()
-                        on:input=move |ev| promised_by.set(event_target_value(&ev))
-                        on:change=move |ev| promised_by.set(event_target_value(&ev))/>
-                </label>
+                <DateField label=Key::PromisedBy name="promised_by" value=promised_by/>
                 <div class="grid-2">
                     <label class="field">
                         <span>{i18n.t(Key::CompensationKind)}</span>
@@ -555,25 +553,8 @@ pub fn ComplaintPage() -> impl IntoView {
                     </label>
                 </div>
                 {text_area(Key::CompensationDetail, "compensation_detail", compensation_detail)}
-                <fieldset class="field">
-                    <legend>{i18n.t(Key::SatisfactionAtClose)}</legend>
-                    <div class="choices">
-                        {(1u64..=5).map(|level| view! {
-                            <label class="choice">
-                                <input type="radio" name="satisfaction" value=level.to_string()
-                                    prop:checked=move || satisfaction.get() == Some(level)
-                                    on:change=move |_| satisfaction.set(Some(level))/>
-                                <span>{"★".repeat(level as usize)}<span class="visually-hidden">{level}</span></span>
-                            </label>
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <label class="field">
-                    <span>{i18n.t(Key::FollowUpOn)}</span>
-                    <input type="date" name="follow_up_on" prop:value=move || follow_up_on.get()
-                        on:input=move |ev| follow_up_on.set(event_target_value(&ev))
-                        on:change=move |ev| follow_up_on.set(event_target_value(&ev))/>
-                </label>
+                <Stars legend=Key::SatisfactionAtClose value=satisfaction/>
+                <DateField label=Key::FollowUpOn name="follow_up_on" value=follow_up_on/>
                 <label class="field">
                     <span>{i18n.t(Key::HandToManager)}</span>
                     <select name="escalated_to" on:change=move |ev| hand_to.set(event_target_value(&ev))>

@@ -170,11 +170,7 @@ pub fn LogContact() -> impl IntoView {
                 {text(Key::Outcome, "outcome", outcome)}
                 {text(Key::NextStep, "next_step", next_step)}
                 <div class="grid-2">
-                    <label class="field">
-                        <span>{i18n.t(Key::NextStepOn)}</span>
-                        <input type="date" name="next_on" prop:value=move || next_on.get() on:input=move |ev| next_on.set(event_target_value(&ev))
-                        on:change=move |ev| next_on.set(event_target_value(&ev))/>
-                    </label>
+                    <crate::components::fields::DateField label=Key::NextStepOn name="next_on" value=next_on/>
                     <label class="field">
                         <span>{i18n.t(Key::TaskKindLabel)}</span>
                         <select name="next_kind" on:change=move |ev| next_kind.set(event_target_value(&ev))>

@@ -274,12 +274,9 @@ pub fn TaskForm() -> impl IntoView {
         || HAND_KINDS
             .iter()
             .any(|(k, _)| Some(*k) == held.text("kind"));
-    let note = RwSignal::new(
-        held.text("note")
-            .or_else(|| held.text("reason"))
-            .unwrap_or_default()
-            .to_owned(),
-    );
+    // A planned task's `reason` is the rule's English wording for logs and integrations, not a
+    // note of the user's: the note starts with what a person wrote, if anything.
+    let note = RwSignal::new(held.text("note").unwrap_or_default().to_owned());
     let me = replica.user_id();
     let owner = RwSignal::new(
         held.text("owner")
@@ -363,11 +360,7 @@ pub fn TaskForm() -> impl IntoView {
                     </fieldset>
                 })}
                 <div class="grid-2">
-                    <label class="field">
-                        <span>{i18n.t(Key::DueDay)}</span>
-                        <input type="date" name="due" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))
-                        on:change=move |ev| due.set(event_target_value(&ev))/>
-                    </label>
+                    <crate::components::fields::DateField label=Key::DueDay name="due" value=due/>
                     <label class="field">
                         <span>{i18n.t(Key::AtTime)}</span>
                         <input type="time" name="time" prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))

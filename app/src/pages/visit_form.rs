@@ -302,19 +302,7 @@ pub fn LogVisit() -> impl IntoView {
                         view! { <button type="button" class="chip" on:click=move |_| pick(item.clone())>{label}</button> }
                     }).collect_view()}
                 </div>
-                <fieldset class="field">
-                    <legend>{i18n.t(Key::Satisfaction)}</legend>
-                    <div class="choices">
-                        {(1u8..=5).map(|level| view! {
-                            <label class="choice">
-                                <input type="radio" name="satisfaction" value=level.to_string()
-                                    prop:checked=move || satisfaction.get() == Some(level)
-                                    on:change=move |_| satisfaction.set(Some(level))/>
-                                <span>{"★".repeat(level as usize)}<span class="visually-hidden">{level}</span></span>
-                            </label>
-                        }).collect_view()}
-                    </div>
-                </fieldset>
+                <crate::components::fields::Stars legend=Key::Satisfaction value=satisfaction/>
                 <div class="grid-2">
                     {text_input(Key::Companions, "companions", companions, Some(Key::CompanionsHint))}
                     {text_input(Key::Table, "table", table, None)}
