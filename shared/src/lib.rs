@@ -8,6 +8,7 @@ pub mod customer;
 pub mod hlc;
 pub mod merge;
 pub mod model;
+pub mod insights;
 pub mod retention;
 pub mod service;
 pub mod validate;
