@@ -5,6 +5,7 @@ pub mod auth;
 pub mod customers;
 pub mod erase;
 pub mod health;
+pub mod reports;
 pub mod review;
 pub mod sync;
 pub mod team;
@@ -59,6 +60,7 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/devices/revoke", post(team::revoke_device))
         .route("/api/v1/audit", get(audit::index))
         .route("/api/v1/audit/export", get(audit::export))
+        .route("/api/v1/reports/{report}", get(reports::show))
         .route("/api/v1/review", get(review::list))
         .route("/api/v1/review/{id}/apply", post(review::apply))
         .route("/api/v1/review/{id}/discard", post(review::discard))

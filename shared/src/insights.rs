@@ -149,7 +149,9 @@ impl Query {
 
     /// Whether the customer is in this query's population (its owner filter).
     pub fn owns(&self, entry: &Entry<'_>) -> bool {
-        self.owner.as_deref().is_none_or(|owner| entry.owner == owner)
+        self.owner
+            .as_deref()
+            .is_none_or(|owner| entry.owner == owner)
     }
 }
 
@@ -160,9 +162,7 @@ pub fn month_start(day: NaiveDate) -> NaiveDate {
 
 /// The last day of `day`'s month.
 pub fn month_end(day: NaiveDate) -> NaiveDate {
-    add_months(month_start(day), 1)
-        .pred_opt()
-        .unwrap_or(day)
+    add_months(month_start(day), 1).pred_opt().unwrap_or(day)
 }
 
 /// `day` moved by whole months, the day of month clamped to the target month's length.
@@ -389,4 +389,28 @@ pub(crate) fn sorted_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<Stri
     let mut ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
     ids.sort_unstable();
     ids
+}
+
+/// The report `name` (one of [`REPORTS`]) as JSON, exactly as the API answers it; `None` for an
+/// unknown name. The app calls the report functions themselves; both read the same code.
+pub fn report_json(
+    name: &str,
+    book: &Book<'_>,
+    rules: &crate::retention::RuleSet,
+    query: &Query,
+    today: NaiveDate,
+) -> Option<Value> {
+    let value = match name {
+        "repeat-rate" => serde_json::to_value(repeat::report(book, query, today)),
+        "cohorts" => serde_json::to_value(cohorts::report(book, query, today)),
+        "tiers" => serde_json::to_value(tiers::report(book, rules, query, today)),
+        "churn" => serde_json::to_value(churn::report(book, rules, query, today)),
+        "lifetime" => serde_json::to_value(lifetime::report(book, query, today)),
+        "pareto" => serde_json::to_value(pareto::report(book, query)),
+        "rfm" => serde_json::to_value(rfm::report(book, query, today)),
+        "staff" => serde_json::to_value(staff::report(book, query, today)),
+        _ => return None,
+    };
+    // Every report is plain data (strings, numbers, maps with string keys): it always serialises.
+    value.ok()
 }

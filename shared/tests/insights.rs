@@ -104,7 +104,9 @@ fn ten_first_timers_in_march_four_back_within_30_days_is_40_percent() {
         ..march()
     };
     assert_eq!(
-        repeat::report(&book, &wide, day(2026, 6, 1)).current.returned,
+        repeat::report(&book, &wide, day(2026, 6, 1))
+            .current
+            .returned,
         5
     );
 }
@@ -153,7 +155,11 @@ fn the_owner_filter_keeps_only_that_salespersons_customers() {
         ..march()
     };
     let report = repeat::report(&book, &query, day(2026, 6, 1));
-    let ids: Vec<_> = report.customers.iter().map(|c| c.customer_id.as_str()).collect();
+    let ids: Vec<_> = report
+        .customers
+        .iter()
+        .map(|c| c.customer_id.as_str())
+        .collect();
     assert_eq!(ids, ["theirs"]);
 }
 
@@ -162,7 +168,10 @@ fn a_merged_duplicates_visits_count_for_the_kept_customer_and_the_trash_not_at_a
     let mut b = Books::default();
     b.customer("kept", &[]);
     b.visit("kept", day(2026, 3, 10), 100.0);
-    b.customer("dup", &[("merged_into", json!("kept")), ("deleted", json!(true))]);
+    b.customer(
+        "dup",
+        &[("merged_into", json!("kept")), ("deleted", json!(true))],
+    );
     b.visit("dup", day(2026, 3, 2), 100.0);
     b.customer("binned", &[("deleted", json!(true))]);
     b.visit("binned", day(2026, 3, 2), 100.0);
@@ -217,7 +226,10 @@ fn the_cohort_triangle_counts_visits_in_each_later_month() {
         cohorts::members(&book, &query, day(2026, 4, 10), "2026-01", 0),
         ["a", "b", "c"]
     );
-    assert_eq!(cohorts::month_after("2026-11", 3).as_deref(), Some("2027-02"));
+    assert_eq!(
+        cohorts::month_after("2026-11", 3).as_deref(),
+        Some("2027-02")
+    );
 }
 
 #[test]
@@ -248,9 +260,17 @@ fn seed_002_lifetime_values_come_out_exactly() {
     // a visit, for 3 years.
     let b_row = &report.rows[1];
     let expected = 53000.0 + 53000.0 / 3.0 * (365.0 / 30.5) * 3.0;
-    assert!((b_row.projected - expected).abs() < 1e-6, "{}", b_row.projected);
+    assert!(
+        (b_row.projected - expected).abs() < 1e-6,
+        "{}",
+        b_row.projected
+    );
     // A was last here in December, within its rhythm; a year later it is dormant: no projection.
-    let later = lifetime::report(&book, &period(day(2025, 1, 1), day(2026, 12, 31)), day(2026, 12, 31));
+    let later = lifetime::report(
+        &book,
+        &period(day(2025, 1, 1), day(2026, 12, 31)),
+        day(2026, 12, 31),
+    );
     assert_eq!(later.rows[0].visits_per_year, None);
     assert_eq!(later.rows[0].projected, 285000.0);
 }
@@ -258,7 +278,14 @@ fn seed_002_lifetime_values_come_out_exactly() {
 #[test]
 fn pareto_share_of_the_top_fifth() {
     let mut b = Books::default();
-    for (id, spend) in [("a", 500.0), ("b", 200.0), ("c", 100.0), ("d", 100.0), ("e", 50.0), ("f", 50.0)] {
+    for (id, spend) in [
+        ("a", 500.0),
+        ("b", 200.0),
+        ("c", 100.0),
+        ("d", 100.0),
+        ("e", 50.0),
+        ("f", 50.0),
+    ] {
         b.customer(id, &[]);
         b.visit(id, day(2026, 3, 5), spend);
     }
@@ -291,7 +318,10 @@ fn rfm_scores_and_segments_on_a_hand_made_book() {
     b.child(
         "contact",
         "c0",
-        &[("at", json!(noon(day(2026, 3, 2)))), ("channel", json!("call"))],
+        &[
+            ("at", json!(noon(day(2026, 3, 2)))),
+            ("channel", json!("call")),
+        ],
     );
     let book = b.book();
     let report = rfm::report(&book, &march(), day(2026, 3, 31));
@@ -336,7 +366,10 @@ fn churn_lists_dormant_and_lost_customers_by_lifetime_spend() {
     // Marked lost by a salesperson, with a reason.
     b.customer(
         "lost",
-        &[("stage", json!("lost")), ("lost_reason", json!("moved away"))],
+        &[
+            ("stage", json!("lost")),
+            ("lost_reason", json!("moved away")),
+        ],
     );
     b.visit("lost", day(2026, 3, 10), 300.0);
     b.child(
@@ -354,7 +387,12 @@ fn churn_lists_dormant_and_lost_customers_by_lifetime_spend() {
         &[("kind", json!("win_back")), ("due", json!("2026-03-12"))],
     );
     let book = b.book();
-    let report = churn::report(&book, &RuleSet::restaurant_default(), &march(), day(2026, 3, 31));
+    let report = churn::report(
+        &book,
+        &RuleSet::restaurant_default(),
+        &march(),
+        day(2026, 3, 31),
+    );
     let rows: Vec<(&str, churn::ChurnState, f64)> = report
         .rows
         .iter()
@@ -372,7 +410,11 @@ fn churn_lists_dormant_and_lost_customers_by_lifetime_spend() {
     // Dormant since February: the period before March, not March.
     assert_eq!((report.newly_dormant, report.newly_dormant_before), (0, 1));
     assert_eq!(
-        (report.win_back.planned, report.win_back.done, report.win_back.missed),
+        (
+            report.win_back.planned,
+            report.win_back.done,
+            report.win_back.missed
+        ),
         (2, 1, 1)
     );
     let churned: usize = report.by_tier.iter().map(|t| t.share.part).sum();
@@ -388,7 +430,12 @@ fn tier_moves_name_the_rule_that_moved_them() {
     b.visit("riser", day(2025, 6, 1), 100.0);
     b.visit("riser", day(2026, 3, 2), 40000.0);
     let book = b.book();
-    let report = tiers::report(&book, &RuleSet::restaurant_default(), &march(), day(2026, 3, 31));
+    let report = tiers::report(
+        &book,
+        &RuleSet::restaurant_default(),
+        &march(),
+        day(2026, 3, 31),
+    );
     assert_eq!(report.points.len(), 1);
     assert_eq!(report.points[0].day, day(2026, 3, 31));
     assert_eq!(report.points[0].counts[&Tier::A], 1);
@@ -396,7 +443,11 @@ fn tier_moves_name_the_rule_that_moved_them() {
     let moved = &report.moves[0];
     assert!(moved.up);
     assert_eq!(moved.to, Tier::A);
-    assert!(moved.reason.contains("avg monthly spend"), "{}", moved.reason);
+    assert!(
+        moved.reason.contains("avg monthly spend"),
+        "{}",
+        moved.reason
+    );
     assert_eq!(report.members[&Tier::A], ["riser"]);
     // A year-long period is counted at each month end.
     let year = period(day(2025, 4, 1), day(2026, 3, 31));
@@ -431,7 +482,10 @@ fn staff_follow_ups_on_time_late_missed_and_skipped() {
     b.child(
         "contact",
         "c",
-        &[("at", json!(noon(day(2026, 3, 8)))), ("task_id", json!(late))],
+        &[
+            ("at", json!(noon(day(2026, 3, 8)))),
+            ("task_id", json!(late)),
+        ],
     );
     b.child("task", "c", &[("due", json!("2026-03-07"))]);
     b.child(
@@ -482,10 +536,18 @@ fn staff_follow_ups_on_time_late_missed_and_skipped() {
     assert_eq!(r.customers, 2);
     assert_eq!(r.contacts, 2);
     assert_eq!(
-        (r.tasks_on_time, r.tasks_late, r.tasks_missed, r.tasks_skipped),
+        (
+            r.tasks_on_time,
+            r.tasks_late,
+            r.tasks_missed,
+            r.tasks_skipped
+        ),
         (1, 1, 1, 1)
     );
-    assert_eq!((r.complaints, r.complaints_resolved, r.promises_overdue), (2, 1, 1));
+    assert_eq!(
+        (r.complaints, r.complaints_resolved, r.promises_overdue),
+        (2, 1, 1)
+    );
     assert_eq!(r.referrals_converted, 1);
     assert_eq!(r.new_customers, 2);
     assert!(r.completeness > 0.0 && r.completeness < 100.0);
@@ -508,7 +570,11 @@ fn random_book(customers: &[(u8, Vec<(u16, u16)>)]) -> Books {
         let id = format!("c{i:03}");
         b.customer(&id, &[("owner", json!(format!("sales{owner}")))]);
         for (offset, amount) in visits {
-            b.visit(&id, start + chrono::Days::new(u64::from(*offset)), f64::from(*amount));
+            b.visit(
+                &id,
+                start + chrono::Days::new(u64::from(*offset)),
+                f64::from(*amount),
+            );
         }
     }
     b

@@ -79,7 +79,8 @@ pub fn report(book: &Book<'_>, rules: &RuleSet, query: &Query, today: NaiveDate)
         return churn;
     }
     let previous = query.previous();
-    let mut tiers: BTreeMap<Tier, (usize, usize)> = Tier::ALL.iter().map(|t| (*t, (0, 0))).collect();
+    let mut tiers: BTreeMap<Tier, (usize, usize)> =
+        Tier::ALL.iter().map(|t| (*t, (0, 0))).collect();
     let rule = DormancyRule::default();
     for entry in book.population(query) {
         for (_, task) in &entry.tasks {

@@ -70,7 +70,11 @@ pub fn report(book: &Book<'_>, query: &Query) -> Pareto {
         for step in 1..=CURVE_STEPS {
             let share = step as f64 / CURVE_STEPS as f64;
             let count = ((spends.len() as f64 * share).round() as usize).min(spends.len());
-            let revenue = if count == 0 { 0.0 } else { cumulative[count - 1] };
+            let revenue = if count == 0 {
+                0.0
+            } else {
+                cumulative[count - 1]
+            };
             curve.push((share, revenue / current.revenue));
         }
     }

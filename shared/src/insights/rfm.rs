@@ -181,10 +181,21 @@ pub fn report(book: &Book<'_>, query: &Query, today: NaiveDate) -> Rfm {
         })
         .collect();
     // Recency: fewer days is better, so it is scored on the negated value.
-    let r = quantile_scores(&raw.iter().map(|x| -(x.recency as f64)).collect::<Vec<_>>(), 5);
-    let f = quantile_scores(&raw.iter().map(|x| x.frequency as f64).collect::<Vec<_>>(), 5);
+    let r = quantile_scores(
+        &raw.iter().map(|x| -(x.recency as f64)).collect::<Vec<_>>(),
+        5,
+    );
+    let f = quantile_scores(
+        &raw.iter().map(|x| x.frequency as f64).collect::<Vec<_>>(),
+        5,
+    );
     let m = quantile_scores(&raw.iter().map(|x| x.monetary).collect::<Vec<_>>(), 5);
-    let loyalty = quantile_scores(&raw.iter().map(|x| x.interactions as f64).collect::<Vec<_>>(), 3);
+    let loyalty = quantile_scores(
+        &raw.iter()
+            .map(|x| x.interactions as f64)
+            .collect::<Vec<_>>(),
+        3,
+    );
     let contribution = quantile_scores(&raw.iter().map(|x| x.monetary).collect::<Vec<_>>(), 3);
     for (i, x) in raw.iter().enumerate() {
         let segment = Segment::of(r[i], f[i]);

@@ -156,10 +156,16 @@ pub fn report(book: &Book<'_>, query: &Query, today: NaiveDate) -> Staff {
     let mut rows: Vec<StaffRow> = rows.into_values().collect();
     for r in &mut rows {
         if r.customers > 0 {
-            r.completeness =
-                completeness_sum.get(r.staff.as_str()).copied().unwrap_or(0.0) / r.customers as f64;
+            r.completeness = completeness_sum
+                .get(r.staff.as_str())
+                .copied()
+                .unwrap_or(0.0)
+                / r.customers as f64;
         }
-        let timers = new.get(r.staff.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let timers = new
+            .get(r.staff.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         r.new_customers = timers.len();
         let returned = timers.iter().filter(|t| t.returned_on.is_some()).count();
         let waiting = timers.iter().filter(|t| t.waiting).count();

@@ -62,7 +62,10 @@ pub fn points(query: &Query, today: NaiveDate) -> Vec<NaiveDate> {
 }
 
 fn rank(tier: Tier) -> usize {
-    Tier::ALL.iter().position(|t| *t == tier).unwrap_or(usize::MAX)
+    Tier::ALL
+        .iter()
+        .position(|t| *t == tier)
+        .unwrap_or(usize::MAX)
 }
 
 pub fn report(book: &Book<'_>, rules: &RuleSet, query: &Query, today: NaiveDate) -> TierReport {
