@@ -1,5 +1,7 @@
 //! Reusable views.
 
+#[cfg(feature = "manager")]
+pub mod charts;
 pub mod fields;
 pub mod form_actions;
 pub mod nav;

@@ -8,6 +8,8 @@ pub mod contact_form;
 pub mod customer;
 pub mod customer_form;
 pub mod customers;
+#[cfg(feature = "manager")]
+pub mod insights;
 pub mod login;
 pub mod manager_tools;
 pub mod message;

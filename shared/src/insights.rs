@@ -384,13 +384,6 @@ impl<'a> Book<'a> {
     }
 }
 
-/// Sorts ids and returns them as owned strings (every id list in a report is sorted).
-pub(crate) fn sorted_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
-    ids.sort_unstable();
-    ids
-}
-
 /// The report `name` (one of [`REPORTS`]) as JSON, exactly as the API answers it; `None` for an
 /// unknown name. The app calls the report functions themselves; both read the same code.
 pub fn report_json(

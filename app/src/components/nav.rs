@@ -1,12 +1,14 @@
 //! Navigation: a bottom bar on tablets, a side bar on laptops (the CSS decides).
 
 use crate::i18n::{Key, use_i18n};
+use crate::replica::use_replica;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
+    let manager = use_replica().is_manager();
     view! {
         <nav class="nav" aria-label=move || i18n.t(Key::AppName)>
             <A href="/" exact=true attr:aria-label=move || i18n.t(Key::Today)>
@@ -25,6 +27,12 @@ pub fn Nav() -> impl IntoView {
                 <span class="nav-icon" aria-hidden="true">"◌"</span>
                 <span>{move || i18n.t(Key::SharedPool)}</span>
             </A>
+            {manager.then(|| view! {
+                <A href="/insights" attr:aria-label=move || i18n.t(Key::Insights)>
+                    <span class="nav-icon" aria-hidden="true">"▤"</span>
+                    <span>{move || i18n.t(Key::Insights)}</span>
+                </A>
+            })}
             <A href="/settings" attr:aria-label=move || i18n.t(Key::Settings)>
                 <span class="nav-icon" aria-hidden="true">"⚙"</span>
                 <span>{move || i18n.t(Key::Settings)}</span>

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "manager")]
 pub use crate::pages::answers::AnswerLibrary;
 #[cfg(feature = "manager")]
+pub use crate::pages::insights::Insights;
+#[cfg(feature = "manager")]
 pub use crate::pages::org_days::OurDays;
 #[cfg(feature = "manager")]
 pub use crate::pages::org_settings::{CallSettings, PoolSettings, TemplateLibrary};
@@ -78,6 +80,12 @@ pub fn PoolSettings() -> impl IntoView {
 #[cfg(not(feature = "manager"))]
 #[component]
 pub fn OurDays() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn Insights() -> impl IntoView {
     view! { <Team/> }
 }
 

@@ -73,21 +73,33 @@ pub fn report(book: &Book<'_>, query: &Query, today: NaiveDate) -> Cohorts {
     }
 }
 
-/// The customers behind one cell: cohort `month` (`YYYY-MM`) who visited `offset` months after
-/// their first (`offset` 0: the whole cohort). Sorted ids.
+/// The customers behind every cell: `(cohort month, offset)` → sorted ids, offset 0 being the
+/// whole cohort (one pass over the book, for a screen that opens any cell).
 pub fn members(
     book: &Book<'_>,
     query: &Query,
     today: NaiveDate,
-    month: &str,
-    offset: usize,
-) -> Vec<String> {
-    super::sorted_ids(book.population(query).filter_map(|entry| {
-        let first = entry.first_visit()?;
-        let in_cohort = query.contains(first) && first <= today && month_key(first) == month;
-        let visited = offset == 0 || later_months(entry, first, today).contains(&offset);
-        (in_cohort && visited).then_some(entry.id)
-    }))
+) -> BTreeMap<(String, usize), Vec<String>> {
+    let mut cells: BTreeMap<(String, usize), Vec<String>> = BTreeMap::new();
+    for entry in book.population(query) {
+        let Some(first) = entry.first_visit() else {
+            continue;
+        };
+        if !query.contains(first) || first > today {
+            continue;
+        }
+        let month = month_key(first);
+        for offset in std::iter::once(0).chain(later_months(entry, first, today)) {
+            cells
+                .entry((month.clone(), offset))
+                .or_default()
+                .push(entry.id.to_owned());
+        }
+    }
+    for ids in cells.values_mut() {
+        ids.sort_unstable();
+    }
+    cells
 }
 
 /// The month `offset` months after a cohort's month, for column titles.

@@ -1,0 +1,847 @@
+//! Insights (PRODUCT §9, §13; issue 12), for managers on a laptop: are first-time customers
+//! coming back, who is slipping away, what customers are worth, and who keeps up the follow-ups.
+//!
+//! Every figure comes from `huitou_shared::insights` over this device's replica — the functions
+//! `GET /api/v1/reports/{report}` runs on the server — so the screen works offline and agrees
+//! with the API. The screen has four sections; only the one on view is computed (a memo per
+//! section that returns nothing while hidden). Every chart is a table too, and a bar or cell
+//! opens the customers behind it.
+
+use crate::components::charts::{Bar, Bars, Cell, Curve, HeatMap, Pick};
+use crate::i18n::{self, I18n, Key, tier_key, tier_reason, use_i18n};
+use crate::org::use_org;
+use crate::pages::complaint::org_today;
+use crate::replica::{Records, use_replica};
+use chrono::NaiveDate;
+use huitou_shared::Kind;
+use huitou_shared::insights::rfm::{Level, Segment};
+use huitou_shared::insights::{
+    Book, Query, Share, churn, cohorts, lifetime, month_key, pareto, repeat, rfm, staff, tiers,
+};
+use huitou_shared::retention::Tier;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The kinds the reports read (the API reads the same).
+const KINDS: [&str; 8] = [
+    Kind::CUSTOMER,
+    Kind::VISIT,
+    Kind::CONTACT,
+    Kind::TASK,
+    Kind::COMPLAINT,
+    Kind::REFERRAL,
+    Kind::SUGGESTION,
+    Kind::FAMILY,
+];
+
+/// The replica as the reports read it.
+pub fn book(records: &Records, utc_offset_minutes: i32) -> Book<'_> {
+    Book::new(
+        KINDS.iter().flat_map(|kind| {
+            records
+                .of_kind(kind)
+                .map(move |r| (*kind, r.id.as_str(), &r.record))
+        }),
+        utc_offset_minutes,
+    )
+}
+
+/// A salesperson's name as the reports show it ("No owner", "Shared pool").
+fn person(id: &str) -> String {
+    let i18n = use_i18n();
+    match id {
+        "" => i18n.t(Key::NoOwner).to_owned(),
+        huitou_shared::customer::pool::POOL => i18n.t(Key::SharedPool).to_owned(),
+        id => use_replica()
+            .records
+            .with_untracked(|r| r.person(id, i18n.t(Key::Left))),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Return,
+    Tiers,
+    Value,
+    Staff,
+}
+
+const SECTIONS: [(Section, Key); 4] = [
+    (Section::Return, Key::SectionReturn),
+    (Section::Tiers, Key::SectionTiers),
+    (Section::Value, Key::SectionValue),
+    (Section::Staff, Key::SectionStaff),
+];
+
+const WINDOWS: [u32; 3] = [30, 60, 90];
+
+fn percent(i18n: I18n, rate: Option<f64>) -> String {
+    rate.map_or_else(
+        || i18n.t(Key::NoFigure).to_owned(),
+        |rate| i18n::number(rate, i18n.locale.get_untracked(), true),
+    )
+}
+
+fn count(i18n: I18n, n: usize) -> String {
+    i18n::number(n as f64, i18n.locale.get_untracked(), false)
+}
+
+fn money(i18n: I18n, amount: f64) -> String {
+    i18n::money(amount, i18n.locale.get_untracked())
+}
+
+/// "40% (4/10)".
+fn share_text(i18n: I18n, share: &Share) -> String {
+    format!(
+        "{} ({}/{})",
+        percent(i18n, share.rate),
+        count(i18n, share.part),
+        count(i18n, share.whole)
+    )
+}
+
+fn segment_key(segment: Segment) -> Key {
+    match segment {
+        Segment::Champions => Key::SegChampions,
+        Segment::Loyal => Key::SegLoyal,
+        Segment::PotentialLoyalists => Key::SegPotentialLoyalists,
+        Segment::New => Key::SegNew,
+        Segment::Promising => Key::SegPromising,
+        Segment::NeedAttention => Key::SegNeedAttention,
+        Segment::AboutToSleep => Key::SegAboutToSleep,
+        Segment::AtRisk => Key::SegAtRisk,
+        Segment::CantLoseThem => Key::SegCantLoseThem,
+        Segment::Hibernating => Key::SegHibernating,
+        Segment::Lost => Key::SegLost,
+    }
+}
+
+fn level_key(level: Level) -> Key {
+    match level {
+        Level::Low => Key::LevelLow,
+        Level::Medium => Key::LevelMedium,
+        Level::High => Key::LevelHigh,
+    }
+}
+
+#[component]
+pub fn Insights() -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let org = use_org();
+    let offset = org.with_untracked(|o| o.settings.utc_offset_minutes);
+    let today = org_today(offset);
+    let offset = offset.unwrap_or_else(|| chrono::Local::now().offset().local_minus_utc() / 60);
+    let start = Query::months_to(today, 12);
+    let from = RwSignal::new(start.from.to_string());
+    let to = RwSignal::new(start.to.to_string());
+    let owner = RwSignal::new(String::new());
+    let window = RwSignal::new(30u32);
+    let section = RwSignal::new(Section::Return);
+    let picked = RwSignal::new(None::<(String, Vec<String>)>);
+    let on_pick: Pick = Callback::new(move |pick| picked.set(Some(pick)));
+    let query = Memo::new(move |_| {
+        let day = |text: String| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
+        let query = Query {
+            from: day(from.get())?,
+            to: day(to.get())?,
+            owner: Some(owner.get()).filter(|o| !o.is_empty()),
+            window_days: window.get(),
+        };
+        query.check().ok().map(|()| query)
+    });
+    // One memo per section, empty while another section is on view.
+    let shown = move |which: Section| {
+        (section.get() == which)
+            .then(|| query.get())
+            .flatten()
+    };
+    let returning = Memo::new(move |_| {
+        let query = shown(Section::Return)?;
+        Some(replica.records.with(|r| {
+            let book = book(r, offset);
+            (
+                repeat::report(&book, &query, today),
+                cohorts::report(&book, &query, today),
+                cohorts::members(&book, &query, today),
+            )
+        }))
+    });
+    let tiering = Memo::new(move |_| {
+        let query = shown(Section::Tiers)?;
+        let rules = org.with(|o| o.rules.clone());
+        Some(replica.records.with(|r| {
+            let book = book(r, offset);
+            (
+                tiers::report(&book, &rules, &query, today),
+                churn::report(&book, &rules, &query, today),
+            )
+        }))
+    });
+    let value = Memo::new(move |_| {
+        let query = shown(Section::Value)?;
+        Some(replica.records.with(|r| {
+            let book = book(r, offset);
+            (
+                lifetime::report(&book, &query, today),
+                pareto::report(&book, &query),
+                rfm::report(&book, &query, today),
+            )
+        }))
+    });
+    let staffing = Memo::new(move |_| {
+        let query = shown(Section::Staff)?;
+        Some(replica.records.with(|r| staff::report(&book(r, offset), &query, today)))
+    });
+    let users = Memo::new(move |_| {
+        replica.records.with(|r| {
+            let mut users: Vec<(String, String)> = r
+                .of_kind("user")
+                .map(|u| (u.id.clone(), r.person(&u.id, i18n.t(Key::Left))))
+                .collect();
+            users.sort_by(|a, b| a.1.cmp(&b.1));
+            users
+        })
+    });
+
+    view! {
+        <section class="page insights">
+            <h1>{move || i18n.t(Key::Insights)}</h1>
+            <p class="muted">{move || i18n.t(Key::InsightsHelp)}</p>
+            <div class="filters card">
+                <label class="field">
+                    <span>{move || i18n.t(Key::From)}</span>
+                    <input type="date" name="from" prop:value=move || from.get()
+                        on:change=move |ev| from.set(event_target_value(&ev))/>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::Until)}</span>
+                    <input type="date" name="to" prop:value=move || to.get()
+                        on:change=move |ev| to.set(event_target_value(&ev))/>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::Owner)}</span>
+                    <select name="owner" on:change=move |ev| owner.set(event_target_value(&ev))>
+                        <option value="" selected=move || owner.with(String::is_empty)>{move || i18n.t(Key::Everyone)}</option>
+                        {move || users.get().into_iter().map(|(id, name)| {
+                            let selected = owner.with_untracked(|o| *o == id);
+                            view! { <option value=id selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || i18n.t(Key::ReturnWindow)}</span>
+                    <select name="window" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(30))>
+                        {WINDOWS.into_iter().map(|n| view! {
+                            <option value=n.to_string() selected=move || window.get() == n>
+                                {move || i18n.t(Key::DaysN).replace("{n}", &n.to_string())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <Show when=move || query.with(Option::is_none)>
+                <p class="form-error" role="alert">{move || i18n.t(Key::BadPeriod)}</p>
+            </Show>
+            <div class="tabs" role="tablist">
+                {SECTIONS.into_iter().map(|(which, key)| view! {
+                    <button type="button" role="tab" class="tab"
+                        aria-selected=move || (section.get() == which).to_string()
+                        on:click=move |_| { section.set(which); picked.set(None); }>
+                        {move || i18n.t(key)}
+                    </button>
+                }).collect_view()}
+            </div>
+            {move || picked.get().map(|(title, ids)| view! { <Behind title ids on_close=move || picked.set(None)/> })}
+            {move || returning.get().map(|(rate, triangle, cells)| view! {
+                <RepeatCard rate on_pick/>
+                <CohortCard triangle cells on_pick/>
+            })}
+            {move || tiering.get().map(|(tiers, churn)| view! {
+                <TiersCard report=tiers on_pick/>
+                <ChurnCard report=churn on_pick/>
+            })}
+            {move || value.get().map(|(lifetime, pareto, rfm)| view! {
+                <ParetoCard report=pareto on_pick/>
+                <RfmCard report=rfm on_pick/>
+                <LifetimeCard report=lifetime/>
+            })}
+            {move || staffing.get().map(|report| view! { <StaffCard report/> })}
+        </section>
+    }
+}
+
+/// The customers behind the figure that was tapped, first 100 by name.
+#[component]
+fn Behind(title: String, ids: Vec<String>, on_close: impl Fn() + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let mut people: Vec<(String, String)> = replica.records.with_untracked(|r| {
+        ids.iter()
+            .map(|id| (r.customer_name(id), id.clone()))
+            .collect()
+    });
+    people.sort();
+    let more = people.len().saturating_sub(100);
+    people.truncate(100);
+    view! {
+        <section class="card behind" aria-label=move || i18n.t(Key::CustomersBehind)>
+            <div class="toolbar">
+                <h2>{move || i18n.t(Key::CustomersBehind)} " · " {title}</h2>
+                <button type="button" class="button" on:click=move |_| on_close()>{move || i18n.t(Key::CloseList)}</button>
+            </div>
+            <ul class="chips">
+                {people.into_iter().map(|(name, id)| view! {
+                    <li><A href=format!("/customers/{id}") attr:class="chip">{name}</A></li>
+                }).collect_view()}
+            </ul>
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn RepeatCard(
+    rate: repeat::RepeatRate,
+    on_pick: Pick,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = &rate.current;
+    let headline = i18n
+        .t(Key::RepeatHeadline)
+        .replace("{part}", &count(i18n, current.share.part))
+        .replace("{whole}", &count(i18n, current.share.whole))
+        .replace("{n}", &rate.window_days.to_string());
+    let waiting = (current.waiting > 0)
+        .then(|| i18n.t(Key::RepeatWaiting).replace("{n}", &count(i18n, current.waiting)));
+    let ids_of = |keep: &dyn Fn(&repeat::FirstTimer) -> bool| -> Vec<String> {
+        rate.customers
+            .iter()
+            .filter(|t| keep(t))
+            .map(|t| t.customer_id.clone())
+            .collect()
+    };
+    let everyone = ids_of(&|_| true);
+    let bars = |groups: &[repeat::Group], label: &dyn Fn(&str) -> String, group_of: &dyn Fn(&repeat::FirstTimer) -> String| -> Vec<Bar> {
+        groups
+            .iter()
+            .map(|g| Bar {
+                label: label(&g.key),
+                value: g.repeat.share.rate.unwrap_or(0.0),
+                text: share_text(i18n, &g.repeat.share),
+                ids: ids_of(&|t| group_of(t) == g.key),
+            })
+            .collect()
+    };
+    let not_recorded = |key: &str, labels: &[(&str, Key)]| -> String {
+        labels
+            .iter()
+            .find(|(value, _)| *value == key)
+            .map_or_else(
+                || {
+                    if key.is_empty() {
+                        i18n.t(Key::NotRecorded).to_owned()
+                    } else {
+                        key.to_owned()
+                    }
+                },
+                |(_, label)| i18n.t(*label).to_owned(),
+            )
+    };
+    let by_month = bars(&rate.by_month, &|k| k.to_owned(), &|t| month_key(t.first_visit));
+    let by_owner = bars(&rate.by_owner, &|k| person(k), &|t| t.owner.clone());
+    let by_source = bars(
+        &rate.by_source,
+        &|k| not_recorded(k, crate::profile_fields::SOURCES),
+        &|t| t.source.clone(),
+    );
+    let occasions = [
+        ("business", Key::Business),
+        ("friends", Key::Friends),
+        ("family", Key::Family),
+        ("other", Key::OtherOccasion),
+    ];
+    let by_occasion = bars(
+        &rate.by_occasion,
+        &|k| not_recorded(k, &occasions),
+        &|t| t.occasion.clone(),
+    );
+    let head = |key: Key| (i18n.t(key).to_owned(), i18n.t(Key::SectionReturn).to_owned());
+    let big = percent(i18n, current.share.rate);
+    let previous = share_text(i18n, &rate.previous.share);
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::SectionReturn)}</h2>
+            <div class="headline">
+                <button type="button" class="headline-figure" aria-label=format!("{}: {big}", i18n.t(Key::SectionReturn))
+                    on:click=move |_| on_pick.run((i18n.t(Key::SectionReturn).to_owned(), everyone.clone()))>{big.clone()}</button>
+                <div>
+                    <p>{headline}</p>
+                    {waiting.map(|w| view! { <p class="muted">{w}</p> })}
+                    <p class="muted">{i18n.t(Key::PreviousPeriod)} ": " {previous}</p>
+                </div>
+            </div>
+            <div class="grid-2">
+                <Bars caption=i18n.t(Key::ByFirstMonth).to_owned() head=head(Key::ByFirstMonth) bars=by_month max=1.0 on_pick/>
+                <Bars caption=i18n.t(Key::ByOwner).to_owned() head=head(Key::ByOwner) bars=by_owner max=1.0 on_pick/>
+                <Bars caption=i18n.t(Key::BySource).to_owned() head=head(Key::BySource) bars=by_source max=1.0 on_pick/>
+                <Bars caption=i18n.t(Key::ByOccasion).to_owned() head=head(Key::ByOccasion) bars=by_occasion max=1.0 on_pick/>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn CohortCard(
+    triangle: cohorts::Cohorts,
+    cells: std::collections::BTreeMap<(String, usize), Vec<String>>,
+    on_pick: Pick,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let width = triangle
+        .cohorts
+        .iter()
+        .map(|c| c.returning.len())
+        .max()
+        .unwrap_or(0);
+    let mut columns = vec![
+        i18n.t(Key::CohortMonth).to_owned(),
+        i18n.t(Key::Customers).to_owned(),
+    ];
+    columns.extend((1..=width).map(|k| i18n.t(Key::MonthPlus).replace("{n}", &k.to_string())));
+    let ids = |month: &str, k: usize| {
+        cells
+            .get(&(month.to_owned(), k))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let rows = triangle
+        .cohorts
+        .iter()
+        .map(|cohort| {
+            let mut row = vec![Some(Cell {
+                text: count(i18n, cohort.size),
+                shade: 0.0,
+                label: format!("{}: {}", cohort.month, count(i18n, cohort.size)),
+                ids: ids(&cohort.month, 0),
+            })];
+            row.extend((1..=width).map(|k| {
+                cohort.returning.get(k - 1).map(|n| {
+                    let share = Share::new(*n, cohort.size);
+                    Cell {
+                        text: percent(i18n, share.rate),
+                        shade: share.rate.unwrap_or(0.0),
+                        label: format!(
+                            "{} {}: {}",
+                            cohort.month,
+                            i18n.t(Key::MonthPlus).replace("{n}", &k.to_string()),
+                            share_text(i18n, &share)
+                        ),
+                        ids: ids(&cohort.month, k),
+                    }
+                })
+            }));
+            (cohort.month.clone(), row)
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::Cohorts)}</h2>
+            <p class="muted">{i18n.t(Key::CohortsHelp)}</p>
+            {if rows.is_empty() {
+                view! { <p class="empty">{i18n.t(Key::NoFigure)}</p> }.into_any()
+            } else {
+                view! { <HeatMap caption=i18n.t(Key::Cohorts).to_owned() columns rows on_pick/> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TiersCard(
+    report: tiers::TierReport,
+    on_pick: Pick,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let last = report.points.last().cloned();
+    let bars: Vec<Bar> = Tier::ALL
+        .iter()
+        .map(|tier| {
+            let n = last
+                .as_ref()
+                .and_then(|p| p.counts.get(tier).copied())
+                .unwrap_or(0);
+            Bar {
+                label: i18n.t(tier_key(*tier)).to_owned(),
+                value: n as f64,
+                text: count(i18n, n),
+                ids: report.members.get(tier).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let max = report
+        .points
+        .iter()
+        .flat_map(|p| p.counts.values())
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut columns = vec![i18n.t(Key::Tier).to_owned()];
+    columns.extend(
+        report
+            .points
+            .iter()
+            .map(|p| i18n::day(p.day, i18n.locale.get_untracked())),
+    );
+    let rows = Tier::ALL
+        .iter()
+        .map(|tier| {
+            let cells = report
+                .points
+                .iter()
+                .map(|p| {
+                    let n = p.counts.get(tier).copied().unwrap_or(0);
+                    Some(Cell {
+                        text: count(i18n, n),
+                        shade: n as f64 / max as f64,
+                        label: String::new(),
+                        ids: Vec::new(),
+                    })
+                })
+                .collect();
+            (i18n.t(tier_key(*tier)).to_owned(), cells)
+        })
+        .collect();
+    let head = (i18n.t(Key::Tier).to_owned(), i18n.t(Key::Customers).to_owned());
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::TierDistribution)}</h2>
+            <div class="grid-2">
+                <Bars caption=i18n.t(Key::TierDistribution).to_owned() head bars on_pick/>
+                <HeatMap caption=i18n.t(Key::TierDistribution).to_owned() columns rows on_pick/>
+            </div>
+            <h3>{i18n.t(Key::TierMoves)}</h3>
+            {if report.moves.is_empty() {
+                view! { <p class="muted">{i18n.t(Key::NoMoves)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list" aria-label=i18n.t(Key::TierMoves)>
+                        {report.moves.into_iter().take(100).map(|m| {
+                            let direction = i18n.t(if m.up { Key::MovedUp } else { Key::MovedDown });
+                            let up = m.up;
+                            let moved = format!("{} → {}", i18n.t(tier_key(m.from)), i18n.t(tier_key(m.to)));
+                            let sub = format!("{} · {}", person(&m.owner), tier_reason(&m.reason, i18n));
+                            let name = m.name;
+                            view! {
+                                <li><A href=format!("/customers/{}", m.customer_id) attr:class="list-item">
+                                    <span class="list-title">
+                                        {name.clone()} " "
+                                        <span class="badge" class:badge-ok=up class:badge-waiting=!up>{direction}</span>
+                                        " " {moved.clone()}
+                                    </span>
+                                    <span class="list-sub">{sub.clone()}</span>
+                                </A></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ChurnCard(
+    report: churn::Churn,
+    on_pick: Pick,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let ids = |keep: &dyn Fn(&churn::ChurnRow) -> bool| -> Vec<String> {
+        report
+            .rows
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.customer_id.clone())
+            .collect()
+    };
+    let by_tier: Vec<Bar> = report
+        .by_tier
+        .iter()
+        .filter(|t| t.share.whole > 0)
+        .map(|t| Bar {
+            label: i18n.t(tier_key(t.tier)).to_owned(),
+            value: t.share.rate.unwrap_or(0.0),
+            text: share_text(i18n, &t.share),
+            ids: ids(&|r| r.tier == t.tier),
+        })
+        .collect();
+    let by_month: Vec<Bar> = report
+        .by_month
+        .iter()
+        .map(|(month, n)| Bar {
+            label: month.clone(),
+            value: *n as f64,
+            text: count(i18n, *n),
+            ids: ids(&|r| r.dormant_from.is_some_and(|d| month_key(d) == *month)),
+        })
+        .collect();
+    let win_back = i18n
+        .t(Key::WinBackStats)
+        .replace("{planned}", &count(i18n, report.win_back.planned))
+        .replace("{done}", &count(i18n, report.win_back.done))
+        .replace("{skipped}", &count(i18n, report.win_back.skipped))
+        .replace("{missed}", &count(i18n, report.win_back.missed));
+    let more = report.rows.len().saturating_sub(100);
+    let locale = i18n.locale.get_untracked();
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::Churn)}</h2>
+            <p class="headline-text">{i18n.t(Key::ChurnHeadline).replace("{n}", &count(i18n, report.rows.len()))}</p>
+            <p class="muted">{i18n.t(Key::NewlyDormant).replace("{n}", &count(i18n, report.newly_dormant)).replace("{m}", &count(i18n, report.newly_dormant_before))}</p>
+            <p class="muted">{win_back}</p>
+            <div class="grid-2">
+                <Bars caption=i18n.t(Key::ChurnByTier).to_owned() head=(i18n.t(Key::Tier).to_owned(), i18n.t(Key::Churn).to_owned()) bars=by_tier max=1.0 on_pick/>
+                <Bars caption=i18n.t(Key::ChurnByMonth).to_owned() head=(i18n.t(Key::ChurnByMonth).to_owned(), i18n.t(Key::Customers).to_owned()) bars=by_month on_pick/>
+            </div>
+            <div class="chart-scroll">
+                <table class="report-table">
+                    <caption>{i18n.t(Key::Churn)}</caption>
+                    <thead><tr>
+                        <th scope="col">{i18n.t(Key::Name)}</th>
+                        <th scope="col">{i18n.t(Key::Owner)}</th>
+                        <th scope="col">{i18n.t(Key::Stage)}</th>
+                        <th scope="col">{i18n.t(Key::Tier)}</th>
+                        <th scope="col">{i18n.t(Key::LastVisit)}</th>
+                        <th scope="col">{i18n.t(Key::DormantSince)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
+                        <th scope="col">{i18n.t(Key::LostReason)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.rows.iter().take(100).map(|r| {
+                            let state = match r.state {
+                                churn::ChurnState::Dormant => Key::StateDormant,
+                                churn::ChurnState::Lost => Key::StageLost,
+                            };
+                            let name = r.name.clone();
+                            view! { <tr>
+                                <th scope="row"><A href=format!("/customers/{}", r.customer_id)>{name.clone()}</A></th>
+                                <td>{person(&r.owner)}</td>
+                                <td>{i18n.t(state)}</td>
+                                <td>{i18n.t(tier_key(r.tier))}</td>
+                                <td>{r.last_visit.map(|d| i18n::day(d, locale))}</td>
+                                <td>{r.dormant_from.map(|d| i18n::day(d, locale))}</td>
+                                <td class="number">{money(i18n, r.lifetime_spend)}</td>
+                                <td>{r.lost_reason.clone()}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn ParetoCard(report: pareto::Pareto, on_pick: Pick) -> impl IntoView {
+    let i18n = use_i18n();
+    let headline = i18n
+        .t(Key::ParetoHeadline)
+        .replace("{n}", &count(i18n, report.current.top_customers))
+        .replace("{share}", &percent(i18n, report.current.top_share));
+    let previous = percent(i18n, report.previous.top_share);
+    let top = report.top.clone();
+    let locale = i18n.locale.get_untracked();
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::Pareto)}</h2>
+            <div class="headline">
+                <button type="button" class="headline-figure" aria-label=format!("{}: {}", i18n.t(Key::TopCustomers), percent(i18n, report.current.top_share))
+                    on:click=move |_| on_pick.run((i18n.t(Key::TopCustomers).to_owned(), top.clone()))>
+                    {percent(i18n, report.current.top_share)}
+                </button>
+                <div>
+                    <p>{headline.clone()}</p>
+                    <p class="muted">{i18n.t(Key::PreviousPeriod)} ": " {previous}</p>
+                </div>
+            </div>
+            <div class="grid-2">
+                <Curve label=headline points=report.curve.clone() mark_x=0.2/>
+                <table class="report-table">
+                    <caption>{i18n.t(Key::Pareto)}</caption>
+                    <thead><tr>
+                        <th scope="col" class="number">{i18n.t(Key::CustomersShare)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::RevenueShare)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.curve.iter().enumerate().filter(|(i, _)| i % 2 == 0 && *i > 0).map(|(_, (x, y))| view! {
+                            <tr>
+                                <td class="number">{i18n::number(*x, locale, true)}</td>
+                                <td class="number">{i18n::number(*y, locale, true)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
+    let i18n = use_i18n();
+    let ids = |keep: &dyn Fn(&rfm::RfmRow) -> bool| -> Vec<String> {
+        report
+            .rows
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.customer_id.clone())
+            .collect()
+    };
+    let bars: Vec<Bar> = Segment::ALL
+        .iter()
+        .map(|segment| {
+            let n = report.segments.get(segment).copied().unwrap_or(0);
+            Bar {
+                label: i18n.t(segment_key(*segment)).to_owned(),
+                value: n as f64,
+                text: count(i18n, n),
+                ids: ids(&|r| r.segment == *segment),
+            }
+        })
+        .collect();
+    let total = report.rows.len().max(1);
+    let mut columns = vec![format!(
+        "{} \\ {}",
+        i18n.t(Key::Loyalty),
+        i18n.t(Key::Contribution)
+    )];
+    columns.extend(Level::ALL.iter().map(|l| i18n.t(level_key(*l)).to_owned()));
+    let rows = Level::ALL
+        .iter()
+        .rev()
+        .map(|loyalty| {
+            let cells = Level::ALL
+                .iter()
+                .map(|contribution| {
+                    let n = report.matrix[*loyalty as usize][*contribution as usize];
+                    Some(Cell {
+                        text: count(i18n, n),
+                        shade: n as f64 / total as f64 * 3.0,
+                        label: format!(
+                            "{} {} · {} {}: {}",
+                            i18n.t(Key::Loyalty),
+                            i18n.t(level_key(*loyalty)),
+                            i18n.t(Key::Contribution),
+                            i18n.t(level_key(*contribution)),
+                            count(i18n, n)
+                        ),
+                        ids: ids(&|r| r.loyalty == *loyalty && r.contribution == *contribution),
+                    })
+                })
+                .collect();
+            (i18n.t(level_key(*loyalty)).to_owned(), cells)
+        })
+        .collect();
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::Rfm)}</h2>
+            <p class="muted">{i18n.t(Key::RfmHelp)}</p>
+            <div class="grid-2">
+                <Bars caption=i18n.t(Key::Rfm).to_owned() head=(i18n.t(Key::Rfm).to_owned(), i18n.t(Key::Customers).to_owned()) bars on_pick/>
+                <div>
+                    <h3>{i18n.t(Key::Matrix)}</h3>
+                    <p class="muted">{i18n.t(Key::MatrixHelp)}</p>
+                    <HeatMap caption=i18n.t(Key::Matrix).to_owned() columns rows on_pick/>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
+    let i18n = use_i18n();
+    let totals = i18n
+        .t(Key::LifetimeTotals)
+        .replace("{v}", &money(i18n, report.total_spend))
+        .replace("{p}", &money(i18n, report.total_projected));
+    let more = report.rows.len().saturating_sub(50);
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::Lifetime)}</h2>
+            <p>{totals}</p>
+            <p class="muted">{i18n.t(Key::LifetimeMethod)}</p>
+            <div class="chart-scroll">
+                <table class="report-table">
+                    <caption>{i18n.t(Key::Lifetime)}</caption>
+                    <thead><tr>
+                        <th scope="col">{i18n.t(Key::Name)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::Visits)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::AverageTicket)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::Projected)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.rows.iter().take(50).map(|r| { let name = r.name.clone(); view! { <tr>
+                            <th scope="row"><A href=format!("/customers/{}", r.customer_id)>{name.clone()}</A></th>
+                            <td class="number">{count(i18n, r.visit_count)}</td>
+                            <td class="number">{money(i18n, r.lifetime_spend)}</td>
+                            <td class="number">{money(i18n, r.average_ticket)}</td>
+                            <td class="number">{money(i18n, r.projected)}</td>
+                        </tr> } }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn StaffCard(report: staff::Staff) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{i18n.t(Key::StaffTitle)}</h2>
+            <div class="chart-scroll">
+                <table class="report-table">
+                    <caption>{i18n.t(Key::StaffTitle)}</caption>
+                    <thead><tr>
+                        <th scope="col">{i18n.t(Key::Salesperson)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::Customers)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::ContactsMade)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::OnTime)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::DoneLate)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::Missed)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::TaskSkipped)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::ProfileCompleteness)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::ComplaintsResolved)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::PromisesLate)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::ReferralsConverted)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::NewCustomers)}</th>
+                        <th scope="col" class="number">{i18n.t(Key::SectionReturn)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {report.rows.into_iter().map(|r| view! { <tr>
+                            <th scope="row">{person(&r.staff)}</th>
+                            <td class="number">{count(i18n, r.customers)}</td>
+                            <td class="number">{count(i18n, r.contacts)}</td>
+                            <td class="number">{count(i18n, r.tasks_on_time)}</td>
+                            <td class="number">{count(i18n, r.tasks_late)}</td>
+                            <td class="number">{count(i18n, r.tasks_missed)}</td>
+                            <td class="number">{count(i18n, r.tasks_skipped)}</td>
+                            <td class="number">{percent(i18n, Some(r.completeness / 100.0))}</td>
+                            <td class="number">{format!("{} ({})", count(i18n, r.complaints), count(i18n, r.complaints_resolved))}</td>
+                            <td class="number">{count(i18n, r.promises_overdue)}</td>
+                            <td class="number">{count(i18n, r.referrals_converted)}</td>
+                            <td class="number">{count(i18n, r.new_customers)}</td>
+                            <td class="number">{share_text(i18n, &r.repeat)}</td>
+                        </tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
