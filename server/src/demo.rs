@@ -1,6 +1,10 @@
 //! `--demo`: the `demo` organisation with its four users, and sample customers and visits in an empty database.
 //!
 //! Samples go in as ordinary changes through [`Store::push`], so they sync to devices like any edit.
+//! With `year`, a year of the restaurant's history follows them ([`year`]): what a newcomer runs
+//! (`scripts/run`), so every screen shows something real; most tests use the small samples.
+
+pub mod year;
 
 use crate::auth;
 use crate::store::{Actor, Incoming, Store};
@@ -46,7 +50,7 @@ const DISHES: [&str; 8] = [
 const OCCASIONS: [&str; 4] = ["business", "friends", "family", "other"];
 
 /// Makes sure the demo organisation and users exist; fills an empty log with samples.
-pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
+pub async fn seed(store: &dyn Store, with_year: bool) -> anyhow::Result<()> {
     let org_id = store.ensure_org(ORG).await?;
     // Asked before the users are published (that writes `user` records into the log).
     let empty = !store.has_changes().await?;
@@ -71,7 +75,12 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let owners = [ids["sales1"].clone(), ids["sales2"].clone()];
-    let batches = sample_changes(&owners, chrono::Utc::now());
+    let mut batches = sample_changes(&owners, chrono::Utc::now());
+    if with_year {
+        let [first, second] = year::changes(&owners, chrono::Utc::now());
+        batches[0].extend(first);
+        batches[1].extend(second);
+    }
     let device = DeviceId::parse("demo-seed").map_err(anyhow::Error::msg)?;
     for (owner, changes) in owners.iter().zip(batches) {
         let actor = Actor {
@@ -79,19 +88,26 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<()> {
             org_id: org_id.clone(),
             role: Role::Salesperson,
         };
-        let incoming: Vec<Incoming> = changes
-            .into_iter()
-            .map(|change| Incoming::Valid { change })
-            .collect();
-        let outcome = store
-            .push(&actor, &device, &incoming, &HashMap::new())
-            .await?;
-        let refused = outcome
-            .verdicts
-            .iter()
-            .filter(|v| !matches!(v, crate::store::Verdict::Accepted))
-            .count();
-        anyhow::ensure!(refused == 0, "{refused} demo changes were refused");
+        // In pushes of at most 5,000 changes, as devices send them (SYNC §3).
+        for chunk in changes.chunks(5_000) {
+            let incoming: Vec<Incoming> = chunk
+                .iter()
+                .cloned()
+                .map(|change| Incoming::Valid { change })
+                .collect();
+            let outcome = store
+                .push(&actor, &device, &incoming, &HashMap::new())
+                .await?;
+            let refused: Vec<String> = outcome
+                .verdicts
+                .iter()
+                .zip(chunk)
+                .filter(|(v, _)| !matches!(v, crate::store::Verdict::Accepted))
+                .map(|(v, c)| format!("{}.{}: {v:?}", c.kind, c.field))
+                .take(3)
+                .collect();
+            anyhow::ensure!(refused.is_empty(), "demo changes were refused: {refused:?}");
+        }
     }
     // A few customers already in the shared pool, so the Pool screen has something to claim.
     let manager = Actor {
@@ -251,5 +267,44 @@ mod tests {
         for change in all {
             huitou_shared::validate::check(change).unwrap_or_else(|e| panic!("{e}: {change:?}"));
         }
+    }
+
+    #[test]
+    fn the_year_is_valid_and_the_same_every_time() {
+        let owners = ["u1".to_owned(), "u2".to_owned()];
+        let now = chrono::Utc::now();
+        let shape = |batches: [Vec<Change>; 2]| -> Vec<(String, String, String)> {
+            batches
+                .iter()
+                .flatten()
+                .map(|c| {
+                    huitou_shared::validate::check(c).unwrap_or_else(|e| panic!("{e}: {c:?}"));
+                    let value = if c.field == "customer_id" || c.field == "referred_customer_id" {
+                        String::new()
+                    } else {
+                        c.value.to_string()
+                    };
+                    (c.kind.clone(), c.field.clone(), value)
+                })
+                .collect()
+        };
+        let first = shape(year::changes(&owners, now));
+        assert_eq!(first, shape(year::changes(&owners, now)));
+        let count = |kind: &str| {
+            first
+                .iter()
+                .filter(|(k, f, _)| {
+                    k == kind && f == "customer_id"
+                        || k == kind && kind == "customer" && f == "name"
+                })
+                .count()
+        };
+        assert_eq!(count("customer"), year::CUSTOMERS);
+        assert!(count("visit") > 2_000, "{} visits", count("visit"));
+        assert!(count("contact") > 300, "{} contacts", count("contact"));
+        assert!(
+            count("complaint") >= 6 && count("referral") >= 4,
+            "service records"
+        );
     }
 }

@@ -52,6 +52,8 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     /// Create the `demo` organisation and fill an empty database with samples.
     pub demo: bool,
+    /// With `demo`: add a year of the demo restaurant's history (`demo::year`).
+    pub demo_year: bool,
     /// Token lifetimes and sign-in throttling.
     pub auth: auth::Policy,
     /// Background jobs run once across every instance over the database (`jobs`).
@@ -66,6 +68,7 @@ impl Config {
             database_url: format!("sqlite://{}", path.into().display()),
             static_dir: None,
             demo: false,
+            demo_year: false,
             auth: auth::Policy::default(),
             jobs: Vec::new(),
         }
@@ -118,7 +121,7 @@ impl Running {
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = store::open(&config.database_url).await?;
     if config.demo {
-        demo::seed(store.as_ref()).await?;
+        demo::seed(store.as_ref(), config.demo_year).await?;
     }
     let state = AppState::new(store.clone(), config.auth.clone());
     // Pushes stored through other instances over the same database wake this one's streams.

@@ -34,9 +34,13 @@ enum Command {
         /// The built web app (e.g. app/dist).
         #[arg(long = "static", env = "HUITOU_STATIC")]
         static_dir: Option<PathBuf>,
-        /// Create the demo organisation and fill an empty database with samples.
+        /// Create the demo organisation and fill an empty database with a year of a
+        /// restaurant's customers, visits and follow-ups.
         #[arg(long)]
         demo: bool,
+        /// With --demo: only a dozen sample customers, not the year of history.
+        #[arg(long, requires = "demo")]
+        demo_small: bool,
         /// Days a token may go unused before it stops working.
         #[arg(long, env = "HUITOU_TOKEN_IDLE_DAYS", default_value_t = 30)]
         token_idle_days: u64,
@@ -95,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
             database,
             static_dir,
             demo,
+            demo_small,
             token_idle_days,
             token_max_days,
             logins_per_minute,
@@ -106,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
                 database_url: database,
                 static_dir,
                 demo,
+                demo_year: demo && !demo_small,
                 auth: auth::Policy {
                     token_idle: day(token_idle_days),
                     token_lifetime: day(token_max_days),

