@@ -2,6 +2,8 @@
 
 #[cfg(feature = "manager")]
 pub mod charts;
+#[cfg(feature = "manager")]
+pub mod export;
 pub mod fields;
 pub mod form_actions;
 pub mod nav;

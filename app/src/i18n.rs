@@ -886,6 +886,18 @@ strings! {
     CustomersBehind => "这些客户", "這些客戶", "The customers behind it";
     AndMore => "还有 {n} 位", "還有 {n} 位", "and {n} more";
     CloseList => "关闭", "關閉", "Close";
+    ExportTableCsv => "导出{what}为 CSV", "匯出{what}為 CSV", "Export {what} as CSV";
+    ExportTableExcel => "导出{what}为 Excel", "匯出{what}為 Excel", "Export {what} as Excel";
+    Csv => "导出 CSV", "匯出 CSV", "CSV";
+    Excel => "导出 Excel", "匯出 Excel", "Excel";
+    AuditTableExported => "导出表格", "匯出表格", "Table exported";
+    FirstTimers => "新客名单", "新客名單", "First-time customers";
+    FirstVisit => "首次到店", "首次到店", "First visit";
+    CameBackOn => "再次到店", "再次到店", "Came back on";
+    Segment => "分群", "分群", "Segment";
+    RecencyScore => "R（最近到店）", "R（最近到店）", "R (recency)";
+    FrequencyScore => "F（频次）", "F（頻次）", "F (frequency)";
+    MonetaryScore => "M（金额）", "M（金額）", "M (monetary)";
 }
 
 /// The current locale, provided at the root.

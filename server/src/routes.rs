@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod erase;
+pub mod exports;
 pub mod health;
 pub mod reports;
 pub mod review;
@@ -61,6 +62,10 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/audit", get(audit::index))
         .route("/api/v1/audit/export", get(audit::export))
         .route("/api/v1/reports/{report}", get(reports::show))
+        .route(
+            "/api/v1/exports",
+            post(exports::export).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
+        )
         .route("/api/v1/review", get(review::list))
         .route("/api/v1/review/{id}/apply", post(review::apply))
         .route("/api/v1/review/{id}/discard", post(review::discard))

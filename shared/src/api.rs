@@ -335,3 +335,28 @@ impl ErrorBody {
         }
     }
 }
+
+/// `POST /api/v1/exports` (managers): a table as the screen shows it — headers in the reader's
+/// language, the filters applied — for the server to write as a spreadsheet file and audit.
+/// Cells are text, numbers or null.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// What is exported, for the file name and the audit log: `[a-z0-9-]`, at most 31 (an Excel sheet name).
+    pub name: String,
+    pub format: ExportFormat,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<serde_json::Value>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// UTF-8 with a byte-order mark (Excel then reads Chinese), formulas made inert.
+    Csv,
+    /// An Excel workbook: numbers stay numbers.
+    Xlsx,
+}
+
+/// Most rows and columns of one export.
+pub const EXPORT_MAX_ROWS: usize = 100_000;
+pub const EXPORT_MAX_COLUMNS: usize = 60;

@@ -8,6 +8,7 @@
 //! opens the customers behind it.
 
 use crate::components::charts::{Bar, Bars, Cell, Curve, HeatMap, Pick};
+use crate::components::export::{ExportButtons, Table};
 use crate::i18n::{self, I18n, Key, tier_key, tier_reason, use_i18n};
 use crate::org::use_org;
 use crate::pages::complaint::org_today;
@@ -21,6 +22,7 @@ use huitou_shared::insights::{
 use huitou_shared::retention::Tier;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use serde_json::{Value, json};
 
 /// The kinds the reports read (the API reads the same).
 const KINDS: [&str; 8] = [
@@ -98,6 +100,14 @@ fn share_text(i18n: I18n, share: &Share) -> String {
         count(i18n, share.part),
         count(i18n, share.whole)
     )
+}
+
+fn day_cell(day: Option<NaiveDate>) -> Value {
+    day.map_or(Value::Null, |d| json!(d.to_string()))
+}
+
+fn titles(i18n: I18n, keys: &[Key]) -> Vec<String> {
+    keys.iter().map(|k| i18n.t(*k).to_owned()).collect()
 }
 
 fn segment_key(segment: Segment) -> Key {
@@ -373,6 +383,22 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     };
     let big = percent(i18n, current.share.rate);
     let previous = share_text(i18n, &rate.previous.share);
+    let table: Table = (
+        titles(i18n, &[Key::Name, Key::Owner, Key::FirstVisit, Key::CameBackOn, Key::Source, Key::Occasion]),
+        rate.customers
+            .iter()
+            .map(|t| {
+                vec![
+                    json!(t.name),
+                    json!(person(&t.owner)),
+                    json!(t.first_visit.to_string()),
+                    day_cell(t.returned_on),
+                    json!(not_recorded(&t.source, crate::profile_fields::SOURCES)),
+                    json!(not_recorded(&t.occasion, &occasions)),
+                ]
+            })
+            .collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::SectionReturn)}</h2>
@@ -391,6 +417,7 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
                 <Bars caption=i18n.t(Key::BySource).to_owned() head=head(Key::BySource) bars=by_source max=1.0 on_pick/>
                 <Bars caption=i18n.t(Key::ByOccasion).to_owned() head=head(Key::ByOccasion) bars=by_occasion max=1.0 on_pick/>
             </div>
+            <ExportButtons name="repeat-rate" what=i18n.t(Key::FirstTimers).to_owned() table=move || table.clone()/>
         </section>
     }
 }
@@ -595,9 +622,27 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         .replace("{missed}", &count(i18n, report.win_back.missed));
     let more = report.rows.len().saturating_sub(100);
     let locale = i18n.locale.get_untracked();
+    let state_key = |state: churn::ChurnState| match state {
+        churn::ChurnState::Dormant => Key::StateDormant,
+        churn::ChurnState::Lost => Key::StageLost,
+    };
+    let table: Table = (
+        titles(i18n, &[Key::Name, Key::Owner, Key::Stage, Key::Tier, Key::LastVisit, Key::DormantSince, Key::TotalSpend, Key::LostReason]),
+        report.rows.iter().map(|r| vec![
+            json!(r.name),
+            json!(person(&r.owner)),
+            json!(i18n.t(state_key(r.state))),
+            json!(i18n.t(tier_key(r.tier))),
+            day_cell(r.last_visit),
+            day_cell(r.dormant_from),
+            json!(r.lifetime_spend),
+            json!(r.lost_reason),
+        ]).collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::Churn)}</h2>
+            <ExportButtons name="churn" what=i18n.t(Key::Churn).to_owned() table=move || table.clone()/>
             <p class="headline-text">{i18n.t(Key::ChurnHeadline).replace("{n}", &count(i18n, report.rows.len()))}</p>
             <p class="muted">{i18n.t(Key::NewlyDormant).replace("{n}", &count(i18n, report.newly_dormant)).replace("{m}", &count(i18n, report.newly_dormant_before))}</p>
             <p class="muted">{win_back}</p>
@@ -620,10 +665,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {report.rows.iter().take(100).map(|r| {
-                            let state = match r.state {
-                                churn::ChurnState::Dormant => Key::StateDormant,
-                                churn::ChurnState::Lost => Key::StageLost,
-                            };
+                            let state = state_key(r.state);
                             let name = r.name.clone();
                             view! { <tr>
                                 <th scope="row"><A href=format!("/customers/{}", r.customer_id)>{name.clone()}</A></th>
@@ -745,9 +787,36 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
             (i18n.t(level_key(*loyalty)).to_owned(), cells)
         })
         .collect();
+    let table: Table = (
+        vec![
+            i18n.t(Key::Name).to_owned(),
+            i18n.t(Key::Owner).to_owned(),
+            i18n.t(Key::RecencyScore).to_owned(),
+            i18n.t(Key::FrequencyScore).to_owned(),
+            i18n.t(Key::MonetaryScore).to_owned(),
+            i18n.t(Key::Segment).to_owned(),
+            i18n.t(Key::Visits).to_owned(),
+            i18n.t(Key::TotalSpend).to_owned(),
+            i18n.t(Key::Loyalty).to_owned(),
+            i18n.t(Key::Contribution).to_owned(),
+        ],
+        report.rows.iter().map(|r| vec![
+            json!(r.name),
+            json!(person(&r.owner)),
+            json!(r.r),
+            json!(r.f),
+            json!(r.m),
+            json!(i18n.t(segment_key(r.segment))),
+            json!(r.frequency),
+            json!(r.monetary),
+            json!(i18n.t(level_key(r.loyalty))),
+            json!(i18n.t(level_key(r.contribution))),
+        ]).collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::Rfm)}</h2>
+            <ExportButtons name="rfm" what=i18n.t(Key::Rfm).to_owned() table=move || table.clone()/>
             <p class="muted">{i18n.t(Key::RfmHelp)}</p>
             <div class="grid-2">
                 <Bars caption=i18n.t(Key::Rfm).to_owned() head=(i18n.t(Key::Rfm).to_owned(), i18n.t(Key::Customers).to_owned()) bars on_pick/>
@@ -769,9 +838,23 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         .replace("{v}", &money(i18n, report.total_spend))
         .replace("{p}", &money(i18n, report.total_projected));
     let more = report.rows.len().saturating_sub(50);
+    let table: Table = (
+        titles(i18n, &[Key::Name, Key::Owner, Key::Visits, Key::TotalSpend, Key::AverageTicket, Key::FirstVisit, Key::LastVisit, Key::Projected]),
+        report.rows.iter().map(|r| vec![
+            json!(r.name),
+            json!(person(&r.owner)),
+            json!(r.visit_count),
+            json!(r.lifetime_spend),
+            json!(r.average_ticket),
+            json!(r.first_visit.to_string()),
+            json!(r.last_visit.to_string()),
+            json!(r.projected),
+        ]).collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::Lifetime)}</h2>
+            <ExportButtons name="lifetime" what=i18n.t(Key::Lifetime).to_owned() table=move || table.clone()/>
             <p>{totals}</p>
             <p class="muted">{i18n.t(Key::LifetimeMethod)}</p>
             <div class="chart-scroll">
@@ -803,9 +886,28 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
 #[component]
 fn StaffCard(report: staff::Staff) -> impl IntoView {
     let i18n = use_i18n();
+    let table: Table = (
+        titles(i18n, &[Key::Salesperson, Key::Customers, Key::ContactsMade, Key::OnTime, Key::DoneLate, Key::Missed, Key::TaskSkipped, Key::ProfileCompleteness, Key::ComplaintsResolved, Key::PromisesLate, Key::ReferralsConverted, Key::NewCustomers, Key::SectionReturn]),
+        report.rows.iter().map(|r| vec![
+            json!(person(&r.staff)),
+            json!(r.customers),
+            json!(r.contacts),
+            json!(r.tasks_on_time),
+            json!(r.tasks_late),
+            json!(r.tasks_missed),
+            json!(r.tasks_skipped),
+            json!(r.completeness / 100.0),
+            json!(format!("{} ({})", r.complaints, r.complaints_resolved)),
+            json!(r.promises_overdue),
+            json!(r.referrals_converted),
+            json!(r.new_customers),
+            r.repeat.rate.map_or(Value::Null, |rate| json!(rate)),
+        ]).collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(Key::StaffTitle)}</h2>
+            <ExportButtons name="staff" what=i18n.t(Key::StaffTitle).to_owned() table=move || table.clone()/>
             <div class="chart-scroll">
                 <table class="report-table">
                     <caption>{i18n.t(Key::StaffTitle)}</caption>

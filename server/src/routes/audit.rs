@@ -262,7 +262,7 @@ fn csv_of(lines: &[AuditEntry], names: &Names, cut: bool) -> Result<Vec<u8>, csv
 
 /// A cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return gets a leading apostrophe (names and details come from users).
-fn inert(cell: &str) -> String {
+pub(crate) fn inert(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_owned(),

@@ -8,10 +8,9 @@ use crate::replica::use_replica;
 use gloo_net::http::Method;
 use huitou_shared::api::{AuditLine, AuditPage, Member};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 17] = [
+const AUDIT_ACTIONS: [(&str, Key); 18] = [
     ("sign_in", Key::AuditSignIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("sign_in_refused", Key::AuditSignInRefused),
@@ -29,6 +28,7 @@ const AUDIT_ACTIONS: [(&str, Key); 17] = [
     ("handed_over", Key::AuditHandedOver),
     ("customer_erased", Key::AuditCustomerErased),
     ("audit_exported", Key::AuditExported),
+    ("exported", Key::AuditTableExported),
 ];
 
 /// The filters as query parameters: the person, the action, and the manager's own dates as
@@ -111,7 +111,7 @@ pub(super) fn AuditLog(
         let path = format!("/api/v1/audit/export?{}", filters().trim_start_matches('&'));
         exported.set(false);
         leptos::task::spawn_local(async move {
-            match download(replica, &path).await {
+            match crate::components::export::fetch_file(replica, &path, None).await {
                 Ok(()) => {
                     failure.set(None);
                     exported.set(true);
@@ -206,54 +206,4 @@ pub(super) fn AuditLog(
             </Show>
         </section>
     }
-}
-
-/// Fetches `path` with the session's token and saves the answer as the file the server names
-/// (`Content-Disposition`), through a link to a blob: the token never goes into a URL.
-async fn download(replica: crate::replica::Replica, path: &str) -> Result<(), Key> {
-    let token = replica
-        .session
-        .get_untracked()
-        .map(|s| s.token)
-        .ok_or(Key::TeamNotAllowed)?;
-    let response = gloo_net::http::Request::get(path)
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| super::failure_key(0))?;
-    if !response.ok() {
-        return Err(super::failure_key(response.status()));
-    }
-    let name = response
-        .headers()
-        .get("content-disposition")
-        .and_then(|d| {
-            d.split("filename=\"")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "huitou-audit.csv".to_owned());
-    let bytes = response.binary().await.map_err(|_| Key::TeamServerBusy)?;
-    save_file(&name, &bytes, "text/csv").ok_or(Key::TeamServerBusy)
-}
-
-/// Offers `bytes` to the user as a file named `name`.
-fn save_file(name: &str, bytes: &[u8], mime: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    // Revoked later: the browser reads the blob after the click returns.
-    gloo_timers::callback::Timeout::new(60_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Some(())
 }

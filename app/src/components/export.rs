@@ -1,0 +1,122 @@
+//! Exports (manager bundle; issue 12): the table on screen — headers in the reader's language,
+//! the filters applied — goes to `POST /api/v1/exports`, which writes the CSV or Excel file and
+//! records the export in the audit log; the answer is saved as the file the server names.
+
+use crate::i18n::{Key, use_i18n};
+use crate::replica::{Replica, use_replica};
+use huitou_shared::api::ExportFormat;
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+/// A table to export: column titles and rows of text, numbers or null.
+pub type Table = (Vec<String>, Vec<Vec<Value>>);
+
+/// Fetches `path` with the session's token (POSTing `body` when given) and saves the answer as
+/// the file the server names (`Content-Disposition`), through a link to a blob: the token never
+/// goes into a URL.
+pub async fn fetch_file(replica: Replica, path: &str, body: Option<Value>) -> Result<(), Key> {
+    use crate::pages::team::failure_key;
+    let token = replica
+        .session
+        .get_untracked()
+        .map(|s| s.token)
+        .ok_or(Key::TeamNotAllowed)?;
+    let authorization = format!("Bearer {token}");
+    let sent = match body {
+        Some(body) => {
+            gloo_net::http::Request::post(path)
+                .header("Authorization", &authorization)
+                .json(&body)
+                .map_err(|_| Key::TeamCheckFields)?
+                .send()
+                .await
+        }
+        None => {
+            gloo_net::http::Request::get(path)
+                .header("Authorization", &authorization)
+                .send()
+                .await
+        }
+    };
+    let response = sent.map_err(|_| failure_key(0))?;
+    if !response.ok() {
+        return Err(failure_key(response.status()));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "huitou-export".to_owned());
+    let mime = response
+        .headers()
+        .get("content-type")
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let bytes = response.binary().await.map_err(|_| Key::TeamServerBusy)?;
+    save_file(&name, &bytes, &mime).ok_or(Key::TeamServerBusy)
+}
+
+/// Offers `bytes` to the user as a file named `name`.
+fn save_file(name: &str, bytes: &[u8], mime: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Revoked later: the browser reads the blob after the click returns.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
+}
+
+/// "Export CSV" and "Export Excel" for one table; `what` names the table in the buttons'
+/// accessible names ("Export Churn as CSV") and `name` in the file and the audit log.
+#[component]
+pub fn ExportButtons(
+    name: &'static str,
+    what: String,
+    table: impl Fn() -> Table + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let replica = use_replica();
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(None::<Key>);
+    let table = std::sync::Arc::new(table);
+    let export = move |format: ExportFormat| {
+        let (columns, rows) = table();
+        busy.set(true);
+        failed.set(None);
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({
+                "name": name, "format": format, "columns": columns, "rows": rows,
+            });
+            let result = fetch_file(replica, "/api/v1/exports", Some(body)).await;
+            busy.set(false);
+            failed.set(result.err());
+        });
+    };
+    let (csv, xlsx) = (export.clone(), export);
+    let label = move |key: Key| i18n.t(key).replace("{what}", &what);
+    let (csv_label, xlsx_label) = (label(Key::ExportTableCsv), label(Key::ExportTableExcel));
+    view! {
+        <div class="actions export">
+            <button type="button" class="button" aria-label=csv_label prop:disabled=move || busy.get()
+                on:click=move |_| csv(ExportFormat::Csv)>{move || i18n.t(Key::Csv)}</button>
+            <button type="button" class="button" aria-label=xlsx_label prop:disabled=move || busy.get()
+                on:click=move |_| xlsx(ExportFormat::Xlsx)>{move || i18n.t(Key::Excel)}</button>
+            {move || failed.get().map(|key| view! { <p class="form-error" role="alert">{i18n.t(key)}</p> })}
+        </div>
+    }
+}
