@@ -516,12 +516,15 @@ fn TiersCard(report: tiers::TierReport, on_pick: Pick) -> impl IntoView {
         .unwrap_or(1)
         .max(1);
     let mut columns = vec![i18n.t(Key::Tier).to_owned()];
-    columns.extend(
-        report
-            .points
-            .iter()
-            .map(|p| i18n::day(p.day, i18n.locale.get_untracked())),
-    );
+    // Month ends read as their month; the last point (the period's last day) as its day.
+    let points = report.points.len();
+    columns.extend(report.points.iter().enumerate().map(|(n, p)| {
+        if n + 1 == points && p.day != huitou_shared::insights::month_end(p.day) {
+            i18n::day(p.day, i18n.locale.get_untracked())
+        } else {
+            month_key(p.day)
+        }
+    }));
     let rows = Tier::ALL
         .iter()
         .map(|tier| {
@@ -650,7 +653,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
                 <Bars caption=i18n.t(Key::ChurnByTier).to_owned() head=(i18n.t(Key::Tier).to_owned(), i18n.t(Key::Churn).to_owned()) bars=by_tier max=1.0 on_pick/>
                 <Bars caption=i18n.t(Key::ChurnByMonth).to_owned() head=(i18n.t(Key::ChurnByMonth).to_owned(), i18n.t(Key::Customers).to_owned()) bars=by_month on_pick/>
             </div>
-            <div class="chart-scroll">
+            <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
                     <caption>{i18n.t(Key::Churn)}</caption>
                     <thead><tr>
@@ -857,7 +860,7 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
             <ExportButtons name="lifetime" what=i18n.t(Key::Lifetime).to_owned() table=move || table.clone()/>
             <p>{totals}</p>
             <p class="muted">{i18n.t(Key::LifetimeMethod)}</p>
-            <div class="chart-scroll">
+            <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
                     <caption>{i18n.t(Key::Lifetime)}</caption>
                     <thead><tr>
@@ -908,7 +911,7 @@ fn StaffCard(report: staff::Staff) -> impl IntoView {
         <section class="card">
             <h2>{i18n.t(Key::StaffTitle)}</h2>
             <ExportButtons name="staff" what=i18n.t(Key::StaffTitle).to_owned() table=move || table.clone()/>
-            <div class="chart-scroll">
+            <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
                     <caption>{i18n.t(Key::StaffTitle)}</caption>
                     <thead><tr>
