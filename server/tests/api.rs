@@ -814,7 +814,7 @@ async fn demo_seeding_creates_users_and_samples_once() {
     assert_eq!(state.value("user", me, "role"), Some(&json!("salesperson")));
     assert_eq!(state.value("user", me, "disabled"), Some(&json!(false)));
     // Seeding again does not duplicate.
-    huitou_server::demo::seed(app.server.store.as_ref())
+    huitou_server::demo::seed(app.server.store.as_ref(), false)
         .await
         .unwrap();
     let store = &app.server.store;

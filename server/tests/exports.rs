@@ -55,7 +55,10 @@ async fn a_csv_export_opens_in_excel_with_chinese_and_no_formulas() {
     let (status, body, disposition) = app.export(&boss, &churn_table("csv")).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark first");
-    assert!(disposition.contains("huitou-churn-") && disposition.ends_with(".csv\""), "{disposition}");
+    assert!(
+        disposition.contains("huitou-churn-") && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
     let text = String::from_utf8(body[3..].to_vec()).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "姓名,最近消费,累计消费");
@@ -71,7 +74,8 @@ async fn an_xlsx_export_keeps_numbers_as_numbers_and_formulas_as_text() {
     let (status, body, disposition) = app.export(&boss, &churn_table("xlsx")).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert!(disposition.ends_with(".xlsx\""), "{disposition}");
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an xlsx file");
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an xlsx file");
     assert_eq!(workbook.sheet_names(), ["churn"]);
     let range = workbook.worksheet_range("churn").expect("the sheet");
     let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
@@ -81,7 +85,10 @@ async fn an_xlsx_export_keeps_numbers_as_numbers_and_formulas_as_text() {
     assert_eq!(rows[2][0], Data::String("=HYPERLINK(\"http://x\")".into()));
     assert_eq!(rows[2][1], Data::Empty);
     let formulas = workbook.worksheet_formula("churn").expect("formulas");
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no cell is a formula");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
 }
 
 #[tokio::test]
@@ -107,7 +114,10 @@ async fn exports_are_audited_and_for_managers_only() {
         .expect("audit json");
     let lines = audit["entries"].as_array().expect("entries");
     assert_eq!(lines.len(), 1, "{audit}");
-    assert_eq!(lines[0]["detail"], json!({"name": "churn", "format": "xlsx", "rows": 3}));
+    assert_eq!(
+        lines[0]["detail"],
+        json!({"name": "churn", "format": "xlsx", "rows": 3})
+    );
 }
 
 #[tokio::test]
@@ -115,11 +125,26 @@ async fn a_bad_table_gets_a_clear_json_error() {
     let app = spawn_app().await;
     let boss = app.user("acme", "boss", Role::Manager).await;
     for (body, words) in [
-        (json!({"name": "Churn!", "format": "csv", "columns": ["a"], "rows": []}), "name"),
-        (json!({"name": "churn", "format": "pdf", "columns": ["a"], "rows": []}), "format"),
-        (json!({"name": "churn", "format": "csv", "columns": [], "rows": []}), "columns"),
-        (json!({"name": "churn", "format": "csv", "columns": ["a", "b"], "rows": [["x"]]}), "row 1 has 1 cells"),
-        (json!({"name": "churn", "format": "csv", "columns": ["a"], "rows": [[{"x": 1}]]}), "text, a number or null"),
+        (
+            json!({"name": "Churn!", "format": "csv", "columns": ["a"], "rows": []}),
+            "name",
+        ),
+        (
+            json!({"name": "churn", "format": "pdf", "columns": ["a"], "rows": []}),
+            "format",
+        ),
+        (
+            json!({"name": "churn", "format": "csv", "columns": [], "rows": []}),
+            "columns",
+        ),
+        (
+            json!({"name": "churn", "format": "csv", "columns": ["a", "b"], "rows": [["x"]]}),
+            "row 1 has 1 cells",
+        ),
+        (
+            json!({"name": "churn", "format": "csv", "columns": ["a"], "rows": [[{"x": 1}]]}),
+            "text, a number or null",
+        ),
     ] {
         let (status, answer, _) = app.export(&boss, &body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");

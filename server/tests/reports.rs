@@ -255,3 +255,71 @@ async fn bad_parameters_get_a_clear_json_error() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["figures"]["cohorts"], json!([]));
 }
+
+#[tokio::test]
+async fn the_demo_year_gives_every_report_something_to_show() {
+    let app = spawn_app_with(|config| huitou_server::Config {
+        demo: true,
+        demo_year: true,
+        ..config
+    })
+    .await;
+    let login: Value = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.url))
+        .json(&json!({"org": "demo", "username": "manager", "password": "huitou-demo"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login json");
+    let manager = Session {
+        token: login["token"].as_str().expect("token").to_owned(),
+        user_id: login["user"]["id"].as_str().expect("id").to_owned(),
+        org_id: String::new(),
+        role: Role::Manager,
+    };
+    let (status, body) = app.report(&manager, "repeat-rate").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let current = &body["figures"]["current"];
+    assert!(current["first_timers"].as_u64() > Some(100), "{current}");
+    assert!(current["returned"].as_u64() > Some(20), "{current}");
+    let (_, body) = app.report(&manager, "tiers").await;
+    let counts = &body["figures"]["points"]
+        .as_array()
+        .expect("points")
+        .last()
+        .expect("a point")["counts"];
+    for tier in ["A", "B", "C", "potential", "regular", "new"] {
+        assert!(
+            counts[tier].as_u64() > Some(0),
+            "customers in tier {tier}: {counts}"
+        );
+    }
+    let (_, body) = app.report(&manager, "churn").await;
+    assert!(
+        body["figures"]["rows"].as_array().map(Vec::len) > Some(20),
+        "churn rows"
+    );
+    let (_, body) = app.report(&manager, "staff").await;
+    let rows = body["figures"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "two salespeople: {rows:?}");
+    assert!(
+        rows.iter().all(|r| r["contacts"].as_u64() > Some(100)),
+        "{rows:?}"
+    );
+    // Today has work: tasks due today for both salespeople.
+    let state = State::fold(&app.pull_all(&manager).await);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("+8"))
+        .date_naive()
+        .to_string();
+    let due_today = state
+        .records("task")
+        .filter(|(_, t)| t.text("due") == Some(today.as_str()))
+        .count();
+    assert!(due_today >= 10, "{due_today} tasks due today");
+    assert!(state.records("complaint").count() >= 6);
+    assert!(state.records("referral").count() >= 4);
+}

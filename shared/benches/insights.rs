@@ -158,5 +158,9 @@ fn main() {
         total += *took;
         println!("  {name:<40} {:>8.1} ms", took.as_secs_f64() * 1000.0);
     }
-    println!("  {:<40} {:>8.1} ms", "all of them", total.as_secs_f64() * 1000.0);
+    println!(
+        "  {:<40} {:>8.1} ms",
+        "all of them",
+        total.as_secs_f64() * 1000.0
+    );
 }

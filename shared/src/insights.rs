@@ -31,11 +31,12 @@ pub mod tiers;
 
 use crate::merge::Record;
 use crate::model::Kind;
-use crate::retention::{History, day_of};
+use crate::retention::{History, TierFacts, day_of};
 use chrono::{Datelike, NaiveDate};
+use foldhash::HashMap;
+use foldhash::HashMapExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// The names of the reports, as the API spells them.
 pub const REPORTS: [&str; 8] = [
@@ -229,6 +230,8 @@ pub struct Entry<'a> {
     pub tasks: Vec<(&'a str, &'a Record)>,
     /// Complaints not in the trash.
     pub complaints: Vec<&'a Record>,
+    /// What the tier rules read, parsed once (a report tiers a customer on many days).
+    pub facts: TierFacts<'a>,
 }
 
 impl Entry<'_> {
@@ -246,6 +249,11 @@ impl Entry<'_> {
     pub fn visits_to(&self, day: NaiveDate) -> &[Visit<'_>] {
         let end = self.visits.partition_point(|v| v.day <= day);
         &self.visits[..end]
+    }
+
+    /// The visit days, oldest first (repeats kept), for the visit rhythm.
+    pub fn days(&self) -> Vec<NaiveDate> {
+        self.visits.iter().map(|v| v.day).collect()
     }
 
     /// Spend of the visits in `from..=to`.
@@ -307,6 +315,7 @@ impl<'a> Book<'a> {
                     contacts: Vec::new(),
                     tasks: Vec::new(),
                     complaints: Vec::new(),
+                    facts: TierFacts::default(),
                 }
             })
             .collect();
@@ -362,6 +371,15 @@ impl<'a> Book<'a> {
             entry
                 .visits
                 .sort_by(|a, b| a.day.cmp(&b.day).then(a.amount.total_cmp(&b.amount)));
+            // The visits are read already: the facts take them as they are.
+            let others = History {
+                visits: Vec::new(),
+                ..entry.history.clone()
+            };
+            entry.facts = TierFacts {
+                visits: entry.visits.iter().map(|v| (v.day, v.amount)).collect(),
+                ..TierFacts::of(entry.customer, &others)
+            };
         }
         Book {
             entries,

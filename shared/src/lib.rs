@@ -6,9 +6,9 @@
 pub mod api;
 pub mod customer;
 pub mod hlc;
+pub mod insights;
 pub mod merge;
 pub mod model;
-pub mod insights;
 pub mod retention;
 pub mod service;
 pub mod validate;

@@ -39,14 +39,14 @@ pub mod templates;
 pub mod tiering;
 
 pub use call_windows::{CallWindows, TimeRange, is_allowed, next_good_time};
-pub use dormancy::{Dormancy, DormancyRule, dormancy};
+pub use dormancy::{Dormancy, DormancyRule, dormancy, dormancy_of_days};
 pub use holidays::{Holiday, holidays_between};
 pub use lifetime::lifetime_spend;
 pub use org_days::{OrgDay, org_days_between};
 pub use tasks::{PlannedTask, TaskKind, TaskRules, generate_tasks};
 pub use tiering::{
-    Combinator, Metrics, RuleSet, Tier, TierChange, TierResult, TierRule, TierShift,
-    active_rule_set, preview, tier, tier_history,
+    Combinator, Metrics, RuleSet, Tier, TierChange, TierFacts, TierResult, TierRule, TierShift,
+    active_rule_set, preview, tier, tier_history, tier_of,
 };
 
 use crate::merge::Record;

@@ -601,7 +601,7 @@ proptest! {
 
         let p = pareto::report(&book, &query);
         if let Some(share) = p.current.top_share {
-            prop_assert!(share >= 0.2 - 1e-9 && share <= 1.0 + 1e-9);
+            prop_assert!((0.2 - 1e-9..=1.0 + 1e-9).contains(&share));
         }
         prop_assert!(p.curve.windows(2).all(|w| w[0].1 <= w[1].1 + 1e-9));
 

@@ -52,7 +52,10 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         wait_until_synced(l).await?;
         eventually(SYNC, || async {
             let bundle = loaded_bundle(l).await?;
-            ensure!(bundle.starts_with("/manage/"), "the manager's page runs {bundle}");
+            ensure!(
+                bundle.starts_with("/manage/"),
+                "the manager's page runs {bundle}"
+            );
             Ok(())
         })
         .await?;
@@ -133,7 +136,9 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         ensure!(xlsx.starts_with(b"PK"), "an xlsx is a zip file");
         let csv = String::from_utf8(saved("csv").await?)?;
         ensure!(
-            csv.starts_with('\u{feff}') && csv.starts_with("\u{feff}Name,") && csv.contains("甲先生"),
+            csv.starts_with('\u{feff}')
+                && csv.starts_with("\u{feff}Name,")
+                && csv.contains("甲先生"),
             "the churn list in English headers: {csv}"
         );
         let audit = manager.get("/api/v1/audit?action=exported").await?;

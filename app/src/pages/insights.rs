@@ -384,7 +384,17 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     let big = percent(i18n, current.share.rate);
     let previous = share_text(i18n, &rate.previous.share);
     let table: Table = (
-        titles(i18n, &[Key::Name, Key::Owner, Key::FirstVisit, Key::CameBackOn, Key::Source, Key::Occasion]),
+        titles(
+            i18n,
+            &[
+                Key::Name,
+                Key::Owner,
+                Key::FirstVisit,
+                Key::CameBackOn,
+                Key::Source,
+                Key::Occasion,
+            ],
+        ),
         rate.customers
             .iter()
             .map(|t| {
@@ -630,17 +640,35 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         churn::ChurnState::Lost => Key::StageLost,
     };
     let table: Table = (
-        titles(i18n, &[Key::Name, Key::Owner, Key::Stage, Key::Tier, Key::LastVisit, Key::DormantSince, Key::TotalSpend, Key::LostReason]),
-        report.rows.iter().map(|r| vec![
-            json!(r.name),
-            json!(person(&r.owner)),
-            json!(i18n.t(state_key(r.state))),
-            json!(i18n.t(tier_key(r.tier))),
-            day_cell(r.last_visit),
-            day_cell(r.dormant_from),
-            json!(r.lifetime_spend),
-            json!(r.lost_reason),
-        ]).collect(),
+        titles(
+            i18n,
+            &[
+                Key::Name,
+                Key::Owner,
+                Key::Stage,
+                Key::Tier,
+                Key::LastVisit,
+                Key::DormantSince,
+                Key::TotalSpend,
+                Key::LostReason,
+            ],
+        ),
+        report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    json!(r.name),
+                    json!(person(&r.owner)),
+                    json!(i18n.t(state_key(r.state))),
+                    json!(i18n.t(tier_key(r.tier))),
+                    day_cell(r.last_visit),
+                    day_cell(r.dormant_from),
+                    json!(r.lifetime_spend),
+                    json!(r.lost_reason),
+                ]
+            })
+            .collect(),
     );
     view! {
         <section class="card">
@@ -803,18 +831,24 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
             i18n.t(Key::Loyalty).to_owned(),
             i18n.t(Key::Contribution).to_owned(),
         ],
-        report.rows.iter().map(|r| vec![
-            json!(r.name),
-            json!(person(&r.owner)),
-            json!(r.r),
-            json!(r.f),
-            json!(r.m),
-            json!(i18n.t(segment_key(r.segment))),
-            json!(r.frequency),
-            json!(r.monetary),
-            json!(i18n.t(level_key(r.loyalty))),
-            json!(i18n.t(level_key(r.contribution))),
-        ]).collect(),
+        report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    json!(r.name),
+                    json!(person(&r.owner)),
+                    json!(r.r),
+                    json!(r.f),
+                    json!(r.m),
+                    json!(i18n.t(segment_key(r.segment))),
+                    json!(r.frequency),
+                    json!(r.monetary),
+                    json!(i18n.t(level_key(r.loyalty))),
+                    json!(i18n.t(level_key(r.contribution))),
+                ]
+            })
+            .collect(),
     );
     view! {
         <section class="card">
@@ -842,17 +876,35 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         .replace("{p}", &money(i18n, report.total_projected));
     let more = report.rows.len().saturating_sub(50);
     let table: Table = (
-        titles(i18n, &[Key::Name, Key::Owner, Key::Visits, Key::TotalSpend, Key::AverageTicket, Key::FirstVisit, Key::LastVisit, Key::Projected]),
-        report.rows.iter().map(|r| vec![
-            json!(r.name),
-            json!(person(&r.owner)),
-            json!(r.visit_count),
-            json!(r.lifetime_spend),
-            json!(r.average_ticket),
-            json!(r.first_visit.to_string()),
-            json!(r.last_visit.to_string()),
-            json!(r.projected),
-        ]).collect(),
+        titles(
+            i18n,
+            &[
+                Key::Name,
+                Key::Owner,
+                Key::Visits,
+                Key::TotalSpend,
+                Key::AverageTicket,
+                Key::FirstVisit,
+                Key::LastVisit,
+                Key::Projected,
+            ],
+        ),
+        report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    json!(r.name),
+                    json!(person(&r.owner)),
+                    json!(r.visit_count),
+                    json!(r.lifetime_spend),
+                    json!(r.average_ticket),
+                    json!(r.first_visit.to_string()),
+                    json!(r.last_visit.to_string()),
+                    json!(r.projected),
+                ]
+            })
+            .collect(),
     );
     view! {
         <section class="card">
@@ -890,22 +942,45 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
 fn StaffCard(report: staff::Staff) -> impl IntoView {
     let i18n = use_i18n();
     let table: Table = (
-        titles(i18n, &[Key::Salesperson, Key::Customers, Key::ContactsMade, Key::OnTime, Key::DoneLate, Key::Missed, Key::TaskSkipped, Key::ProfileCompleteness, Key::ComplaintsResolved, Key::PromisesLate, Key::ReferralsConverted, Key::NewCustomers, Key::SectionReturn]),
-        report.rows.iter().map(|r| vec![
-            json!(person(&r.staff)),
-            json!(r.customers),
-            json!(r.contacts),
-            json!(r.tasks_on_time),
-            json!(r.tasks_late),
-            json!(r.tasks_missed),
-            json!(r.tasks_skipped),
-            json!(r.completeness / 100.0),
-            json!(format!("{} ({})", r.complaints, r.complaints_resolved)),
-            json!(r.promises_overdue),
-            json!(r.referrals_converted),
-            json!(r.new_customers),
-            r.repeat.rate.map_or(Value::Null, |rate| json!(rate)),
-        ]).collect(),
+        titles(
+            i18n,
+            &[
+                Key::Salesperson,
+                Key::Customers,
+                Key::ContactsMade,
+                Key::OnTime,
+                Key::DoneLate,
+                Key::Missed,
+                Key::TaskSkipped,
+                Key::ProfileCompleteness,
+                Key::ComplaintsResolved,
+                Key::PromisesLate,
+                Key::ReferralsConverted,
+                Key::NewCustomers,
+                Key::SectionReturn,
+            ],
+        ),
+        report
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    json!(person(&r.staff)),
+                    json!(r.customers),
+                    json!(r.contacts),
+                    json!(r.tasks_on_time),
+                    json!(r.tasks_late),
+                    json!(r.tasks_missed),
+                    json!(r.tasks_skipped),
+                    json!(r.completeness / 100.0),
+                    json!(format!("{} ({})", r.complaints, r.complaints_resolved)),
+                    json!(r.promises_overdue),
+                    json!(r.referrals_converted),
+                    json!(r.new_customers),
+                    r.repeat.rate.map_or(Value::Null, |rate| json!(rate)),
+                ]
+            })
+            .collect(),
     );
     view! {
         <section class="card">

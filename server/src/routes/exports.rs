@@ -11,9 +11,9 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::ApiJson;
 use crate::routes::team::{audit_by, managers_only};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::extract::State;
 use huitou_shared::api::{EXPORT_MAX_COLUMNS, EXPORT_MAX_ROWS, ExportFormat, ExportRequest};
 use serde_json::{Value, json};
 
@@ -118,7 +118,12 @@ fn text_of(cell: &Value) -> String {
 
 fn csv_of(request: &ExportRequest) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record(request.columns.iter().map(|c| crate::routes::audit::inert(c)))?;
+    out.write_record(
+        request
+            .columns
+            .iter()
+            .map(|c| crate::routes::audit::inert(c)),
+    )?;
     for row in &request.rows {
         out.write_record(row.iter().map(text_of))?;
     }

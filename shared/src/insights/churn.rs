@@ -9,7 +9,7 @@
 //! day); `by_month` says since when (customers whose dormancy began in each month of the period).
 
 use super::{Book, Query, Share, month_key};
-use crate::retention::{DormancyRule, Tier, dormancy, tier};
+use crate::retention::{DormancyRule, Tier, dormancy_of_days, tier_of};
 use crate::retention::{RuleSet, TaskKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -105,10 +105,9 @@ pub fn report(book: &Book<'_>, rules: &RuleSet, query: &Query, today: NaiveDate)
         if visits.is_empty() {
             continue;
         }
-        let history = entry.history.as_of(day);
-        let rhythm = dormancy(&history.visits, day, &rule);
+        let rhythm = dormancy_of_days(&entry.days(), day, &rule);
         let lost = entry.customer.text("stage") == Some("lost");
-        let tier = tier(entry.customer, &history, day, rules).tier;
+        let tier = tier_of(&entry.facts, day, rules).tier;
         let counts = tiers.entry(tier).or_default();
         counts.0 += 1;
         if let Some(from) = rhythm.dormant_from {

@@ -11,7 +11,7 @@
 //! three to 53000 (see `shared/tests/insights.rs`).
 
 use super::{Book, Query};
-use crate::retention::{DormancyRule, dormancy};
+use crate::retention::{DormancyRule, dormancy_of_days};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ pub fn report(book: &Book<'_>, query: &Query, today: NaiveDate) -> Lifetime {
         };
         let spend: f64 = visits.iter().map(|v| v.amount).sum();
         let average_ticket = spend / visits.len() as f64;
-        let rhythm = dormancy(&entry.history.visits, day, &rule);
+        let rhythm = dormancy_of_days(&entry.days(), day, &rule);
         let visits_per_year = rhythm
             .usual_interval_days
             .filter(|gap| *gap > 0.0 && !rhythm.dormant)

@@ -6,7 +6,7 @@
 //! day, from the records — never a stored counter.
 
 use super::{Book, Query, month_end};
-use crate::retention::{RuleSet, Tier, tier};
+use crate::retention::{RuleSet, Tier, tier_of};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -90,7 +90,7 @@ pub fn report(book: &Book<'_>, rules: &RuleSet, query: &Query, today: NaiveDate)
         let mut now = None;
         for (point, &day) in report.points.iter_mut().zip(&days) {
             if exists(day) {
-                let result = tier(entry.customer, &entry.history.as_of(day), day, rules);
+                let result = tier_of(&entry.facts, day, rules);
                 *point.counts.entry(result.tier).or_default() += 1;
                 if day == last {
                     now = Some(result);
@@ -106,7 +106,7 @@ pub fn report(book: &Book<'_>, rules: &RuleSet, query: &Query, today: NaiveDate)
             .or_default()
             .push(entry.id.to_owned());
         if exists(before) {
-            let then = tier(entry.customer, &entry.history.as_of(before), before, rules).tier;
+            let then = tier_of(&entry.facts, before, rules).tier;
             if then != now.tier {
                 report.moves.push(TierMove {
                     customer_id: entry.id.to_owned(),

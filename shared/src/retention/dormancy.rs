@@ -77,9 +77,15 @@ pub fn dormancy(visits: &[&Record], day: NaiveDate, rule: &DormancyRule) -> Dorm
         .iter()
         .filter(|visit| !visit.is_deleted())
         .filter_map(|visit| day_of(visit, "at"))
-        .filter(|&at| at <= day)
         .collect();
     days.sort_unstable();
+    dormancy_of_days(&days, day, rule)
+}
+
+/// [`dormancy`] over the visit days already read and sorted (repeats allowed; days after `day`
+/// are left out here).
+pub fn dormancy_of_days(sorted: &[NaiveDate], day: NaiveDate, rule: &DormancyRule) -> Dormancy {
+    let mut days: Vec<NaiveDate> = sorted[..sorted.partition_point(|d| *d <= day)].to_vec();
     days.dedup();
     let Some(&last) = days.last() else {
         return Dormancy {

@@ -451,24 +451,78 @@ pub struct TierResult {
 
 /// The metrics of `history` over the window ending with `day`.
 pub fn metrics(history: &History<'_>, day: NaiveDate, window_days: u32) -> Metrics {
-    let first = day - chrono::Days::new(u64::from(window_days.max(1)) - 1);
-    let in_window = |record: &Record| {
-        !record.is_deleted() && day_of(record, "at").is_some_and(|at| first <= at && at <= day)
-    };
-    let months = f64::from(window_days.max(1)) / 30.0;
-    let count =
-        |records: &[&Record]| records.iter().filter(|r| in_window(r)).count() as f64 / months;
-    let spend: f64 = history
-        .visits
-        .iter()
-        .filter(|visit| in_window(visit))
-        .map(|visit| visit.value("amount").and_then(Value::as_f64).unwrap_or(0.0))
-        .sum();
-    Metrics {
-        avg_monthly_spend: spend / months,
-        visits_per_month: count(&history.visits),
-        referrals_per_month: count(&history.referrals),
-        suggestions_per_month: count(&history.suggestions),
+    TierFacts::of_history(history).metrics(day, window_days)
+}
+
+/// What the tier rules read about one customer, parsed once: the days (and amounts) of the
+/// dated records not in the trash, sorted, the creation day, the tags and a manager's override.
+/// [`tier`] builds it for one call; a report that tiers the same customer on many days builds it
+/// once and calls [`tier_of`] (records without a readable `at` count in no window, as before).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TierFacts<'a> {
+    /// `(day, amount)` of the visits, oldest first.
+    pub visits: Vec<(NaiveDate, f64)>,
+    pub referrals: Vec<NaiveDate>,
+    pub suggestions: Vec<NaiveDate>,
+    pub created: Option<NaiveDate>,
+    pub tags: Vec<&'a str>,
+    pub manual: Option<(Tier, String)>,
+}
+
+impl<'a> TierFacts<'a> {
+    pub fn of(customer: &'a Record, history: &History<'_>) -> TierFacts<'a> {
+        TierFacts {
+            created: day_of(customer, "created_at"),
+            tags: customer.members("tag"),
+            manual: manual_override(customer),
+            ..TierFacts::of_history(history)
+        }
+    }
+
+    fn of_history(history: &History<'_>) -> TierFacts<'a> {
+        let days = |records: &[&Record]| -> Vec<NaiveDate> {
+            let mut days: Vec<NaiveDate> = records
+                .iter()
+                .filter(|r| !r.is_deleted())
+                .filter_map(|r| day_of(r, "at"))
+                .collect();
+            days.sort_unstable();
+            days
+        };
+        let mut visits: Vec<(NaiveDate, f64)> = history
+            .visits
+            .iter()
+            .filter(|v| !v.is_deleted())
+            .filter_map(|v| {
+                let amount = v.value("amount").and_then(Value::as_f64).unwrap_or(0.0);
+                Some((day_of(v, "at")?, amount))
+            })
+            .collect();
+        visits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        TierFacts {
+            visits,
+            referrals: days(&history.referrals),
+            suggestions: days(&history.suggestions),
+            ..TierFacts::default()
+        }
+    }
+
+    /// Monthly averages over the `window_days` ending with `day`.
+    pub fn metrics(&self, day: NaiveDate, window_days: u32) -> Metrics {
+        let first = day - chrono::Days::new(u64::from(window_days.max(1)) - 1);
+        let months = f64::from(window_days.max(1)) / 30.0;
+        let span = |days: &[NaiveDate]| {
+            days.partition_point(|d| *d <= day) - days.partition_point(|d| *d < first)
+        };
+        let visits = &self.visits[self.visits.partition_point(|v| v.0 < first)
+            ..self.visits.partition_point(|v| v.0 <= day)];
+        let spend: f64 = visits.iter().map(|v| v.1).sum();
+        Metrics {
+            avg_monthly_spend: spend / months,
+            visits_per_month: visits.len() as f64 / months,
+            referrals_per_month: span(&self.referrals) as f64 / months,
+            suggestions_per_month: span(&self.suggestions) as f64 / months,
+        }
     }
 }
 
@@ -493,23 +547,26 @@ pub fn tier(
     day: NaiveDate,
     rules: &RuleSet,
 ) -> TierResult {
-    let metrics = metrics(history, day, rules.window_days);
+    tier_of(&TierFacts::of(customer, history), day, rules)
+}
+
+/// [`tier`] over facts parsed once.
+pub fn tier_of(facts: &TierFacts<'_>, day: NaiveDate, rules: &RuleSet) -> TierResult {
+    let metrics = facts.metrics(day, rules.window_days);
     let result = |tier, reason| TierResult {
         tier,
         reason,
         metrics,
     };
-    if let Some((tier, reason)) = manual_override(customer) {
-        return result(tier, reason);
+    if let Some((tier, reason)) = &facts.manual {
+        return result(*tier, reason.clone());
     }
-    let start = history
-        .visits
-        .iter()
-        .filter(|visit| !visit.is_deleted())
-        .filter_map(|visit| day_of(visit, "at"))
-        .chain(day_of(customer, "created_at"))
-        .filter(|&start| start <= day)
-        .min();
+    let first_visit = facts.visits.first().map(|v| v.0).filter(|d| *d <= day);
+    let created = facts.created.filter(|d| *d <= day);
+    let start = match (first_visit, created) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     let observed = start.map(|start| (day - start).num_days());
     match observed {
         None => return result(Tier::New, "no history yet".into()),
@@ -522,9 +579,8 @@ pub fn tier(
         }
         Some(_) => {}
     }
-    let tags = customer.members("tag");
     for rule in &rules.tiers {
-        if let Some(reason) = reached(rule, rules.combinator, &metrics, &tags) {
+        if let Some(reason) = reached(rule, rules.combinator, &metrics, &facts.tags) {
             return result(rule.tier, reason);
         }
     }
