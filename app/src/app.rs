@@ -140,6 +140,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/task") view=pages::visit_form::ChooseCustomerForTask/>
                         <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
                         <Route path=path!("/insights") view=pages::manager_tools::Insights/>
+                        <Route path=path!("/settings/import") view=pages::manager_tools::ImportCustomers/>
                         <Route path=path!("/settings") view=pages::settings::Settings/>
                         <Route path=path!("/settings/rules") view=pages::manager_tools::TierRules/>
                         <Route path=path!("/settings/playbooks") view=pages::manager_tools::Playbooks/>

@@ -898,6 +898,34 @@ strings! {
     RecencyScore => "R（最近到店）", "R（最近到店）", "R (recency)";
     FrequencyScore => "F（频次）", "F（頻次）", "F (frequency)";
     MonetaryScore => "M（金额）", "M（金額）", "M (monetary)";
+    // Import (issue 12): the dry run's words; the server answers in codes.
+    ImportCustomers => "导入客户", "匯入客戶", "Import customers";
+    ImportHelp => "从 Excel、CSV（包括 GBK 编码）或手机导出的 vCard 导入已有的客户。先检查：每一行的问题都会列出来，确认后才写入，要么全部导入，要么一条也不导入；同一个文件导入两次不会重复。", "從 Excel、CSV（包括 GBK 編碼）或手機匯出的 vCard 匯入既有客戶。先檢查：每一行的問題都會列出來，確認後才寫入，要麼全部匯入，要麼一筆也不匯入；同一個檔案匯入兩次不會重複。", "Bring in the customers you already have, from Excel, CSV (GBK too) or a phone's vCard export. The file is checked first and every row's problems listed; nothing is written until you confirm, and then all of it or none; importing the same file twice adds nothing.";
+    ImportOwners => "新客户分给", "新客戶分給", "New customers go to";
+    ImportFile => "文件（CSV、Excel 或 vCard）", "檔案（CSV、Excel 或 vCard）", "File (CSV, Excel or vCard)";
+    ImportUnreadable => "无法读取这个文件，或者没有一列是姓名", "無法讀取這個檔案，或者沒有一欄是姓名", "This file cannot be read, or no column holds the name";
+    ImportCheck => "检查结果", "檢查結果", "Dry run";
+    ImportCounts => "共 {rows} 行：新客户 {new}，已在客户簿中 {in_book}，有问题 {problems}", "共 {rows} 列：新客戶 {new}，已在客戶簿中 {in_book}，有問題 {problems}", "{rows} rows: {new} new customers, {in_book} already in the book, {problems} with problems";
+    ImportSheet => "工作表", "工作表", "Sheet";
+    ImportMapping => "各列导入为", "各欄匯入為", "What each column is";
+    ImportColumn => "文件中的列", "檔案中的欄", "Column in the file";
+    ImportAs => "导入为", "匯入為", "Import as";
+    ImportExample => "第一行", "第一列", "First row";
+    ImportRowsToSee => "需要看一下的行", "需要看一下的列", "Rows to look at";
+    ImportInBook => "已在客户簿中，不再导入", "已在客戶簿中，不再匯入", "Already in the book: left as it is";
+    ImportLine => "第 {n} 行", "第 {n} 列", "Line {n}";
+    ImportNow => "导入 {n} 位客户", "匯入 {n} 位客戶", "Import {n} customers";
+    ImportLeavingOut => "导入 {n} 位客户，跳过 {m} 行有问题的", "匯入 {n} 位客戶，略過 {m} 列有問題的", "Import {n} customers and leave out {m} rows with problems";
+    ImportDone => "已导入 {n} 位客户（已在客户簿中 {in_book}，跳过 {left_out}）", "已匯入 {n} 位客戶（已在客戶簿中 {in_book}，略過 {left_out}）", "{n} customers imported ({in_book} already in the book, {left_out} left out)";
+    DoNotImport => "不导入", "不匯入", "Do not import";
+    OtherPhones => "其他电话", "其他電話", "Other phones";
+    ProblemNoName => "没有姓名", "沒有姓名", "No name";
+    ProblemBadPhone => "电话号码不对", "電話號碼不對", "Not a phone number";
+    ProblemBadDate => "日期看不懂", "日期看不懂", "Not a date we can read";
+    ProblemBadAmount => "金额不对", "金額不對", "Not an amount";
+    ProblemBadValue => "内容不符合要求", "內容不符合要求", "Not a value this field takes";
+    ProblemDuplicateRow => "与第 {n} 行重复", "與第 {n} 列重複", "Same as line {n}";
+    AuditImported => "导入客户", "匯入客戶", "Customers imported";
 }
 
 /// The current locale, provided at the root.

@@ -9,6 +9,8 @@ pub mod customer;
 pub mod customer_form;
 pub mod customers;
 #[cfg(feature = "manager")]
+pub mod import;
+#[cfg(feature = "manager")]
 pub mod insights;
 pub mod login;
 pub mod manager_tools;

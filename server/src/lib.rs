@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod import;
 pub mod jobs;
 pub mod permissions;
 pub mod pool;

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod erase;
 pub mod exports;
 pub mod health;
+pub mod imports;
 pub mod reports;
 pub mod review;
 pub mod sync;
@@ -62,6 +63,14 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .route("/api/v1/audit", get(audit::index))
         .route("/api/v1/audit/export", get(audit::export))
         .route("/api/v1/reports/{report}", get(reports::show))
+        .route(
+            "/api/v1/imports/check",
+            post(imports::check).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
+        )
+        .route(
+            "/api/v1/imports",
+            post(imports::import).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
+        )
         .route(
             "/api/v1/exports",
             post(exports::export).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "manager")]
 pub use crate::pages::answers::AnswerLibrary;
 #[cfg(feature = "manager")]
+pub use crate::pages::import::ImportCustomers;
+#[cfg(feature = "manager")]
 pub use crate::pages::insights::Insights;
 #[cfg(feature = "manager")]
 pub use crate::pages::org_days::OurDays;
@@ -86,6 +88,12 @@ pub fn OurDays() -> impl IntoView {
 #[cfg(not(feature = "manager"))]
 #[component]
 pub fn Insights() -> impl IntoView {
+    view! { <Team/> }
+}
+
+#[cfg(not(feature = "manager"))]
+#[component]
+pub fn ImportCustomers() -> impl IntoView {
     view! { <Team/> }
 }
 

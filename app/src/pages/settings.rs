@@ -132,6 +132,7 @@ pub fn Settings() -> impl IntoView {
                 <nav class="actions" aria-label=move || i18n.t(Key::Team)>
                     <leptos_router::components::A href="/settings/team" attr:class="button">{move || i18n.t(Key::TeamAndDevices)}</leptos_router::components::A>
                     <leptos_router::components::A href="/settings/review" attr:class="button">{move || i18n.t(Key::ReviewRefused)}</leptos_router::components::A>
+                    <leptos_router::components::A href="/settings/import" attr:class="button">{move || i18n.t(Key::ImportCustomers)}</leptos_router::components::A>
                 </nav>
             </Show>
             <leptos_router::components::A href="/trash" attr:class="button">{move || i18n.t(Key::Trash)}</leptos_router::components::A>

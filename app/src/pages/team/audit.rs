@@ -10,7 +10,7 @@ use huitou_shared::api::{AuditLine, AuditPage, Member};
 use leptos::prelude::*;
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 18] = [
+const AUDIT_ACTIONS: [(&str, Key); 19] = [
     ("sign_in", Key::AuditSignIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("sign_in_refused", Key::AuditSignInRefused),
@@ -29,6 +29,7 @@ const AUDIT_ACTIONS: [(&str, Key); 18] = [
     ("customer_erased", Key::AuditCustomerErased),
     ("audit_exported", Key::AuditExported),
     ("exported", Key::AuditTableExported),
+    ("imported", Key::AuditImported),
 ];
 
 /// The filters as query parameters: the person, the action, and the manager's own dates as

@@ -1,0 +1,446 @@
+//! The dry run: every row read against the mapping and the book, with the fields it would
+//! write and its problems in codes the app words (no text of the server's own).
+
+use super::Sheet;
+use super::mapping::Target;
+use chrono::NaiveDate;
+use huitou_shared::customer::duplicates::normalise_phone;
+use huitou_shared::{Change, Kind};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Ids of imported records derive from this namespace, the organisation and the customer's
+/// phone (or name): the same file imported twice names the same customers.
+const NAMESPACE: Uuid = Uuid::from_u128(0x5f0c_2a9e_7d1b_4c8e_9a36_1e2f_3b4c_5d6e);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Will be imported.
+    New,
+    /// Already in the book (same phone, or same name without a phone): left as it is.
+    InBook,
+    /// Has a problem: not imported.
+    Problem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    NoName,
+    BadPhone,
+    BadDate,
+    BadAmount,
+    BadValue,
+    /// The same phone (or name) as an earlier row of the file.
+    DuplicateRow,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: Code,
+    /// The column's header.
+    pub column: Option<String>,
+    /// The cell as written.
+    pub value: String,
+    /// For a duplicate: the line it repeats.
+    pub other_line: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowReport {
+    pub line: usize,
+    pub name: String,
+    pub phone: String,
+    pub status: Status,
+    pub problems: Vec<Problem>,
+    /// The customer already in the book, for [`Status::InBook`].
+    pub existing_id: Option<String>,
+}
+
+/// A customer the import would create: its fields, and a visit for its spend so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewCustomer {
+    pub line: usize,
+    pub id: String,
+    pub fields: Vec<(String, Value)>,
+    pub visit: Option<(String, f64)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    pub reports: Vec<RowReport>,
+    pub customers: Vec<NewCustomer>,
+}
+
+/// The customers already in the book, by normalised phone and by name.
+#[derive(Clone, Debug, Default)]
+pub struct Existing {
+    pub phones: HashMap<String, String>,
+    pub names: HashMap<String, String>,
+}
+
+/// How rows become customers.
+pub struct Options<'a> {
+    pub org_id: &'a str,
+    /// New customers go to these salespeople in turn.
+    pub owners: &'a [String],
+    pub today: NaiveDate,
+    /// The organisation's offset from UTC, for the time of a first visit.
+    pub utc_offset_minutes: i32,
+}
+
+/// A phone worth keeping: a Chinese mobile (11 digits from 1) or a landline of 7–12 digits.
+fn phone_ok(normalised: &str) -> bool {
+    (normalised.len() == 11 && normalised.starts_with('1'))
+        || (7..=12).contains(&normalised.len()) && !normalised.starts_with('1')
+}
+
+/// Chinese numerals of lunar months and days (`正`, `冬`, `腊`, `初八`, `廿三`).
+fn lunar_number(text: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+    };
+    let text = text.trim_start_matches('初');
+    match text {
+        "正" => return Some(1),
+        "冬" => return Some(11),
+        "腊" | "臘" => return Some(12),
+        _ => {}
+    }
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', c] => Some(10 + digit(*c)?),
+        ['廿', c] => Some(20 + digit(*c)?),
+        ['卅', c] => Some(30 + digit(*c)?),
+        [a, '十'] => Some(digit(*a)? * 10),
+        [a, '十', c] => Some(digit(*a)? * 10 + digit(*c)?),
+        _ => None,
+    }
+}
+
+/// A birthday cell as the synced value: solar with or without a year (`1986-03-08`,
+/// `1986/3/8`, `1986年3月8日`, `3月8日`, `03-08`) or lunar (`农历三月初八`, `1986年农历闰四月廿三`).
+///
+/// ```
+/// use huitou_server::import::rows::birthday;
+/// use serde_json::json;
+/// assert_eq!(birthday("农历三月初八"), Some(json!({"calendar": "lunar", "year": null, "month": 3, "day": 8, "leap": false})));
+/// assert_eq!(birthday("1986年阴历闰四月廿三"), Some(json!({"calendar": "lunar", "year": 1986, "month": 4, "day": 23, "leap": true})));
+/// assert_eq!(birthday("1986/3/8"), Some(json!({"calendar": "solar", "year": 1986, "month": 3, "day": 8, "leap": false})));
+/// assert_eq!(birthday("3月8日"), Some(json!({"calendar": "solar", "year": null, "month": 3, "day": 8, "leap": false})));
+/// assert_eq!(birthday("1986-02-30"), None);
+/// assert_eq!(birthday("next spring"), None);
+/// ```
+pub fn birthday(text: &str) -> Option<Value> {
+    let text = text.trim();
+    let lunar_mark = ["农历", "農曆", "阴历", "陰曆"]
+        .iter()
+        .find(|m| text.contains(*m));
+    if let Some(mark) = lunar_mark {
+        let (before, after) = text.split_once(mark)?;
+        let year = before
+            .trim()
+            .trim_end_matches('年')
+            .parse::<u32>()
+            .ok()
+            .filter(|y| (1800..=2200).contains(y));
+        if !before.trim().is_empty() && year.is_none() {
+            return None;
+        }
+        let leap = after.starts_with('闰') || after.starts_with('閏');
+        let after = after.trim_start_matches(['闰', '閏']);
+        let (month, day) = after.split_once('月')?;
+        let month = lunar_number(month)?;
+        let day = lunar_number(day.trim_end_matches(['日', '号']))?;
+        if !(1..=12).contains(&month) || !(1..=30).contains(&day) {
+            return None;
+        }
+        return Some(
+            json!({"calendar": "lunar", "year": year, "month": month, "day": day, "leap": leap}),
+        );
+    }
+    let (year, month, day) = solar_parts(text)?;
+    let check_year = year.map_or(2000, |y| y as i32);
+    NaiveDate::from_ymd_opt(check_year, month, day)?;
+    Some(json!({"calendar": "solar", "year": year, "month": month, "day": day, "leap": false}))
+}
+
+/// `(year, month, day)` of a solar date in the usual forms (the year may be missing).
+fn solar_parts(text: &str) -> Option<(Option<u32>, u32, u32)> {
+    let digits_only = text.chars().all(|c| c.is_ascii_digit());
+    if digits_only && text.len() == 8 {
+        return Some((
+            Some(text[..4].parse().ok()?),
+            text[4..6].parse().ok()?,
+            text[6..].parse().ok()?,
+        ));
+    }
+    let parts: Vec<&str> = text
+        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号' | ' ' | 'T'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let number = |p: &str| p.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y, m, d, ..] if y.len() == 4 => Some((Some(number(y)?), number(m)?, number(d)?)),
+        [m, d] if m.len() <= 2 && d.len() <= 2 => Some((None, number(m)?, number(d)?)),
+        _ => None,
+    }
+    .filter(|(y, m, d)| {
+        y.is_none_or(|y| (1800..=2200).contains(&y)) && (1..=12).contains(m) && (1..=31).contains(d)
+    })
+}
+
+/// A day with its year (first visits).
+fn full_date(text: &str) -> Option<NaiveDate> {
+    let (year, month, day) = solar_parts(text.trim())?;
+    NaiveDate::from_ymd_opt(year? as i32, month, day)
+}
+
+/// An amount of money (`¥12,800.50`, `12800元`).
+fn amount(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '¥' | '￥' | ',' | '，' | '元' | ' '))
+        .collect();
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|a| a.is_finite() && *a >= 0.0)
+}
+
+fn gender(text: &str) -> Option<&'static str> {
+    match text.trim().to_lowercase().as_str() {
+        "男" | "男性" | "先生" | "m" | "male" => Some("male"),
+        "女" | "女性" | "女士" | "f" | "female" => Some("female"),
+        "其他" | "other" => Some("other"),
+        _ => None,
+    }
+}
+
+fn source(text: &str) -> &'static str {
+    let text = text.trim().to_lowercase();
+    if text.contains("介绍") || text.contains("推荐") || text.contains("referr") {
+        "referral"
+    } else if text.contains("活动") || text.contains("event") {
+        "event"
+    } else if text.contains("网")
+        || text.contains("线上")
+        || text.contains("online")
+        || text.contains("app")
+    {
+        "online"
+    } else if text.contains("进店")
+        || text.contains("路过")
+        || text.contains("walk")
+        || text.contains("到店")
+    {
+        "walk_in"
+    } else {
+        "other"
+    }
+}
+
+/// The dry run of `sheet` read with `mapping` (one target per column).
+pub fn check(
+    sheet: &Sheet,
+    mapping: &[Target],
+    existing: &Existing,
+    options: &Options<'_>,
+) -> Checked {
+    let mut checked = Checked::default();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let offset = options.utc_offset_minutes;
+    let noon = |day: NaiveDate| {
+        let hours = offset / 60;
+        let minutes = (offset % 60).abs();
+        let sign = if offset < 0 { '-' } else { '+' };
+        format!("{day}T12:00:00{sign}{:02}:{minutes:02}", hours.abs())
+    };
+    for (line, cells) in &sheet.rows {
+        let mut problems = Vec::new();
+        let mut fields: Vec<(String, Value)> = Vec::new();
+        let (mut name, mut phone, mut normalised) = (String::new(), String::new(), String::new());
+        let mut first_visit: Option<NaiveDate> = None;
+        let mut spend: Option<f64> = None;
+        let mut notes: Vec<String> = Vec::new();
+        let problem = |code, column: &str, value: &str| Problem {
+            code,
+            column: Some(column.to_owned()),
+            value: value.to_owned(),
+            other_line: None,
+        };
+        for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match target {
+                Target::Name => name = cell.to_owned(),
+                Target::Phone => {
+                    normalised = normalise_phone(cell);
+                    if phone_ok(&normalised) {
+                        phone = cell.to_owned();
+                    } else {
+                        problems.push(problem(Code::BadPhone, header, cell));
+                    }
+                }
+                Target::OtherPhones => notes.push(format!("☎ {cell}")),
+                Target::Gender => match gender(cell) {
+                    Some(g) => fields.push(("gender".into(), json!(g))),
+                    None => problems.push(problem(Code::BadValue, header, cell)),
+                },
+                Target::Birthday => match birthday(cell) {
+                    Some(b) => fields.push(("birthday".into(), b)),
+                    None => problems.push(problem(Code::BadDate, header, cell)),
+                },
+                Target::Company => fields.push(("company".into(), json!(cell))),
+                Target::Position => fields.push(("position".into(), json!(cell))),
+                Target::Email => fields.push(("email".into(), json!(cell))),
+                Target::Wechat => fields.push(("wechat".into(), json!(cell))),
+                Target::Address => fields.push(("address".into(), json!(cell))),
+                Target::Notes => notes.insert(0, cell.to_owned()),
+                Target::Source => fields.push(("source".into(), json!(source(cell)))),
+                Target::Tags => {
+                    for tag in cell
+                        .split([',', '，', '、', ';', '；', ' ', '/'])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                    {
+                        fields.push((format!("tag:{tag}"), json!(true)));
+                    }
+                }
+                Target::FirstVisit => match full_date(cell) {
+                    Some(day) if day <= options.today => first_visit = Some(day),
+                    _ => problems.push(problem(Code::BadDate, header, cell)),
+                },
+                Target::TotalSpend => match amount(cell) {
+                    Some(a) => spend = Some(a),
+                    None => problems.push(problem(Code::BadAmount, header, cell)),
+                },
+                Target::Ignore => {}
+            }
+        }
+        if name.is_empty() {
+            problems.push(Problem {
+                code: Code::NoName,
+                column: None,
+                value: String::new(),
+                other_line: None,
+            });
+        }
+        let key = if phone.is_empty() {
+            format!("name:{name}")
+        } else {
+            format!("phone:{normalised}")
+        };
+        let in_book = if phone.is_empty() {
+            existing.names.get(&name)
+        } else {
+            existing.phones.get(&normalised)
+        };
+        if !name.is_empty()
+            && let Some(other) = seen.get(&key)
+        {
+            problems.push(Problem {
+                code: Code::DuplicateRow,
+                column: None,
+                value: if phone.is_empty() {
+                    name.clone()
+                } else {
+                    phone.clone()
+                },
+                other_line: Some(*other),
+            });
+        } else if !name.is_empty() {
+            seen.insert(key.clone(), *line);
+        }
+        let status = if !problems.is_empty() {
+            Status::Problem
+        } else if in_book.is_some() {
+            Status::InBook
+        } else {
+            Status::New
+        };
+        if status == Status::New {
+            let id = Uuid::new_v5(&NAMESPACE, format!("{}\n{key}", options.org_id).as_bytes())
+                .to_string();
+            let owner = &options.owners[checked.customers.len() % options.owners.len().max(1)];
+            let mut all: Vec<(String, Value)> = vec![("name".into(), json!(name))];
+            if !phone.is_empty() {
+                all.push(("phone".into(), json!(phone)));
+            }
+            all.push(("owner".into(), json!(owner)));
+            all.push((
+                "created_at".into(),
+                json!(noon(first_visit.unwrap_or(options.today))),
+            ));
+            all.extend(fields);
+            if !notes.is_empty() {
+                all.push(("notes".into(), json!(notes.join("\n"))));
+            }
+            // Every field as a device would write it: a value the validator refuses is a problem.
+            let refused: Vec<Problem> = all
+                .iter()
+                .filter_map(|(field, value)| {
+                    let change = Change::new(
+                        Kind::CUSTOMER,
+                        &id,
+                        field,
+                        value.clone(),
+                        "000000000000000:00000:import00",
+                    );
+                    huitou_shared::validate::check(&change)
+                        .err()
+                        .map(|why| Problem {
+                            code: Code::BadValue,
+                            column: Some(field.clone()),
+                            value: format!("{value}: {why}"),
+                            other_line: None,
+                        })
+                })
+                .collect();
+            if refused.is_empty() {
+                checked.customers.push(NewCustomer {
+                    line: *line,
+                    id,
+                    fields: all,
+                    visit: spend
+                        .filter(|a| *a > 0.0)
+                        .map(|a| (noon(first_visit.unwrap_or(options.today)), a)),
+                });
+            } else {
+                checked.reports.push(RowReport {
+                    line: *line,
+                    name,
+                    phone,
+                    status: Status::Problem,
+                    problems: refused,
+                    existing_id: None,
+                });
+                continue;
+            }
+        }
+        checked.reports.push(RowReport {
+            line: *line,
+            name,
+            phone,
+            status,
+            problems,
+            existing_id: in_book.cloned().filter(|_| status == Status::InBook),
+        });
+    }
+    checked
+}
+
+/// The id of the visit that carries an imported customer's spend so far.
+pub fn spend_visit_id(customer_id: &str) -> String {
+    Uuid::new_v5(&NAMESPACE, format!("{customer_id}\nspend").as_bytes()).to_string()
+}
