@@ -285,7 +285,6 @@ pub fn ImportCustomers() -> impl IntoView {
                                 </select>
                             </label>
                         })}
-                        <h3>{i18n.t(Key::ImportMapping)}</h3>
                         <div class="chart-scroll" tabindex="0">
                             <table class="report-table">
                                 <caption>{i18n.t(Key::ImportMapping)}</caption>

@@ -1,0 +1,86 @@
+//! Times the import of a 10,000-row customer sheet (issue 12 bar: the dry run and the import
+//! each under 10 s on this machine) through the real HTTP API of a release server on a fresh
+//! SQLite file: `POST /api/v1/imports/check`, then `POST /api/v1/imports`.
+//!
+//! `cargo bench -p huitou-server --bench import`
+
+use base64::Engine;
+use serde_json::{Value, json};
+use std::time::Instant;
+
+const ROWS: usize = 10_000;
+
+fn sheet() -> Vec<u8> {
+    let mut csv = String::from("\u{feff}姓名,手机,性别,生日,公司,标签,备注,首次到店,累计消费\n");
+    for i in 0..ROWS {
+        let birthday = if i % 7 == 0 {
+            "农历三月初八".to_owned()
+        } else {
+            format!("19{:02}-{:02}-{:02}", 60 + i % 40, 1 + i % 12, 1 + i % 28)
+        };
+        csv.push_str(&format!(
+            "客人{i},1{:02}{:08},{},{birthday},公司{},VIP、商务,备注{i},2025-{:02}-{:02},{}\n",
+            30 + i % 10,
+            10_000_000 + i * 37,
+            if i % 2 == 0 { "男" } else { "女" },
+            i % 50,
+            1 + i % 12,
+            1 + i % 28,
+            100 + i % 5000,
+        ));
+    }
+    csv.into_bytes()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = huitou_server::Config::sqlite(dir.path().join("huitou.db"));
+    config.demo = true;
+    let server = huitou_server::start(config).await?;
+    let url = server.url();
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"org": "demo", "username": "manager", "password": "huitou-demo"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["token"].as_str().unwrap_or_default().to_owned();
+    let bytes = sheet();
+    let body = json!({
+        "file_name": "bench.csv",
+        "content": base64::engine::general_purpose::STANDARD.encode(&bytes),
+    });
+    let started = Instant::now();
+    let dry: Value = http
+        .post(format!("{url}/api/v1/imports/check"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let dry_run = started.elapsed();
+    anyhow::ensure!(dry["counts"]["new"] == json!(ROWS), "every row is new: {}", dry["counts"]);
+    let started = Instant::now();
+    let done: Value = http
+        .post(format!("{url}/api/v1/imports"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let import = started.elapsed();
+    anyhow::ensure!(done["created"] == json!(ROWS), "imported: {done}");
+    println!(
+        "import of {ROWS} rows ({} KB CSV, {} changes) on SQLite: dry run {:.2} s, import {:.2} s",
+        bytes.len() / 1024,
+        ROWS * 13,
+        dry_run.as_secs_f64(),
+        import.as_secs_f64()
+    );
+    Ok(())
+}
