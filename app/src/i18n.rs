@@ -69,30 +69,42 @@ impl Locale {
     }
 }
 
+/// A user-visible string of one of the tables: [`Key`] (every bundle) or `MKey` (the manager
+/// bundle's own screens, so a salesperson's tablet never downloads their words).
+pub trait Text {
+    fn text_in(&self, locale: Locale) -> &'static str;
+}
+
 macro_rules! strings {
-    ($($key:ident => $zh_cn:literal, $zh_tw:literal, $en:literal;)*) => {
+    ($name:ident, $table:ident; $($key:ident => $zh_cn:literal, $zh_tw:literal, $en:literal;)*) => {
         /// A user-visible string.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Key { $($key),* }
+        pub enum $name { $($key),* }
 
-        /// Every key's text, in the order of [`Key`], by [`Locale`] (a table, not a `match`: a
+        /// Every key's text, in the order of the enum, by [`Locale`] (a table, not a `match`: a
         /// lookup costs the bundle a few bytes instead of code per key).
-        const TEXTS: &[[&str; 3]] = &[$([$zh_cn, $zh_tw, $en]),*];
+        const $table: &[[&str; 3]] = &[$([$zh_cn, $zh_tw, $en]),*];
 
-        impl Key {
+        impl $name {
             pub fn text(self, locale: Locale) -> &'static str {
                 let column = match locale {
                     Locale::ZhCn => 0,
                     Locale::ZhTw => 1,
                     Locale::En => 2,
                 };
-                TEXTS[self as usize][column]
+                $table[self as usize][column]
+            }
+        }
+
+        impl Text for $name {
+            fn text_in(&self, locale: Locale) -> &'static str {
+                self.text(locale)
             }
         }
     };
 }
 
-strings! {
+strings! { Key, TEXTS;
     // Retention configuration (issue 4): tiers, playbooks, templates, call windows.
     PresetRestaurant => "餐厅", "餐廳", "restaurant";
     PresetRetail => "零售", "零售", "retail";
@@ -806,8 +818,47 @@ strings! {
     NextOn => "下一次 {date}", "下一次 {date}", "Next on {date}";
     DayPassed => "已过", "已過", "Passed";
     OurDayTag => "本店", "本店", "Ours";
-    // Insights (issue 12): the managers' figures, computed by `huitou_shared::insights`.
     Insights => "经营分析", "經營分析", "Insights";
+    ImportCustomers => "导入客户", "匯入客戶", "Import customers";
+}
+
+/// A word of either table, where a screen of the manager bundle mixes them (a column list, a
+/// choice list, an error that may come from either).
+#[cfg(feature = "manager")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Word {
+    Key(Key),
+    Manager(MKey),
+}
+
+#[cfg(feature = "manager")]
+impl From<Key> for Word {
+    fn from(key: Key) -> Self {
+        Word::Key(key)
+    }
+}
+
+#[cfg(feature = "manager")]
+impl From<MKey> for Word {
+    fn from(key: MKey) -> Self {
+        Word::Manager(key)
+    }
+}
+
+#[cfg(feature = "manager")]
+impl Text for Word {
+    fn text_in(&self, locale: Locale) -> &'static str {
+        match self {
+            Word::Key(key) => key.text(locale),
+            Word::Manager(key) => key.text(locale),
+        }
+    }
+}
+
+// The manager bundle's own screens (Insights, exports, import): their words are in its bytes only.
+#[cfg(feature = "manager")]
+strings! { MKey, MANAGER_TEXTS;
+    // Insights (issue 12): the managers' figures, computed by `huitou_shared::insights`.
     InsightsHelp => "新客有没有变成回头客、谁在流失、谁在认真跟进——都按本机数据计算，离线也能看。", "新客有沒有變成回頭客、誰在流失、誰在認真跟進——都按本機資料計算，離線也能看。", "Are first-time customers coming back, who is slipping away, who keeps up the follow-ups — computed from this device's data, offline too.";
     Everyone => "全部人员", "全部人員", "Everyone";
     ReturnWindow => "回头窗口", "回頭窗口", "Return window";
@@ -899,7 +950,6 @@ strings! {
     FrequencyScore => "F（频次）", "F（頻次）", "F (frequency)";
     MonetaryScore => "M（金额）", "M（金額）", "M (monetary)";
     // Import (issue 12): the dry run's words; the server answers in codes.
-    ImportCustomers => "导入客户", "匯入客戶", "Import customers";
     ImportHelp => "从 Excel、CSV（包括 GBK 编码）或手机导出的 vCard 导入已有的客户。先检查：每一行的问题都会列出来，确认后才写入，要么全部导入，要么一条也不导入；同一个文件导入两次不会重复。", "從 Excel、CSV（包括 GBK 編碼）或手機匯出的 vCard 匯入既有客戶。先檢查：每一行的問題都會列出來，確認後才寫入，要麼全部匯入，要麼一筆也不匯入；同一個檔案匯入兩次不會重複。", "Bring in the customers you already have, from Excel, CSV (GBK too) or a phone's vCard export. The file is checked first and every row's problems listed; nothing is written until you confirm, and then all of it or none; importing the same file twice adds nothing.";
     ImportOwners => "新客户分给", "新客戶分給", "New customers go to";
     ImportFile => "文件（CSV、Excel 或 vCard）", "檔案（CSV、Excel 或 vCard）", "File (CSV, Excel or vCard)";
@@ -936,8 +986,8 @@ pub struct I18n {
 
 impl I18n {
     /// Reactive text of `key` in the current locale.
-    pub fn t(self, key: Key) -> &'static str {
-        key.text(self.locale.get())
+    pub fn t(self, key: impl Text) -> &'static str {
+        key.text_in(self.locale.get())
     }
 }
 

@@ -63,7 +63,11 @@ async fn main() -> anyhow::Result<()> {
         .json()
         .await?;
     let dry_run = started.elapsed();
-    anyhow::ensure!(dry["counts"]["new"] == json!(ROWS), "every row is new: {}", dry["counts"]);
+    anyhow::ensure!(
+        dry["counts"]["new"] == json!(ROWS),
+        "every row is new: {}",
+        dry["counts"]
+    );
     let started = Instant::now();
     let done: Value = http
         .post(format!("{url}/api/v1/imports"))

@@ -2,7 +2,7 @@
 //! the filters applied — goes to `POST /api/v1/exports`, which writes the CSV or Excel file and
 //! records the export in the audit log; the answer is saved as the file the server names.
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, MKey, use_i18n};
 use crate::replica::{Replica, use_replica};
 use huitou_shared::api::ExportFormat;
 use leptos::prelude::*;
@@ -108,14 +108,14 @@ pub fn ExportButtons(
         });
     };
     let (csv, xlsx) = (export.clone(), export);
-    let label = move |key: Key| i18n.t(key).replace("{what}", &what);
-    let (csv_label, xlsx_label) = (label(Key::ExportTableCsv), label(Key::ExportTableExcel));
+    let label = move |key: MKey| i18n.t(key).replace("{what}", &what);
+    let (csv_label, xlsx_label) = (label(MKey::ExportTableCsv), label(MKey::ExportTableExcel));
     view! {
         <div class="actions export">
             <button type="button" class="button" aria-label=csv_label prop:disabled=move || busy.get()
-                on:click=move |_| csv(ExportFormat::Csv)>{move || i18n.t(Key::Csv)}</button>
+                on:click=move |_| csv(ExportFormat::Csv)>{move || i18n.t(MKey::Csv)}</button>
             <button type="button" class="button" aria-label=xlsx_label prop:disabled=move || busy.get()
-                on:click=move |_| xlsx(ExportFormat::Xlsx)>{move || i18n.t(Key::Excel)}</button>
+                on:click=move |_| xlsx(ExportFormat::Xlsx)>{move || i18n.t(MKey::Excel)}</button>
             {move || failed.get().map(|key| view! { <p class="form-error" role="alert">{i18n.t(key)}</p> })}
         </div>
     }

@@ -5,7 +5,7 @@
 //! one tap imports, all or nothing (the rows with problems left out only when the button says
 //! so). The file is parsed on the server: none of that code is in the tablets' wasm.
 
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, MKey, Word, use_i18n};
 use crate::replica::use_replica;
 use base64::Engine;
 use leptos::prelude::*;
@@ -14,23 +14,23 @@ use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 
 /// The columns' targets as the server names them, with their labels.
-const TARGETS: [(&str, Key); 16] = [
-    ("name", Key::Name),
-    ("phone", Key::Phone),
-    ("other_phones", Key::OtherPhones),
-    ("gender", Key::Gender),
-    ("birthday", Key::Birthday),
-    ("company", Key::Company),
-    ("position", Key::Position),
-    ("email", Key::Email),
-    ("wechat", Key::Wechat),
-    ("address", Key::Address),
-    ("tags", Key::Tags),
-    ("notes", Key::Notes),
-    ("source", Key::Source),
-    ("first_visit", Key::FirstVisit),
-    ("total_spend", Key::TotalSpend),
-    ("ignore", Key::DoNotImport),
+const TARGETS: [(&str, Word); 16] = [
+    ("name", Word::Key(Key::Name)),
+    ("phone", Word::Key(Key::Phone)),
+    ("other_phones", Word::Manager(MKey::OtherPhones)),
+    ("gender", Word::Key(Key::Gender)),
+    ("birthday", Word::Key(Key::Birthday)),
+    ("company", Word::Key(Key::Company)),
+    ("position", Word::Key(Key::Position)),
+    ("email", Word::Key(Key::Email)),
+    ("wechat", Word::Key(Key::Wechat)),
+    ("address", Word::Key(Key::Address)),
+    ("tags", Word::Key(Key::Tags)),
+    ("notes", Word::Key(Key::Notes)),
+    ("source", Word::Key(Key::Source)),
+    ("first_visit", Word::Manager(MKey::FirstVisit)),
+    ("total_spend", Word::Key(Key::TotalSpend)),
+    ("ignore", Word::Manager(MKey::DoNotImport)),
 ];
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -81,34 +81,37 @@ async fn post<T: serde::de::DeserializeOwned>(
     replica: crate::replica::Replica,
     path: &str,
     body: &Value,
-) -> Result<T, Key> {
+) -> Result<T, Word> {
     let token = replica
         .session
         .get_untracked()
         .map(|s| s.token)
-        .ok_or(Key::TeamNotAllowed)?;
+        .ok_or(Word::Key(Key::TeamNotAllowed))?;
     let response = gloo_net::http::Request::post(path)
         .header("Authorization", &format!("Bearer {token}"))
         .json(body)
-        .map_err(|_| Key::TeamCheckFields)?
+        .map_err(|_| Word::Key(Key::TeamCheckFields))?
         .send()
         .await
-        .map_err(|_| Key::TeamNeedsConnection)?;
+        .map_err(|_| Word::Key(Key::TeamNeedsConnection))?;
     match response.status() {
-        200 => response.json().await.map_err(|_| Key::TeamServerBusy),
-        422 => Err(Key::ImportUnreadable),
-        status => Err(crate::pages::team::failure_key(status)),
+        200 => response
+            .json()
+            .await
+            .map_err(|_| Word::Key(Key::TeamServerBusy)),
+        422 => Err(Word::Manager(MKey::ImportUnreadable)),
+        status => Err(Word::Key(crate::pages::team::failure_key(status))),
     }
 }
 
 fn problem_text(i18n: crate::i18n::I18n, problem: &Problem) -> String {
     let key = match problem.code.as_str() {
-        "no_name" => Key::ProblemNoName,
-        "bad_phone" => Key::ProblemBadPhone,
-        "bad_date" => Key::ProblemBadDate,
-        "bad_amount" => Key::ProblemBadAmount,
-        "duplicate_row" => Key::ProblemDuplicateRow,
-        _ => Key::ProblemBadValue,
+        "no_name" => MKey::ProblemNoName,
+        "bad_phone" => MKey::ProblemBadPhone,
+        "bad_date" => MKey::ProblemBadDate,
+        "bad_amount" => MKey::ProblemBadAmount,
+        "duplicate_row" => MKey::ProblemDuplicateRow,
+        _ => MKey::ProblemBadValue,
     };
     let mut text = i18n
         .t(key)
@@ -132,7 +135,7 @@ pub fn ImportCustomers() -> impl IntoView {
     let sheet = RwSignal::new(None::<String>);
     let dry_run = RwSignal::new(None::<DryRun>);
     let done = RwSignal::new(None::<Imported>);
-    let failed = RwSignal::new(None::<Key>);
+    let failed = RwSignal::new(None::<Word>);
     let busy = RwSignal::new(false);
     let people = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -213,7 +216,7 @@ pub fn ImportCustomers() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(chosen.array_buffer()).await
             else {
-                failed.set(Some(Key::ImportUnreadable));
+                failed.set(Some(MKey::ImportUnreadable.into()));
                 return;
             };
             let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -225,10 +228,10 @@ pub fn ImportCustomers() -> impl IntoView {
     view! {
         <section class="page import">
             <h1>{i18n.t(Key::ImportCustomers)}</h1>
-            <p class="muted">{i18n.t(Key::ImportHelp)}</p>
+            <p class="muted">{i18n.t(MKey::ImportHelp)}</p>
             <div class="card form">
                 <fieldset class="field">
-                    <legend>{i18n.t(Key::ImportOwners)}</legend>
+                    <legend>{i18n.t(MKey::ImportOwners)}</legend>
                     <div class="choices">
                         {move || people.get().into_iter().map(|(id, name)| {
                             let (on, toggle) = (id.clone(), id);
@@ -246,7 +249,7 @@ pub fn ImportCustomers() -> impl IntoView {
                     </div>
                 </fieldset>
                 <label class="field">
-                    <span>{i18n.t(Key::ImportFile)}</span>
+                    <span>{i18n.t(MKey::ImportFile)}</span>
                     <input type="file" name="file" accept=".csv,.xlsx,.xls,.vcf,text/csv,text/vcard" on:change=on_file/>
                 </label>
                 <Show when=move || busy.get()>
@@ -256,30 +259,30 @@ pub fn ImportCustomers() -> impl IntoView {
             </div>
             {move || done.get().map(|d| view! {
                 <p class="banner" role="status">
-                    {i18n.t(Key::ImportDone).replace("{n}", &d.created.to_string()).replace("{in_book}", &d.in_book.to_string()).replace("{left_out}", &d.left_out.to_string())}
+                    {i18n.t(MKey::ImportDone).replace("{n}", &d.created.to_string()).replace("{in_book}", &d.in_book.to_string()).replace("{left_out}", &d.left_out.to_string())}
                 </p>
             })}
             {move || dry_run.get().map(|run| {
-                let counts = i18n.t(Key::ImportCounts)
+                let counts = i18n.t(MKey::ImportCounts)
                     .replace("{rows}", &run.counts.rows.to_string())
                     .replace("{new}", &run.counts.new.to_string())
                     .replace("{in_book}", &run.counts.in_book.to_string())
                     .replace("{problems}", &run.counts.problems.to_string());
                 let button = if run.counts.problems > 0 {
-                    i18n.t(Key::ImportLeavingOut).replace("{n}", &run.counts.new.to_string()).replace("{m}", &run.counts.problems.to_string())
+                    i18n.t(MKey::ImportLeavingOut).replace("{n}", &run.counts.new.to_string()).replace("{m}", &run.counts.problems.to_string())
                 } else {
-                    i18n.t(Key::ImportNow).replace("{n}", &run.counts.new.to_string())
+                    i18n.t(MKey::ImportNow).replace("{n}", &run.counts.new.to_string())
                 };
                 let nothing = run.counts.new == 0;
                 let sheets = run.sheets.clone();
                 let current = run.sheet.clone();
                 view! {
-                    <section class="card" aria-label=i18n.t(Key::ImportCheck)>
-                        <h2>{i18n.t(Key::ImportCheck)}</h2>
+                    <section class="card" aria-label=i18n.t(MKey::ImportCheck)>
+                        <h2>{i18n.t(MKey::ImportCheck)}</h2>
                         <p class="headline-text" role="status">{counts}</p>
                         {(sheets.len() > 1).then(|| view! {
                             <label class="field field-small">
-                                <span>{i18n.t(Key::ImportSheet)}</span>
+                                <span>{i18n.t(MKey::ImportSheet)}</span>
                                 <select on:change=move |ev| { sheet.set(Some(event_target_value(&ev))); mapping.set(None); check(); }>
                                     {sheets.into_iter().map(|s| { let selected = s == current; let value = s.clone(); view! { <option value=value selected=selected>{s}</option> } }).collect_view()}
                                 </select>
@@ -287,17 +290,17 @@ pub fn ImportCustomers() -> impl IntoView {
                         })}
                         <div class="chart-scroll" tabindex="0">
                             <table class="report-table">
-                                <caption>{i18n.t(Key::ImportMapping)}</caption>
+                                <caption>{i18n.t(MKey::ImportMapping)}</caption>
                                 <thead><tr>
-                                    <th scope="col">{i18n.t(Key::ImportColumn)}</th>
-                                    <th scope="col">{i18n.t(Key::ImportAs)}</th>
-                                    <th scope="col">{i18n.t(Key::ImportExample)}</th>
+                                    <th scope="col">{i18n.t(MKey::ImportColumn)}</th>
+                                    <th scope="col">{i18n.t(MKey::ImportAs)}</th>
+                                    <th scope="col">{i18n.t(MKey::ImportExample)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {run.headers.iter().enumerate().map(|(column, header)| {
                                         let chosen = run.mapping.get(column).cloned().unwrap_or_default();
                                         let example = run.preview.first().and_then(|r| r.get(column)).cloned().unwrap_or_default();
-                                        let label = format!("{} {}", i18n.t(Key::ImportAs), header);
+                                        let label = format!("{} {}", i18n.t(MKey::ImportAs), header);
                                         view! { <tr>
                                             <th scope="row">{header.clone()}</th>
                                             <td>
@@ -317,17 +320,17 @@ pub fn ImportCustomers() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        {(!run.rows.is_empty()).then(|| view! { <h3>{i18n.t(Key::ImportRowsToSee)}</h3> })}
-                        <ul class="list" aria-label=i18n.t(Key::ImportRowsToSee)>
+                        {(!run.rows.is_empty()).then(|| view! { <h3>{i18n.t(MKey::ImportRowsToSee)}</h3> })}
+                        <ul class="list" aria-label=i18n.t(MKey::ImportRowsToSee)>
                             {run.rows.iter().take(200).map(|row| {
                                 let what = if row.status == "in_book" {
-                                    i18n.t(Key::ImportInBook).to_owned()
+                                    i18n.t(MKey::ImportInBook).to_owned()
                                 } else {
                                     row.problems.iter().map(|p| problem_text(i18n, p)).collect::<Vec<_>>().join("；")
                                 };
                                 view! {
                                     <li class="list-item">
-                                        <span class="list-title">{i18n.t(Key::ImportLine).replace("{n}", &row.line.to_string())} " · " {row.name.clone()}</span>
+                                        <span class="list-title">{i18n.t(MKey::ImportLine).replace("{n}", &row.line.to_string())} " · " {row.name.clone()}</span>
                                         <span class="list-sub">{what}</span>
                                     </li>
                                 }

@@ -9,7 +9,7 @@
 
 use crate::components::charts::{Bar, Bars, Cell, Curve, HeatMap, Pick};
 use crate::components::export::{ExportButtons, Table};
-use crate::i18n::{self, I18n, Key, tier_key, tier_reason, use_i18n};
+use crate::i18n::{self, I18n, Key, MKey, Word, tier_key, tier_reason, use_i18n};
 use crate::org::use_org;
 use crate::pages::complaint::org_today;
 use crate::replica::{Records, use_replica};
@@ -52,7 +52,7 @@ pub fn book(records: &Records, utc_offset_minutes: i32) -> Book<'_> {
 fn person(id: &str) -> String {
     let i18n = use_i18n();
     match id {
-        "" => i18n.t(Key::NoOwner).to_owned(),
+        "" => i18n.t(MKey::NoOwner).to_owned(),
         huitou_shared::customer::pool::POOL => i18n.t(Key::SharedPool).to_owned(),
         id => use_replica()
             .records
@@ -68,18 +68,18 @@ enum Section {
     Staff,
 }
 
-const SECTIONS: [(Section, Key); 4] = [
-    (Section::Return, Key::SectionReturn),
-    (Section::Tiers, Key::SectionTiers),
-    (Section::Value, Key::SectionValue),
-    (Section::Staff, Key::SectionStaff),
+const SECTIONS: [(Section, MKey); 4] = [
+    (Section::Return, MKey::SectionReturn),
+    (Section::Tiers, MKey::SectionTiers),
+    (Section::Value, MKey::SectionValue),
+    (Section::Staff, MKey::SectionStaff),
 ];
 
 const WINDOWS: [u32; 3] = [30, 60, 90];
 
 fn percent(i18n: I18n, rate: Option<f64>) -> String {
     rate.map_or_else(
-        || i18n.t(Key::NoFigure).to_owned(),
+        || i18n.t(MKey::NoFigure).to_owned(),
         |rate| i18n::number(rate, i18n.locale.get_untracked(), true),
     )
 }
@@ -106,31 +106,31 @@ fn day_cell(day: Option<NaiveDate>) -> Value {
     day.map_or(Value::Null, |d| json!(d.to_string()))
 }
 
-fn titles(i18n: I18n, keys: &[Key]) -> Vec<String> {
+fn titles(i18n: I18n, keys: &[Word]) -> Vec<String> {
     keys.iter().map(|k| i18n.t(*k).to_owned()).collect()
 }
 
-fn segment_key(segment: Segment) -> Key {
+fn segment_key(segment: Segment) -> MKey {
     match segment {
-        Segment::Champions => Key::SegChampions,
-        Segment::Loyal => Key::SegLoyal,
-        Segment::PotentialLoyalists => Key::SegPotentialLoyalists,
-        Segment::New => Key::SegNew,
-        Segment::Promising => Key::SegPromising,
-        Segment::NeedAttention => Key::SegNeedAttention,
-        Segment::AboutToSleep => Key::SegAboutToSleep,
-        Segment::AtRisk => Key::SegAtRisk,
-        Segment::CantLoseThem => Key::SegCantLoseThem,
-        Segment::Hibernating => Key::SegHibernating,
-        Segment::Lost => Key::SegLost,
+        Segment::Champions => MKey::SegChampions,
+        Segment::Loyal => MKey::SegLoyal,
+        Segment::PotentialLoyalists => MKey::SegPotentialLoyalists,
+        Segment::New => MKey::SegNew,
+        Segment::Promising => MKey::SegPromising,
+        Segment::NeedAttention => MKey::SegNeedAttention,
+        Segment::AboutToSleep => MKey::SegAboutToSleep,
+        Segment::AtRisk => MKey::SegAtRisk,
+        Segment::CantLoseThem => MKey::SegCantLoseThem,
+        Segment::Hibernating => MKey::SegHibernating,
+        Segment::Lost => MKey::SegLost,
     }
 }
 
-fn level_key(level: Level) -> Key {
+fn level_key(level: Level) -> MKey {
     match level {
-        Level::Low => Key::LevelLow,
-        Level::Medium => Key::LevelMedium,
-        Level::High => Key::LevelHigh,
+        Level::Low => MKey::LevelLow,
+        Level::Medium => MKey::LevelMedium,
+        Level::High => MKey::LevelHigh,
     }
 }
 
@@ -217,7 +217,7 @@ pub fn Insights() -> impl IntoView {
     view! {
         <section class="page insights">
             <h1>{move || i18n.t(Key::Insights)}</h1>
-            <p class="muted">{move || i18n.t(Key::InsightsHelp)}</p>
+            <p class="muted">{move || i18n.t(MKey::InsightsHelp)}</p>
             <div class="filters card">
                 <label class="field">
                     <span>{move || i18n.t(Key::From)}</span>
@@ -232,7 +232,7 @@ pub fn Insights() -> impl IntoView {
                 <label class="field">
                     <span>{move || i18n.t(Key::Owner)}</span>
                     <select name="owner" on:change=move |ev| owner.set(event_target_value(&ev))>
-                        <option value="" selected=move || owner.with(String::is_empty)>{move || i18n.t(Key::Everyone)}</option>
+                        <option value="" selected=move || owner.with(String::is_empty)>{move || i18n.t(MKey::Everyone)}</option>
                         {move || users.get().into_iter().map(|(id, name)| {
                             let selected = owner.with_untracked(|o| *o == id);
                             view! { <option value=id selected=selected>{name}</option> }
@@ -240,18 +240,18 @@ pub fn Insights() -> impl IntoView {
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || i18n.t(Key::ReturnWindow)}</span>
+                    <span>{move || i18n.t(MKey::ReturnWindow)}</span>
                     <select name="window" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(30))>
                         {WINDOWS.into_iter().map(|n| view! {
                             <option value=n.to_string() selected=move || window.get() == n>
-                                {move || i18n.t(Key::DaysN).replace("{n}", &n.to_string())}
+                                {move || i18n.t(MKey::DaysN).replace("{n}", &n.to_string())}
                             </option>
                         }).collect_view()}
                     </select>
                 </label>
             </div>
             <Show when=move || query.with(Option::is_none)>
-                <p class="form-error" role="alert">{move || i18n.t(Key::BadPeriod)}</p>
+                <p class="form-error" role="alert">{move || i18n.t(MKey::BadPeriod)}</p>
             </Show>
             <div class="tabs" role="tablist">
                 {SECTIONS.into_iter().map(|(which, key)| view! {
@@ -295,17 +295,17 @@ fn Behind(title: String, ids: Vec<String>, on_close: impl Fn() + 'static) -> imp
     let more = people.len().saturating_sub(100);
     people.truncate(100);
     view! {
-        <section class="card behind" aria-label=move || i18n.t(Key::CustomersBehind)>
+        <section class="card behind" aria-label=move || i18n.t(MKey::CustomersBehind)>
             <div class="toolbar">
-                <h2>{move || i18n.t(Key::CustomersBehind)} " · " {title}</h2>
-                <button type="button" class="button" on:click=move |_| on_close()>{move || i18n.t(Key::CloseList)}</button>
+                <h2>{move || i18n.t(MKey::CustomersBehind)} " · " {title}</h2>
+                <button type="button" class="button" on:click=move |_| on_close()>{move || i18n.t(MKey::CloseList)}</button>
             </div>
             <ul class="chips">
                 {people.into_iter().map(|(name, id)| view! {
                     <li><A href=format!("/customers/{id}") attr:class="chip">{name}</A></li>
                 }).collect_view()}
             </ul>
-            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
         </section>
     }
 }
@@ -315,12 +315,12 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     let i18n = use_i18n();
     let current = &rate.current;
     let headline = i18n
-        .t(Key::RepeatHeadline)
+        .t(MKey::RepeatHeadline)
         .replace("{part}", &count(i18n, current.share.part))
         .replace("{whole}", &count(i18n, current.share.whole))
         .replace("{n}", &rate.window_days.to_string());
     let waiting = (current.waiting > 0).then(|| {
-        i18n.t(Key::RepeatWaiting)
+        i18n.t(MKey::RepeatWaiting)
             .replace("{n}", &count(i18n, current.waiting))
     });
     let ids_of = |keep: &dyn Fn(&repeat::FirstTimer) -> bool| -> Vec<String> {
@@ -349,7 +349,7 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
         labels.iter().find(|(value, _)| *value == key).map_or_else(
             || {
                 if key.is_empty() {
-                    i18n.t(Key::NotRecorded).to_owned()
+                    i18n.t(MKey::NotRecorded).to_owned()
                 } else {
                     key.to_owned()
                 }
@@ -375,10 +375,10 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     let by_occasion = bars(&rate.by_occasion, &|k| not_recorded(k, &occasions), &|t| {
         t.occasion.clone()
     });
-    let head = |key: Key| {
+    let head = |key: MKey| {
         (
             i18n.t(key).to_owned(),
-            i18n.t(Key::SectionReturn).to_owned(),
+            i18n.t(MKey::SectionReturn).to_owned(),
         )
     };
     let big = percent(i18n, current.share.rate);
@@ -387,12 +387,12 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
         titles(
             i18n,
             &[
-                Key::Name,
-                Key::Owner,
-                Key::FirstVisit,
-                Key::CameBackOn,
-                Key::Source,
-                Key::Occasion,
+                Word::Key(Key::Name),
+                Word::Key(Key::Owner),
+                Word::Manager(MKey::FirstVisit),
+                Word::Manager(MKey::CameBackOn),
+                Word::Key(Key::Source),
+                Word::Key(Key::Occasion),
             ],
         ),
         rate.customers
@@ -411,23 +411,23 @@ fn RepeatCard(rate: repeat::RepeatRate, on_pick: Pick) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::SectionReturn)}</h2>
+            <h2>{i18n.t(MKey::SectionReturn)}</h2>
             <div class="headline">
-                <button type="button" class="headline-figure" aria-label=format!("{}: {big}", i18n.t(Key::SectionReturn))
-                    on:click=move |_| on_pick.run((i18n.t(Key::SectionReturn).to_owned(), everyone.clone()))>{big.clone()}</button>
+                <button type="button" class="headline-figure" aria-label=format!("{}: {big}", i18n.t(MKey::SectionReturn))
+                    on:click=move |_| on_pick.run((i18n.t(MKey::SectionReturn).to_owned(), everyone.clone()))>{big.clone()}</button>
                 <div>
                     <p>{headline}</p>
                     {waiting.map(|w| view! { <p class="muted">{w}</p> })}
-                    <p class="muted">{i18n.t(Key::PreviousPeriod)} ": " {previous}</p>
+                    <p class="muted">{i18n.t(MKey::PreviousPeriod)} ": " {previous}</p>
                 </div>
             </div>
             <div class="grid-2">
-                <Bars caption=i18n.t(Key::ByFirstMonth).to_owned() head=head(Key::ByFirstMonth) bars=by_month max=1.0 on_pick/>
-                <Bars caption=i18n.t(Key::ByOwner).to_owned() head=head(Key::ByOwner) bars=by_owner max=1.0 on_pick/>
-                <Bars caption=i18n.t(Key::BySource).to_owned() head=head(Key::BySource) bars=by_source max=1.0 on_pick/>
-                <Bars caption=i18n.t(Key::ByOccasion).to_owned() head=head(Key::ByOccasion) bars=by_occasion max=1.0 on_pick/>
+                <Bars caption=i18n.t(MKey::ByFirstMonth).to_owned() head=head(MKey::ByFirstMonth) bars=by_month max=1.0 on_pick/>
+                <Bars caption=i18n.t(MKey::ByOwner).to_owned() head=head(MKey::ByOwner) bars=by_owner max=1.0 on_pick/>
+                <Bars caption=i18n.t(MKey::BySource).to_owned() head=head(MKey::BySource) bars=by_source max=1.0 on_pick/>
+                <Bars caption=i18n.t(MKey::ByOccasion).to_owned() head=head(MKey::ByOccasion) bars=by_occasion max=1.0 on_pick/>
             </div>
-            <ExportButtons name="repeat-rate" what=i18n.t(Key::FirstTimers).to_owned() table=move || table.clone()/>
+            <ExportButtons name="repeat-rate" what=i18n.t(MKey::FirstTimers).to_owned() table=move || table.clone()/>
         </section>
     }
 }
@@ -446,10 +446,10 @@ fn CohortCard(
         .max()
         .unwrap_or(0);
     let mut columns = vec![
-        i18n.t(Key::CohortMonth).to_owned(),
+        i18n.t(MKey::CohortMonth).to_owned(),
         i18n.t(Key::Customers).to_owned(),
     ];
-    columns.extend((1..=width).map(|k| i18n.t(Key::MonthPlus).replace("{n}", &k.to_string())));
+    columns.extend((1..=width).map(|k| i18n.t(MKey::MonthPlus).replace("{n}", &k.to_string())));
     let ids = |month: &str, k: usize| {
         cells
             .get(&(month.to_owned(), k))
@@ -475,7 +475,7 @@ fn CohortCard(
                         label: format!(
                             "{} {}: {}",
                             cohort.month,
-                            i18n.t(Key::MonthPlus).replace("{n}", &k.to_string()),
+                            i18n.t(MKey::MonthPlus).replace("{n}", &k.to_string()),
                             share_text(i18n, &share)
                         ),
                         ids: ids(&cohort.month, k),
@@ -487,12 +487,12 @@ fn CohortCard(
         .collect::<Vec<_>>();
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::Cohorts)}</h2>
-            <p class="muted">{i18n.t(Key::CohortsHelp)}</p>
+            <h2>{i18n.t(MKey::Cohorts)}</h2>
+            <p class="muted">{i18n.t(MKey::CohortsHelp)}</p>
             {if rows.is_empty() {
-                view! { <p class="empty">{i18n.t(Key::NoFigure)}</p> }.into_any()
+                view! { <p class="empty">{i18n.t(MKey::NoFigure)}</p> }.into_any()
             } else {
-                view! { <HeatMap caption=i18n.t(Key::Cohorts).to_owned() columns rows on_pick/> }.into_any()
+                view! { <HeatMap caption=i18n.t(MKey::Cohorts).to_owned() columns rows on_pick/> }.into_any()
             }}
         </section>
     }
@@ -560,19 +560,19 @@ fn TiersCard(report: tiers::TierReport, on_pick: Pick) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::TierDistribution)}</h2>
+            <h2>{i18n.t(MKey::TierDistribution)}</h2>
             <div class="grid-2">
-                <Bars caption=i18n.t(Key::TierDistribution).to_owned() head bars on_pick/>
-                <HeatMap caption=i18n.t(Key::TierDistribution).to_owned() columns rows on_pick/>
+                <Bars caption=i18n.t(MKey::TierDistribution).to_owned() head bars on_pick/>
+                <HeatMap caption=i18n.t(MKey::TierDistribution).to_owned() columns rows on_pick/>
             </div>
-            <h3>{i18n.t(Key::TierMoves)}</h3>
+            <h3>{i18n.t(MKey::TierMoves)}</h3>
             {if report.moves.is_empty() {
-                view! { <p class="muted">{i18n.t(Key::NoMoves)}</p> }.into_any()
+                view! { <p class="muted">{i18n.t(MKey::NoMoves)}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="list" aria-label=i18n.t(Key::TierMoves)>
+                    <ul class="list" aria-label=i18n.t(MKey::TierMoves)>
                         {report.moves.into_iter().take(100).map(|m| {
-                            let direction = i18n.t(if m.up { Key::MovedUp } else { Key::MovedDown });
+                            let direction = i18n.t(if m.up { MKey::MovedUp } else { MKey::MovedDown });
                             let up = m.up;
                             let moved = format!("{} → {}", i18n.t(tier_key(m.from)), i18n.t(tier_key(m.to)));
                             let sub = format!("{} · {}", person(&m.owner), tier_reason(&m.reason, i18n));
@@ -628,7 +628,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         })
         .collect();
     let win_back = i18n
-        .t(Key::WinBackStats)
+        .t(MKey::WinBackStats)
         .replace("{planned}", &count(i18n, report.win_back.planned))
         .replace("{done}", &count(i18n, report.win_back.done))
         .replace("{skipped}", &count(i18n, report.win_back.skipped))
@@ -636,21 +636,21 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
     let more = report.rows.len().saturating_sub(100);
     let locale = i18n.locale.get_untracked();
     let state_key = |state: churn::ChurnState| match state {
-        churn::ChurnState::Dormant => Key::StateDormant,
-        churn::ChurnState::Lost => Key::StageLost,
+        churn::ChurnState::Dormant => Word::from(MKey::StateDormant),
+        churn::ChurnState::Lost => Word::from(Key::StageLost),
     };
     let table: Table = (
         titles(
             i18n,
             &[
-                Key::Name,
-                Key::Owner,
-                Key::Stage,
-                Key::Tier,
-                Key::LastVisit,
-                Key::DormantSince,
-                Key::TotalSpend,
-                Key::LostReason,
+                Word::Key(Key::Name),
+                Word::Key(Key::Owner),
+                Word::Key(Key::Stage),
+                Word::Key(Key::Tier),
+                Word::Key(Key::LastVisit),
+                Word::Manager(MKey::DormantSince),
+                Word::Key(Key::TotalSpend),
+                Word::Key(Key::LostReason),
             ],
         ),
         report
@@ -672,25 +672,25 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::Churn)}</h2>
-            <ExportButtons name="churn" what=i18n.t(Key::Churn).to_owned() table=move || table.clone()/>
-            <p class="headline-text">{i18n.t(Key::ChurnHeadline).replace("{n}", &count(i18n, report.rows.len()))}</p>
-            <p class="muted">{i18n.t(Key::NewlyDormant).replace("{n}", &count(i18n, report.newly_dormant)).replace("{m}", &count(i18n, report.newly_dormant_before))}</p>
+            <h2>{i18n.t(MKey::Churn)}</h2>
+            <ExportButtons name="churn" what=i18n.t(MKey::Churn).to_owned() table=move || table.clone()/>
+            <p class="headline-text">{i18n.t(MKey::ChurnHeadline).replace("{n}", &count(i18n, report.rows.len()))}</p>
+            <p class="muted">{i18n.t(MKey::NewlyDormant).replace("{n}", &count(i18n, report.newly_dormant)).replace("{m}", &count(i18n, report.newly_dormant_before))}</p>
             <p class="muted">{win_back}</p>
             <div class="grid-2">
-                <Bars caption=i18n.t(Key::ChurnByTier).to_owned() head=(i18n.t(Key::Tier).to_owned(), i18n.t(Key::Churn).to_owned()) bars=by_tier max=1.0 on_pick/>
-                <Bars caption=i18n.t(Key::ChurnByMonth).to_owned() head=(i18n.t(Key::ChurnByMonth).to_owned(), i18n.t(Key::Customers).to_owned()) bars=by_month on_pick/>
+                <Bars caption=i18n.t(MKey::ChurnByTier).to_owned() head=(i18n.t(Key::Tier).to_owned(), i18n.t(MKey::Churn).to_owned()) bars=by_tier max=1.0 on_pick/>
+                <Bars caption=i18n.t(MKey::ChurnByMonth).to_owned() head=(i18n.t(MKey::ChurnByMonth).to_owned(), i18n.t(Key::Customers).to_owned()) bars=by_month on_pick/>
             </div>
             <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
-                    <caption>{i18n.t(Key::Churn)}</caption>
+                    <caption>{i18n.t(MKey::Churn)}</caption>
                     <thead><tr>
                         <th scope="col">{i18n.t(Key::Name)}</th>
                         <th scope="col">{i18n.t(Key::Owner)}</th>
                         <th scope="col">{i18n.t(Key::Stage)}</th>
                         <th scope="col">{i18n.t(Key::Tier)}</th>
                         <th scope="col">{i18n.t(Key::LastVisit)}</th>
-                        <th scope="col">{i18n.t(Key::DormantSince)}</th>
+                        <th scope="col">{i18n.t(MKey::DormantSince)}</th>
                         <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
                         <th scope="col">{i18n.t(Key::LostReason)}</th>
                     </tr></thead>
@@ -712,7 +712,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
         </section>
     }
 }
@@ -721,7 +721,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
 fn ParetoCard(report: pareto::Pareto, on_pick: Pick) -> impl IntoView {
     let i18n = use_i18n();
     let headline = i18n
-        .t(Key::ParetoHeadline)
+        .t(MKey::ParetoHeadline)
         .replace("{n}", &count(i18n, report.current.top_customers))
         .replace("{share}", &percent(i18n, report.current.top_share));
     let previous = percent(i18n, report.previous.top_share);
@@ -729,24 +729,24 @@ fn ParetoCard(report: pareto::Pareto, on_pick: Pick) -> impl IntoView {
     let locale = i18n.locale.get_untracked();
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::Pareto)}</h2>
+            <h2>{i18n.t(MKey::Pareto)}</h2>
             <div class="headline">
-                <button type="button" class="headline-figure" aria-label=format!("{}: {}", i18n.t(Key::TopCustomers), percent(i18n, report.current.top_share))
-                    on:click=move |_| on_pick.run((i18n.t(Key::TopCustomers).to_owned(), top.clone()))>
+                <button type="button" class="headline-figure" aria-label=format!("{}: {}", i18n.t(MKey::TopCustomers), percent(i18n, report.current.top_share))
+                    on:click=move |_| on_pick.run((i18n.t(MKey::TopCustomers).to_owned(), top.clone()))>
                     {percent(i18n, report.current.top_share)}
                 </button>
                 <div>
                     <p>{headline.clone()}</p>
-                    <p class="muted">{i18n.t(Key::PreviousPeriod)} ": " {previous}</p>
+                    <p class="muted">{i18n.t(MKey::PreviousPeriod)} ": " {previous}</p>
                 </div>
             </div>
             <div class="grid-2">
                 <Curve label=headline points=report.curve.clone() mark_x=0.2/>
                 <table class="report-table">
-                    <caption>{i18n.t(Key::Pareto)}</caption>
+                    <caption>{i18n.t(MKey::Pareto)}</caption>
                     <thead><tr>
-                        <th scope="col" class="number">{i18n.t(Key::CustomersShare)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::RevenueShare)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::CustomersShare)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::RevenueShare)}</th>
                     </tr></thead>
                     <tbody>
                         {report.curve.iter().enumerate().filter(|(i, _)| i % 2 == 0 && *i > 0).map(|(_, (x, y))| view! {
@@ -788,8 +788,8 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
     let total = report.rows.len().max(1);
     let mut columns = vec![format!(
         "{} \\ {}",
-        i18n.t(Key::Loyalty),
-        i18n.t(Key::Contribution)
+        i18n.t(MKey::Loyalty),
+        i18n.t(MKey::Contribution)
     )];
     columns.extend(Level::ALL.iter().map(|l| i18n.t(level_key(*l)).to_owned()));
     let rows = Level::ALL
@@ -805,9 +805,9 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
                         shade: n as f64 / total as f64 * 3.0,
                         label: format!(
                             "{} {} · {} {}: {}",
-                            i18n.t(Key::Loyalty),
+                            i18n.t(MKey::Loyalty),
                             i18n.t(level_key(*loyalty)),
-                            i18n.t(Key::Contribution),
+                            i18n.t(MKey::Contribution),
                             i18n.t(level_key(*contribution)),
                             count(i18n, n)
                         ),
@@ -822,14 +822,14 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
         vec![
             i18n.t(Key::Name).to_owned(),
             i18n.t(Key::Owner).to_owned(),
-            i18n.t(Key::RecencyScore).to_owned(),
-            i18n.t(Key::FrequencyScore).to_owned(),
-            i18n.t(Key::MonetaryScore).to_owned(),
-            i18n.t(Key::Segment).to_owned(),
+            i18n.t(MKey::RecencyScore).to_owned(),
+            i18n.t(MKey::FrequencyScore).to_owned(),
+            i18n.t(MKey::MonetaryScore).to_owned(),
+            i18n.t(MKey::Segment).to_owned(),
             i18n.t(Key::Visits).to_owned(),
             i18n.t(Key::TotalSpend).to_owned(),
-            i18n.t(Key::Loyalty).to_owned(),
-            i18n.t(Key::Contribution).to_owned(),
+            i18n.t(MKey::Loyalty).to_owned(),
+            i18n.t(MKey::Contribution).to_owned(),
         ],
         report
             .rows
@@ -852,15 +852,15 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::Rfm)}</h2>
-            <ExportButtons name="rfm" what=i18n.t(Key::Rfm).to_owned() table=move || table.clone()/>
-            <p class="muted">{i18n.t(Key::RfmHelp)}</p>
+            <h2>{i18n.t(MKey::Rfm)}</h2>
+            <ExportButtons name="rfm" what=i18n.t(MKey::Rfm).to_owned() table=move || table.clone()/>
+            <p class="muted">{i18n.t(MKey::RfmHelp)}</p>
             <div class="grid-2">
-                <Bars caption=i18n.t(Key::Rfm).to_owned() head=(i18n.t(Key::Rfm).to_owned(), i18n.t(Key::Customers).to_owned()) bars on_pick/>
+                <Bars caption=i18n.t(MKey::Rfm).to_owned() head=(i18n.t(MKey::Rfm).to_owned(), i18n.t(Key::Customers).to_owned()) bars on_pick/>
                 <div>
-                    <h3>{i18n.t(Key::Matrix)}</h3>
-                    <p class="muted">{i18n.t(Key::MatrixHelp)}</p>
-                    <HeatMap caption=i18n.t(Key::Matrix).to_owned() columns rows on_pick/>
+                    <h3>{i18n.t(MKey::Matrix)}</h3>
+                    <p class="muted">{i18n.t(MKey::MatrixHelp)}</p>
+                    <HeatMap caption=i18n.t(MKey::Matrix).to_owned() columns rows on_pick/>
                 </div>
             </div>
         </section>
@@ -871,7 +871,7 @@ fn RfmCard(report: rfm::Rfm, on_pick: Pick) -> impl IntoView {
 fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
     let i18n = use_i18n();
     let totals = i18n
-        .t(Key::LifetimeTotals)
+        .t(MKey::LifetimeTotals)
         .replace("{v}", &money(i18n, report.total_spend))
         .replace("{p}", &money(i18n, report.total_projected));
     let more = report.rows.len().saturating_sub(50);
@@ -879,14 +879,14 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         titles(
             i18n,
             &[
-                Key::Name,
-                Key::Owner,
-                Key::Visits,
-                Key::TotalSpend,
-                Key::AverageTicket,
-                Key::FirstVisit,
-                Key::LastVisit,
-                Key::Projected,
+                Word::Key(Key::Name),
+                Word::Key(Key::Owner),
+                Word::Key(Key::Visits),
+                Word::Key(Key::TotalSpend),
+                Word::Key(Key::AverageTicket),
+                Word::Manager(MKey::FirstVisit),
+                Word::Key(Key::LastVisit),
+                Word::Manager(MKey::Projected),
             ],
         ),
         report
@@ -908,19 +908,19 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::Lifetime)}</h2>
-            <ExportButtons name="lifetime" what=i18n.t(Key::Lifetime).to_owned() table=move || table.clone()/>
+            <h2>{i18n.t(MKey::Lifetime)}</h2>
+            <ExportButtons name="lifetime" what=i18n.t(MKey::Lifetime).to_owned() table=move || table.clone()/>
             <p>{totals}</p>
-            <p class="muted">{i18n.t(Key::LifetimeMethod)}</p>
+            <p class="muted">{i18n.t(MKey::LifetimeMethod)}</p>
             <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
-                    <caption>{i18n.t(Key::Lifetime)}</caption>
+                    <caption>{i18n.t(MKey::Lifetime)}</caption>
                     <thead><tr>
                         <th scope="col">{i18n.t(Key::Name)}</th>
                         <th scope="col" class="number">{i18n.t(Key::Visits)}</th>
                         <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
                         <th scope="col" class="number">{i18n.t(Key::AverageTicket)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::Projected)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::Projected)}</th>
                     </tr></thead>
                     <tbody>
                         {report.rows.iter().take(50).map(|r| { let name = r.name.clone(); view! { <tr>
@@ -933,7 +933,7 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            {(more > 0).then(|| view! { <p class="muted">{i18n.t(Key::AndMore).replace("{n}", &more.to_string())}</p> })}
+            {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
         </section>
     }
 }
@@ -945,19 +945,19 @@ fn StaffCard(report: staff::Staff) -> impl IntoView {
         titles(
             i18n,
             &[
-                Key::Salesperson,
-                Key::Customers,
-                Key::ContactsMade,
-                Key::OnTime,
-                Key::DoneLate,
-                Key::Missed,
-                Key::TaskSkipped,
-                Key::ProfileCompleteness,
-                Key::ComplaintsResolved,
-                Key::PromisesLate,
-                Key::ReferralsConverted,
-                Key::NewCustomers,
-                Key::SectionReturn,
+                Word::Key(Key::Salesperson),
+                Word::Key(Key::Customers),
+                Word::Manager(MKey::ContactsMade),
+                Word::Manager(MKey::OnTime),
+                Word::Manager(MKey::DoneLate),
+                Word::Manager(MKey::Missed),
+                Word::Key(Key::TaskSkipped),
+                Word::Manager(MKey::ProfileCompleteness),
+                Word::Manager(MKey::ComplaintsResolved),
+                Word::Manager(MKey::PromisesLate),
+                Word::Manager(MKey::ReferralsConverted),
+                Word::Manager(MKey::NewCustomers),
+                Word::Manager(MKey::SectionReturn),
             ],
         ),
         report
@@ -984,25 +984,25 @@ fn StaffCard(report: staff::Staff) -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{i18n.t(Key::StaffTitle)}</h2>
-            <ExportButtons name="staff" what=i18n.t(Key::StaffTitle).to_owned() table=move || table.clone()/>
+            <h2>{i18n.t(MKey::StaffTitle)}</h2>
+            <ExportButtons name="staff" what=i18n.t(MKey::StaffTitle).to_owned() table=move || table.clone()/>
             <div class="chart-scroll" tabindex="0">
                 <table class="report-table">
-                    <caption>{i18n.t(Key::StaffTitle)}</caption>
+                    <caption>{i18n.t(MKey::StaffTitle)}</caption>
                     <thead><tr>
                         <th scope="col">{i18n.t(Key::Salesperson)}</th>
                         <th scope="col" class="number">{i18n.t(Key::Customers)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::ContactsMade)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::OnTime)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::DoneLate)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::Missed)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::ContactsMade)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::OnTime)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::DoneLate)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::Missed)}</th>
                         <th scope="col" class="number">{i18n.t(Key::TaskSkipped)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::ProfileCompleteness)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::ComplaintsResolved)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::PromisesLate)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::ReferralsConverted)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::NewCustomers)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::SectionReturn)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::ProfileCompleteness)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::ComplaintsResolved)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::PromisesLate)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::ReferralsConverted)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::NewCustomers)}</th>
+                        <th scope="col" class="number">{i18n.t(MKey::SectionReturn)}</th>
                     </tr></thead>
                     <tbody>
                         {report.rows.into_iter().map(|r| view! { <tr>

@@ -3,33 +3,33 @@
 //! (`GET /api/v1/audit/export`, itself audited).
 
 use super::call;
-use crate::i18n::{Key, date_time, use_i18n};
+use crate::i18n::{Key, MKey, Word, date_time, use_i18n};
 use crate::replica::use_replica;
 use gloo_net::http::Method;
 use huitou_shared::api::{AuditLine, AuditPage, Member};
 use leptos::prelude::*;
 
 /// The audit log's actions, in the order the filter lists them, with their labels.
-const AUDIT_ACTIONS: [(&str, Key); 19] = [
-    ("sign_in", Key::AuditSignIn),
-    ("sign_in_failed", Key::AuditSignInFailed),
-    ("sign_in_refused", Key::AuditSignInRefused),
-    ("user_created", Key::AuditUserCreated),
-    ("user_changed", Key::AuditUserChanged),
-    ("password_reset", Key::AuditPasswordReset),
-    ("password_changed", Key::AuditPasswordChanged),
-    ("user_disabled", Key::AuditUserDisabled),
-    ("device_revoked", Key::AuditDeviceRevoked),
-    ("review_applied", Key::AuditReviewApplied),
-    ("review_discarded", Key::AuditReviewDiscarded),
-    ("pool_released", Key::AuditPoolReleased),
-    ("pool_claimed", Key::AuditPoolClaimed),
-    ("customers_moved", Key::AuditCustomersMoved),
-    ("handed_over", Key::AuditHandedOver),
-    ("customer_erased", Key::AuditCustomerErased),
-    ("audit_exported", Key::AuditExported),
-    ("exported", Key::AuditTableExported),
-    ("imported", Key::AuditImported),
+const AUDIT_ACTIONS: [(&str, Word); 19] = [
+    ("sign_in", Word::Key(Key::AuditSignIn)),
+    ("sign_in_failed", Word::Key(Key::AuditSignInFailed)),
+    ("sign_in_refused", Word::Key(Key::AuditSignInRefused)),
+    ("user_created", Word::Key(Key::AuditUserCreated)),
+    ("user_changed", Word::Key(Key::AuditUserChanged)),
+    ("password_reset", Word::Key(Key::AuditPasswordReset)),
+    ("password_changed", Word::Key(Key::AuditPasswordChanged)),
+    ("user_disabled", Word::Key(Key::AuditUserDisabled)),
+    ("device_revoked", Word::Key(Key::AuditDeviceRevoked)),
+    ("review_applied", Word::Key(Key::AuditReviewApplied)),
+    ("review_discarded", Word::Key(Key::AuditReviewDiscarded)),
+    ("pool_released", Word::Key(Key::AuditPoolReleased)),
+    ("pool_claimed", Word::Key(Key::AuditPoolClaimed)),
+    ("customers_moved", Word::Key(Key::AuditCustomersMoved)),
+    ("handed_over", Word::Key(Key::AuditHandedOver)),
+    ("customer_erased", Word::Key(Key::AuditCustomerErased)),
+    ("audit_exported", Word::Key(Key::AuditExported)),
+    ("exported", Word::Manager(MKey::AuditTableExported)),
+    ("imported", Word::Manager(MKey::AuditImported)),
 ];
 
 /// The filters as query parameters: the person, the action, and the manager's own dates as
