@@ -184,7 +184,7 @@ fn solar_parts(text: &str) -> Option<(Option<u32>, u32, u32)> {
         ));
     }
     let parts: Vec<&str> = text
-        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号' | ' ' | 'T'))
+        .split(['-', '/', '.', '年', '月', '日', '号', ' ', 'T'])
         .filter(|p| !p.is_empty())
         .collect();
     let number = |p: &str| p.parse::<u32>().ok();
