@@ -386,3 +386,71 @@ fn put_tasks(
         records.put(record);
     }
 }
+
+/// Issue 12's bar: the Insights screen under 500 ms on this book (10,000 customers, 100,000
+/// visits), over the last twelve months. The screen computes one section at a time, each from a
+/// fresh grouping of the replica (`pages/insights.rs`); this times each section the same way.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run with --include-ignored"]
+async fn insights_sections_for_10000_customers_and_100000_visits() {
+    use huitou_shared::insights::{
+        self, Book, Query, churn, cohorts, lifetime, pareto, repeat, rfm, staff, tiers,
+    };
+    use huitou_shared::retention::RuleSet;
+    let (_, records, today) = retention_book();
+    let query = Query::months_to(today, 12);
+    let rules = RuleSet::restaurant_default();
+    let book = |r: &Records| {
+        let book = Book::new(
+            insights::KINDS.iter().flat_map(|kind| {
+                r.of_kind(kind)
+                    .map(move |t| (*kind, t.id.as_str(), &t.record))
+            }),
+            480,
+        );
+        std::hint::black_box(book.entries.len());
+        book
+    };
+    let best = |run: &dyn Fn()| {
+        (0..3)
+            .map(|_| {
+                let start = now();
+                run();
+                now() - start
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let grouping = best(&|| {
+        book(&records);
+    });
+    let returning = best(&|| {
+        let b = book(&records);
+        std::hint::black_box((
+            repeat::report(&b, &query, today),
+            cohorts::report(&b, &query, today),
+            cohorts::members(&b, &query, today),
+        ));
+    });
+    let tiering = best(&|| {
+        let b = book(&records);
+        std::hint::black_box((
+            tiers::report(&b, &rules, &query, today),
+            churn::report(&b, &rules, &query, today),
+        ));
+    });
+    let value = best(&|| {
+        let b = book(&records);
+        std::hint::black_box((
+            lifetime::report(&b, &query, today),
+            pareto::report(&b, &query),
+            rfm::report(&b, &query, today),
+        ));
+    });
+    let staffing = best(&|| {
+        let b = book(&records);
+        std::hint::black_box(staff::report(&b, &query, today));
+    });
+    console_log!(
+        "insights (wasm, headless Chromium), 10000 customers, 100000 visits, twelve months, best of 3: grouping the book {grouping:.0} ms; sections with their grouping: repeat rate + cohorts {returning:.0} ms, tiers + churn {tiering:.0} ms, lifetime + Pareto + RFM {value:.0} ms, staff {staffing:.0} ms"
+    );
+}

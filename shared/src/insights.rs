@@ -50,6 +50,18 @@ pub const REPORTS: [&str; 8] = [
     "staff",
 ];
 
+/// The kinds of records the reports read: what the app and the server hand to [`Book::new`].
+pub const KINDS: [&str; 8] = [
+    Kind::CUSTOMER,
+    Kind::VISIT,
+    Kind::CONTACT,
+    Kind::TASK,
+    Kind::COMPLAINT,
+    Kind::REFERRAL,
+    Kind::SUGGESTION,
+    Kind::FAMILY,
+];
+
 /// Longest period a report covers (ten years), so a typo cannot make a report run for minutes.
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 

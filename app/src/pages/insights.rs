@@ -24,22 +24,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde_json::{Value, json};
 
-/// The kinds the reports read (the API reads the same).
-const KINDS: [&str; 8] = [
-    Kind::CUSTOMER,
-    Kind::VISIT,
-    Kind::CONTACT,
-    Kind::TASK,
-    Kind::COMPLAINT,
-    Kind::REFERRAL,
-    Kind::SUGGESTION,
-    Kind::FAMILY,
-];
-
 /// The replica as the reports read it.
 pub fn book(records: &Records, utc_offset_minutes: i32) -> Book<'_> {
     Book::new(
-        KINDS.iter().flat_map(|kind| {
+        huitou_shared::insights::KINDS.iter().flat_map(|kind| {
             records
                 .of_kind(kind)
                 .map(move |r| (*kind, r.id.as_str(), &r.record))

@@ -31,18 +31,6 @@ pub struct ReportParams {
     at: Option<String>,
 }
 
-/// The kinds the reports read.
-const KINDS: [&str; 8] = [
-    Kind::CUSTOMER,
-    Kind::VISIT,
-    Kind::CONTACT,
-    Kind::TASK,
-    Kind::COMPLAINT,
-    Kind::REFERRAL,
-    Kind::SUGGESTION,
-    Kind::FAMILY,
-];
-
 fn date(name: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
     text.map(|text| {
         NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -81,8 +69,8 @@ pub async fn show(
     query
         .check()
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let mut kinds = Vec::with_capacity(KINDS.len());
-    for kind in KINDS {
+    let mut kinds = Vec::with_capacity(insights::KINDS.len());
+    for kind in insights::KINDS {
         kinds.push((kind, state.store.org_records(&user.org_id, kind).await?));
     }
     let rule_sets = state
