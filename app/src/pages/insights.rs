@@ -14,7 +14,6 @@ use crate::org::use_org;
 use crate::pages::complaint::org_today;
 use crate::replica::{Records, use_replica};
 use chrono::NaiveDate;
-use huitou_shared::Kind;
 use huitou_shared::insights::rfm::{Level, Segment};
 use huitou_shared::insights::{
     Book, Query, Share, churn, cohorts, lifetime, month_key, pareto, repeat, rfm, staff, tiers,
