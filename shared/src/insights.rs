@@ -285,8 +285,6 @@ pub struct Book<'a> {
     pub entries: Vec<Entry<'a>>,
     /// The organisation's offset from UTC, for a day read from a clock stamp.
     pub utc_offset_minutes: i32,
-    /// Referrals (`customer_id` the referrer) by the referred customer's id.
-    pub referrals: HashMap<&'a str, &'a Record>,
 }
 
 impl<'a> Book<'a> {
@@ -341,7 +339,6 @@ impl<'a> Book<'a> {
             }
             None
         };
-        let mut referrals = HashMap::new();
         for (kind, id, record) in children {
             let Some(i) = record.text("customer_id").and_then(resolve) else {
                 continue;
@@ -363,14 +360,7 @@ impl<'a> Book<'a> {
                         });
                     }
                 }
-                Kind::REFERRAL => {
-                    entry.history.referrals.push(record);
-                    if !record.is_deleted()
-                        && let Some(referred) = record.text("referred_customer_id")
-                    {
-                        referrals.insert(referred, record);
-                    }
-                }
+                Kind::REFERRAL => entry.history.referrals.push(record),
                 Kind::SUGGESTION => entry.history.suggestions.push(record),
                 Kind::FAMILY => entry.history.family.push(record),
                 Kind::CONTACT if !record.is_deleted() => entry.contacts.push(record),
@@ -396,7 +386,6 @@ impl<'a> Book<'a> {
         Book {
             entries,
             utc_offset_minutes,
-            referrals,
         }
     }
 

@@ -5,7 +5,7 @@
 //! referrals, and tasks due today. Deterministic (a fixed seed; dates relative to `now`), so every
 //! screen, Insights included, shows something real on the first run.
 
-use super::Dice;
+use super::{Dice, OCCASIONS};
 use huitou_shared::{Change, Clock, DeviceId};
 use serde_json::{Value, json};
 
@@ -36,7 +36,6 @@ const DISHES: [&str; 12] = [
     "小笼包",
     "龙井虾仁",
 ];
-const OCCASIONS: [&str; 4] = ["business", "friends", "family", "other"];
 const HOBBIES: [&str; 6] = ["高尔夫", "钓鱼", "书法", "茶道", "摄影", "马拉松"];
 const SEATING: [&str; 4] = ["靠窗", "包间", "安静角落", "大圆桌"];
 const ALLERGIES: [&str; 3] = ["花生", "海鲜", "不吃辣"];

@@ -399,10 +399,11 @@ pub fn check(
                     );
                     huitou_shared::validate::check(&change)
                         .err()
-                        .map(|why| Problem {
+                        .map(|_| Problem {
                             code: Code::BadValue,
                             column: Some(field.clone()),
-                            value: format!("{value}: {why}"),
+                            // The validator's reason is English for integrators; the screen words the code.
+                            value: value.to_string(),
                             other_line: None,
                         })
                 })
