@@ -6,13 +6,17 @@
 //!    first rows: the one whose cells name the most known columns, so a merged title row above
 //!    it is skipped);
 //! 2. [`mapping::guess`] maps each column to a customer field from common Chinese and English
-//!    headers; the manager may change it;
-//! 3. [`rows::check`] reads every row against the mapping and the book: the fields to write and
-//!    the problems (no name, a bad phone, a date it cannot read, a duplicate of a customer
-//!    already in the book or of another row) — the dry run;
+//!    headers; the manager may change it. A sheet with a column of days and one of amounts
+//!    holds visits ([`mapping::Holds`]): a second sheet or file of history, each row naming its
+//!    customer by phone or name, so tiers and lifetime value are right from day one;
+//! 3. [`rows::check`] (customers) or [`rows::check_visits`] reads every row against the mapping
+//!    and the book: the fields to write and the problems (no name, a bad phone, a date it
+//!    cannot read, a duplicate of a customer already in the book or of another row, a visit
+//!    whose customer is not in the book) — the dry run;
 //! 4. the import route writes the good rows as ordinary synced changes in **one** push, so an
 //!    import is all or nothing; customer ids derive from the organisation and the phone (or the
-//!    name), so importing the same file twice creates nothing new.
+//!    name), visit ids from the customer, time and amount, so importing the same file twice
+//!    creates nothing new.
 
 pub mod mapping;
 pub mod rows;
@@ -117,7 +121,8 @@ fn workbook(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
     Ok(sheets)
 }
 
-/// A workbook cell as text: dates as `YYYY-MM-DD`, whole numbers without `.0`.
+/// A workbook cell as text: dates as `YYYY-MM-DD` (`YYYY-MM-DD HH:MM` with a time of day),
+/// whole numbers without `.0`.
 fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty | Data::Error(_) => String::new(),
@@ -130,7 +135,13 @@ fn cell_text(cell: &Data) -> String {
         Data::Bool(b) => b.to_string(),
         Data::DateTime(date) => date
             .as_datetime()
-            .map(|d| d.date().to_string())
+            .map(|d| {
+                if d.time() == chrono::NaiveTime::MIN {
+                    d.date().to_string()
+                } else {
+                    d.format("%Y-%m-%d %H:%M").to_string()
+                }
+            })
             .unwrap_or_else(|| date.as_f64().to_string()),
     }
 }

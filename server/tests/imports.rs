@@ -137,7 +137,10 @@ async fn a_gbk_csv_dry_run_reports_every_problem_and_writes_nothing() {
     leave_out["leave_out_problems"] = json!(true);
     let (status, done) = app.import_call(&boss, "imports", &leave_out).await;
     assert_eq!(status, StatusCode::OK, "{done}");
-    assert_eq!(done, json!({"created": 2, "in_book": 0, "left_out": 3}));
+    assert_eq!(
+        done,
+        json!({"holds": "customers", "created": 2, "in_book": 0, "left_out": 3})
+    );
     let state = State::fold(&app.pull_all(&sales1).await);
     let book = customers(&state);
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
@@ -164,7 +167,10 @@ async fn a_gbk_csv_dry_run_reports_every_problem_and_writes_nothing() {
 
     // The same file again creates nothing new.
     let (_, again) = app.import_call(&boss, "imports", &leave_out).await;
-    assert_eq!(again, json!({"created": 0, "in_book": 2, "left_out": 3}));
+    assert_eq!(
+        again,
+        json!({"holds": "customers", "created": 0, "in_book": 2, "left_out": 3})
+    );
     let state = State::fold(&app.pull_all(&boss).await);
     assert_eq!(customers(&state).len(), 2);
     let audit: Value = app
@@ -321,4 +327,177 @@ async fn a_fixed_mapping_a_bad_file_and_a_salesperson_get_clear_answers() {
     }
     let (status, answer) = app.import_call(&sales1, "imports/check", &body).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+}
+
+#[tokio::test]
+async fn a_second_sheet_of_visits_gives_imported_customers_their_history_once() {
+    let app = spawn_app().await;
+    let boss = app.user("acme", "boss", Role::Manager).await;
+    let customers_sheet =
+        json!({"file_name": "book-with-visits.xlsx", "content": fixture("book-with-visits.xlsx")});
+    let (status, dry) = app
+        .import_call(&boss, "imports/check", &customers_sheet)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(dry["sheets"], json!(["客户", "消费记录"]));
+    assert_eq!(dry["holds"], json!("customers"));
+    let (status, done) = app.import_call(&boss, "imports", &customers_sheet).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["created"], json!(3));
+
+    let mut visits_sheet = customers_sheet.clone();
+    visits_sheet["sheet"] = json!("消费记录");
+    let (status, dry) = app.import_call(&boss, "imports/check", &visits_sheet).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(dry["holds"], json!("visits"), "a day and an amount: visits");
+    assert_eq!(
+        dry["mapping"],
+        json!([
+            "phone",
+            "name",
+            "visit_date",
+            "amount",
+            "party_size",
+            "notes"
+        ])
+    );
+    assert_eq!(
+        dry["counts"],
+        json!({"rows": 8, "new": 5, "in_book": 0, "problems": 3}),
+        "{dry}"
+    );
+    let codes: Vec<(u64, &str)> = dry["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap_or_default(),
+                r["problems"][0]["code"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![(5, "no_customer"), (6, "bad_date"), (7, "bad_amount")]
+    );
+    let (status, refused) = app.import_call(&boss, "imports", &visits_sheet).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "problems: nothing written: {refused}"
+    );
+    visits_sheet["leave_out_problems"] = json!(true);
+    let (status, done) = app.import_call(&boss, "imports", &visits_sheet).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(
+        done,
+        json!({"holds": "visits", "created": 5, "in_book": 0, "left_out": 3})
+    );
+
+    let state = State::fold(&app.pull_all(&boss).await);
+    let id_of = |name: &str| {
+        state
+            .records("customer")
+            .find(|(_, r)| r.text("name") == Some(name))
+            .map(|(id, _)| id.clone())
+            .expect(name)
+    };
+    let visits_of = |name: &str| {
+        let id = id_of(name);
+        let mut visits: Vec<(String, f64, Option<i64>, Option<String>)> = state
+            .records("visit")
+            .filter(|(_, v)| v.text("customer_id") == Some(id.as_str()))
+            .map(|(_, v)| {
+                (
+                    v.text("at").unwrap_or_default().to_owned(),
+                    v.value("amount").and_then(Value::as_f64).unwrap_or(-1.0),
+                    v.value("party_size").and_then(Value::as_i64),
+                    v.text("note").map(str::to_owned),
+                )
+            })
+            .collect();
+        visits.sort_by(|a, b| a.0.cmp(&b.0));
+        visits
+    };
+    assert_eq!(
+        visits_of("王芳"),
+        vec![
+            (
+                "2025-03-08T19:30:00+08:00".to_owned(),
+                1280.0,
+                Some(4),
+                Some("生日宴".to_owned())
+            ),
+            ("2025-04-12T12:00:00+08:00".to_owned(), 860.0, Some(2), None),
+        ],
+        "matched by phone however it is written; the Excel cell's time kept"
+    );
+    assert_eq!(
+        visits_of("张伟"),
+        vec![("2025-05-01T12:00:00+08:00".to_owned(), 420.0, None, None)],
+        "matched by name (no phone)"
+    );
+    assert_eq!(
+        visits_of("李强").len(),
+        2,
+        "two bills of the same day and amount are two visits"
+    );
+
+    // The lifetime report reads the imported history at once.
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/reports/lifetime?from=2025-01-01&to=2025-12-31",
+            app.url
+        ))
+        .bearer_auth(&boss.token)
+        .send()
+        .await
+        .expect("report");
+    let lifetime: Value = response.json().await.expect("json");
+    let wang = id_of("王芳");
+    let row = lifetime["figures"]["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("rows in {lifetime}"))
+        .iter()
+        .find(|c| c["customer_id"] == json!(wang))
+        .unwrap_or_else(|| panic!("王芳 in {lifetime}"));
+    assert_eq!(row["lifetime_spend"], json!(2140.0));
+    assert_eq!(row["visit_count"], json!(2));
+
+    // The same sheet again adds nothing.
+    let (status, again) = app.import_call(&boss, "imports", &visits_sheet).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(
+        again,
+        json!({"holds": "visits", "created": 0, "in_book": 5, "left_out": 3})
+    );
+    let after = State::fold(&app.pull_all(&boss).await);
+    assert_eq!(after.records("visit").count(), 5);
+}
+
+#[tokio::test]
+async fn a_visit_sheet_naming_a_shared_name_or_missing_columns_is_explained() {
+    let app = spawn_app().await;
+    let boss = app.user("acme", "boss", Role::Manager).await;
+    let csv = "姓名,手机\n张伟,13800000001\n张伟,13800000002\n";
+    let book = json!({"file_name": "book.csv", "content": base64::engine::general_purpose::STANDARD.encode(csv)});
+    let (status, done) = app.import_call(&boss, "imports", &book).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["created"], json!(2));
+    let visits = "姓名,日期,金额\n张伟,2025-05-01,300\n";
+    let body = json!({"file_name": "visits.csv", "content": base64::engine::general_purpose::STANDARD.encode(visits)});
+    let (status, dry) = app.import_call(&boss, "imports/check", &body).await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(
+        dry["rows"][0]["problems"][0]["code"],
+        json!("ambiguous_name"),
+        "two customers are called 张伟: {dry}"
+    );
+    let only_names = "姓名,日期\n张伟,2025-05-01\n";
+    let body = json!({"file_name": "visits.csv", "holds": "visits", "content": base64::engine::general_purpose::STANDARD.encode(only_names)});
+    let (status, answer) = app.import_call(&boss, "imports/check", &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["error"]["code"], json!("invalid"), "{answer}");
 }

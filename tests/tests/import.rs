@@ -1,7 +1,8 @@
 //! Import in real headless Chromium on a laptop (issue 12): a manager picks a 200-row sheet
 //! with 5 bad rows, sees the dry run, maps the column the server could not guess, and imports
 //! the 195 good rows for a salesperson; the book holds them once, and importing again adds
-//! nothing. axe-core checks the screen in English. Needs app/dist.
+//! nothing. Then a workbook of customers and, on its second sheet, their visits: the visits
+//! land on the right customers. axe-core checks the screen in English. Needs app/dist.
 
 use anyhow::{Result, ensure};
 use huitou_tests::*;
@@ -104,6 +105,53 @@ async fn a_manager_imports_a_sheet_after_a_dry_run() -> Result<()> {
             SYNC,
         )
         .await?;
+
+        // A workbook of customers and a second sheet of their visits: the customers first,
+        // then the history, matched by phone (or name), the rows with problems left out.
+        let workbook =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/book-with-visits.xlsx");
+        click(l, "Settings").await?;
+        click(l, "Import customers").await?;
+        field(l, "File (CSV, Excel or vCard)")
+            .await?
+            .send_keys(&workbook.display().to_string())
+            .await?;
+        wait_for_text(l, "3 rows: 3 new customers", SYNC).await?;
+        click(l, "Import 3 customers").await?;
+        wait_for_text(l, "3 customers imported", SYNC).await?;
+        field(l, "File (CSV, Excel or vCard)")
+            .await?
+            .send_keys(&workbook.display().to_string())
+            .await?;
+        wait_for_text(l, "3 rows: 0 new customers, 3 already in the book", SYNC).await?;
+        field(l, "Sheet").await?.select_by_value("消费记录").await?;
+        wait_for_text(
+            l,
+            "8 rows: 5 new visits, 0 imported before, 3 with problems",
+            SYNC,
+        )
+        .await?;
+        let text = page_text(l).await?;
+        ensure!(
+            text.contains("No such customer in the book (import the customers first)"),
+            "the unknown customer is explained: {text}"
+        );
+        assert_accessible(l, "Import visits, dry run (en)").await?;
+        click(l, "Import 5 visits and leave out 3 rows with problems").await?;
+        wait_for_text(l, "5 visits imported (0 imported before, 3 left out)", SYNC).await?;
+        let manager = Api::sign_in(&base, "manager").await?;
+        let state = manager.folded().await?;
+        let wang = state
+            .records("customer")
+            .find(|(_, r)| r.text("name") == Some("王芳"))
+            .map(|(id, _)| id.clone())
+            .ok_or_else(|| anyhow::anyhow!("王芳 imported"))?;
+        let spend: f64 = state
+            .records("visit")
+            .filter(|(_, v)| v.text("customer_id") == Some(wang.as_str()))
+            .filter_map(|(_, v)| v.value("amount").and_then(serde_json::Value::as_f64))
+            .sum();
+        ensure!(spend == 2140.0, "王芳's two imported visits: {spend}");
         drop(server);
         Ok(())
     })

@@ -1,5 +1,7 @@
 //! Import customers (PRODUCT §11, issue 12; manager bundle, online): pick a CSV, Excel or vCard
-//! file and the salespeople who will own the new customers; the server reads it and answers a
+//! file and the salespeople who will own the new customers — or a sheet of visits (a second
+//! sheet or file: phone or name, date, amount) of customers in the book, so tiers and lifetime
+//! value are right from day one; the server reads it and answers a
 //! dry run — the column mapping it guessed (each one a choice the manager can change, which
 //! checks again), a preview, and every row that will not be imported as it is, in words — then
 //! one tap imports, all or nothing (the rows with problems left out only when the button says
@@ -14,7 +16,7 @@ use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 
 /// The columns' targets as the server names them, with their labels.
-const TARGETS: [(&str, Word); 16] = [
+const TARGETS: [(&str, Word); 19] = [
     ("name", Word::Key(Key::Name)),
     ("phone", Word::Key(Key::Phone)),
     ("other_phones", Word::Manager(MKey::OtherPhones)),
@@ -30,6 +32,9 @@ const TARGETS: [(&str, Word); 16] = [
     ("source", Word::Key(Key::Source)),
     ("first_visit", Word::Manager(MKey::FirstVisit)),
     ("total_spend", Word::Key(Key::TotalSpend)),
+    ("visit_date", Word::Key(Key::Date)),
+    ("amount", Word::Key(Key::Amount)),
+    ("party_size", Word::Key(Key::PartySize)),
     ("ignore", Word::Manager(MKey::DoNotImport)),
 ];
 
@@ -63,6 +68,7 @@ struct DryRun {
     sheet: String,
     headers: Vec<String>,
     mapping: Vec<String>,
+    holds: String,
     preview: Vec<Vec<String>>,
     counts: Counts,
     rows: Vec<Row>,
@@ -70,6 +76,7 @@ struct DryRun {
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 struct Imported {
+    holds: String,
     created: usize,
     in_book: usize,
     left_out: usize,
@@ -111,6 +118,8 @@ fn problem_text(i18n: crate::i18n::I18n, problem: &Problem) -> String {
         "bad_date" => MKey::ProblemBadDate,
         "bad_amount" => MKey::ProblemBadAmount,
         "duplicate_row" => MKey::ProblemDuplicateRow,
+        "no_customer" => MKey::ProblemNoCustomer,
+        "ambiguous_name" => MKey::ProblemAmbiguousName,
         _ => MKey::ProblemBadValue,
     };
     let mut text = i18n
@@ -133,6 +142,7 @@ pub fn ImportCustomers() -> impl IntoView {
     let owners = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(None::<Vec<String>>);
     let sheet = RwSignal::new(None::<String>);
+    let holds = RwSignal::new(None::<String>);
     let dry_run = RwSignal::new(None::<DryRun>);
     let done = RwSignal::new(None::<Imported>);
     let failed = RwSignal::new(None::<Word>);
@@ -157,6 +167,7 @@ pub fn ImportCustomers() -> impl IntoView {
             "owners": owners.get_untracked(),
             "mapping": mapping.get_untracked(),
             "sheet": sheet.get_untracked(),
+            "holds": holds.get_untracked(),
         }))
     };
     let check = move || {
@@ -169,6 +180,7 @@ pub fn ImportCustomers() -> impl IntoView {
                 Ok(answer) => {
                     mapping.set(Some(answer.mapping.clone()));
                     sheet.set(Some(answer.sheet.clone()));
+                    holds.set(Some(answer.holds.clone()));
                     dry_run.set(Some(answer));
                 }
                 Err(key) => {
@@ -211,6 +223,7 @@ pub fn ImportCustomers() -> impl IntoView {
         let name = chosen.name();
         mapping.set(None);
         sheet.set(None);
+        holds.set(None);
         dry_run.set(None);
         done.set(None);
         leptos::task::spawn_local(async move {
@@ -259,20 +272,24 @@ pub fn ImportCustomers() -> impl IntoView {
             </div>
             {move || done.get().map(|d| view! {
                 <p class="banner" role="status">
-                    {i18n.t(MKey::ImportDone).replace("{n}", &d.created.to_string()).replace("{in_book}", &d.in_book.to_string()).replace("{left_out}", &d.left_out.to_string())}
+                    {i18n.t(if d.holds == "visits" { MKey::ImportVisitsDone } else { MKey::ImportDone }).replace("{n}", &d.created.to_string()).replace("{in_book}", &d.in_book.to_string()).replace("{left_out}", &d.left_out.to_string())}
                 </p>
             })}
             {move || dry_run.get().map(|run| {
-                let counts = i18n.t(MKey::ImportCounts)
+                let visits = run.holds == "visits";
+                let counts = i18n.t(if visits { MKey::ImportVisitCounts } else { MKey::ImportCounts })
                     .replace("{rows}", &run.counts.rows.to_string())
                     .replace("{new}", &run.counts.new.to_string())
                     .replace("{in_book}", &run.counts.in_book.to_string())
                     .replace("{problems}", &run.counts.problems.to_string());
-                let button = if run.counts.problems > 0 {
-                    i18n.t(MKey::ImportLeavingOut).replace("{n}", &run.counts.new.to_string()).replace("{m}", &run.counts.problems.to_string())
-                } else {
-                    i18n.t(MKey::ImportNow).replace("{n}", &run.counts.new.to_string())
-                };
+                let button = match (run.counts.problems > 0, visits) {
+                    (true, false) => i18n.t(MKey::ImportLeavingOut),
+                    (true, true) => i18n.t(MKey::ImportVisitsLeavingOut),
+                    (false, false) => i18n.t(MKey::ImportNow),
+                    (false, true) => i18n.t(MKey::ImportVisitsNow),
+                }
+                .replace("{n}", &run.counts.new.to_string())
+                .replace("{m}", &run.counts.problems.to_string());
                 let nothing = run.counts.new == 0;
                 let sheets = run.sheets.clone();
                 let current = run.sheet.clone();
@@ -283,11 +300,18 @@ pub fn ImportCustomers() -> impl IntoView {
                         {(sheets.len() > 1).then(|| view! {
                             <label class="field field-small">
                                 <span>{i18n.t(MKey::ImportSheet)}</span>
-                                <select on:change=move |ev| { sheet.set(Some(event_target_value(&ev))); mapping.set(None); check(); }>
+                                <select on:change=move |ev| { sheet.set(Some(event_target_value(&ev))); mapping.set(None); holds.set(None); check(); }>
                                     {sheets.into_iter().map(|s| { let selected = s == current; let value = s.clone(); view! { <option value=value selected=selected>{s}</option> } }).collect_view()}
                                 </select>
                             </label>
                         })}
+                        <label class="field field-small">
+                            <span>{i18n.t(MKey::ImportHolds)}</span>
+                            <select on:change=move |ev| { holds.set(Some(event_target_value(&ev))); check(); }>
+                                <option value="customers" selected=!visits>{i18n.t(MKey::ImportHoldsCustomers)}</option>
+                                <option value="visits" selected=visits>{i18n.t(MKey::ImportHoldsVisits)}</option>
+                            </select>
+                        </label>
                         <div class="chart-scroll" tabindex="0">
                             <table class="report-table">
                                 <caption>{i18n.t(MKey::ImportMapping)}</caption>
@@ -324,7 +348,7 @@ pub fn ImportCustomers() -> impl IntoView {
                         <ul class="list" aria-label=i18n.t(MKey::ImportRowsToSee)>
                             {run.rows.iter().take(200).map(|row| {
                                 let what = if row.status == "in_book" {
-                                    i18n.t(MKey::ImportInBook).to_owned()
+                                    i18n.t(if visits { MKey::ImportVisitInBook } else { MKey::ImportInBook }).to_owned()
                                 } else {
                                     row.problems.iter().map(|p| problem_text(i18n, p)).collect::<Vec<_>>().join("；")
                                 };

@@ -28,11 +28,46 @@ pub enum Target {
     /// Spend so far: one visit on the first-visit day (today without one), so lifetime value
     /// is right from day one.
     TotalSpend,
+    /// A visit's day (and time, when the cell has one): a sheet of visits.
+    VisitDate,
+    /// A visit's amount.
+    Amount,
+    /// How many came to a visit.
+    PartySize,
     Ignore,
 }
 
+/// What a sheet holds: customers (a customer book) or visits (a history of visits and spend,
+/// each row naming its customer by phone or name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holds {
+    #[default]
+    Customers,
+    Visits,
+}
+
+impl Holds {
+    /// Visits when a column holds a visit's day and one its amount; else customers.
+    ///
+    /// ```
+    /// use huitou_server::import::mapping::{Holds, guess_all};
+    /// let visits = ["手机", "消费日期", "金额"].map(String::from);
+    /// assert_eq!(Holds::guess(&guess_all(&visits)), Holds::Visits);
+    /// let customers = ["姓名", "手机", "累计消费"].map(String::from);
+    /// assert_eq!(Holds::guess(&guess_all(&customers)), Holds::Customers);
+    /// ```
+    pub fn guess(mapping: &[Target]) -> Holds {
+        if mapping.contains(&Target::VisitDate) && mapping.contains(&Target::Amount) {
+            Holds::Visits
+        } else {
+            Holds::Customers
+        }
+    }
+}
+
 impl Target {
-    pub const ALL: [Target; 16] = [
+    pub const ALL: [Target; 19] = [
         Target::Name,
         Target::Phone,
         Target::OtherPhones,
@@ -48,12 +83,15 @@ impl Target {
         Target::Source,
         Target::FirstVisit,
         Target::TotalSpend,
+        Target::VisitDate,
+        Target::Amount,
+        Target::PartySize,
         Target::Ignore,
     ];
 }
 
 /// Headers by the field they name, compared without spaces and case.
-const SYNONYMS: [(Target, &[&str]); 15] = [
+const SYNONYMS: [(Target, &[&str]); 18] = [
     (
         Target::Name,
         &[
@@ -166,6 +204,50 @@ const SYNONYMS: [(Target, &[&str]); 15] = [
             "total",
         ],
     ),
+    (
+        Target::VisitDate,
+        &[
+            "日期",
+            "消费日期",
+            "到店日期",
+            "就餐日期",
+            "消费时间",
+            "到店时间",
+            "就餐时间",
+            "时间",
+            "date",
+            "visitdate",
+            "visited",
+            "visitedat",
+            "datetime",
+        ],
+    ),
+    (
+        Target::Amount,
+        &[
+            "金额",
+            "消费金额",
+            "实付",
+            "实付金额",
+            "消费额",
+            "单次消费",
+            "amount",
+            "paid",
+            "bill",
+        ],
+    ),
+    (
+        Target::PartySize,
+        &[
+            "人数",
+            "就餐人数",
+            "到店人数",
+            "guests",
+            "party",
+            "partysize",
+            "covers",
+        ],
+    ),
 ];
 
 /// The field a header names, or [`Target::Ignore`].
@@ -177,6 +259,8 @@ const SYNONYMS: [(Target, &[&str]); 15] = [
 /// assert_eq!(guess("手机号码(主)"), Target::Phone);
 /// assert_eq!(guess("累计消费（元）"), Target::TotalSpend);
 /// assert_eq!(guess("电话 3"), Target::Phone);
+/// assert_eq!(guess("消费日期"), Target::VisitDate);
+/// assert_eq!(guess("金额（元）"), Target::Amount);
 /// assert_eq!(guess("喜欢的颜色"), Target::Ignore);
 /// ```
 pub fn guess(header: &str) -> Target {

@@ -3,12 +3,12 @@
 
 use super::Sheet;
 use super::mapping::Target;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use huitou_shared::customer::duplicates::normalise_phone;
 use huitou_shared::{Change, Kind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Ids of imported records derive from this namespace, the organisation and the customer's
@@ -36,6 +36,10 @@ pub enum Code {
     BadValue,
     /// The same phone (or name) as an earlier row of the file.
     DuplicateRow,
+    /// A visit whose phone and name match no customer of the book.
+    NoCustomer,
+    /// A visit named only by a name that several customers share.
+    AmbiguousName,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,6 +84,43 @@ pub struct Checked {
 pub struct Existing {
     pub phones: HashMap<String, String>,
     pub names: HashMap<String, String>,
+    /// Names that more than one customer has.
+    pub shared_names: HashSet<String>,
+    /// Customers' names by id (a visit's row shows its customer).
+    pub names_by_id: HashMap<String, String>,
+    /// Ids of the visits in the book (a visit sheet imported twice adds nothing).
+    pub visits: HashSet<String>,
+}
+
+impl Existing {
+    /// Notes a customer of the book.
+    pub fn add_customer(&mut self, id: &str, name: Option<&str>, phone: Option<&str>) {
+        if let Some(phone) = phone {
+            self.phones.insert(normalise_phone(phone), id.to_owned());
+        }
+        if let Some(name) = name {
+            if self.names.insert(name.to_owned(), id.to_owned()).is_some() {
+                self.shared_names.insert(name.to_owned());
+            }
+            self.names_by_id.insert(id.to_owned(), name.to_owned());
+        }
+    }
+}
+
+/// A visit the import would create.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewVisit {
+    pub line: usize,
+    pub id: String,
+    pub customer_id: String,
+    pub fields: Vec<(String, Value)>,
+}
+
+/// The dry run of a sheet of visits.
+#[derive(Clone, Debug, Default)]
+pub struct CheckedVisits {
+    pub reports: Vec<RowReport>,
+    pub visits: Vec<NewVisit>,
 }
 
 /// How rows become customers.
@@ -257,13 +298,7 @@ pub fn check(
 ) -> Checked {
     let mut checked = Checked::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let offset = options.utc_offset_minutes;
-    let noon = |day: NaiveDate| {
-        let hours = offset / 60;
-        let minutes = (offset % 60).abs();
-        let sign = if offset < 0 { '-' } else { '+' };
-        format!("{day}T12:00:00{sign}{:02}:{minutes:02}", hours.abs())
-    };
+    let noon = |day: NaiveDate| local_time(day, None, options.utc_offset_minutes);
     for (line, cells) in &sheet.rows {
         let mut problems = Vec::new();
         let mut fields: Vec<(String, Value)> = Vec::new();
@@ -325,7 +360,8 @@ pub fn check(
                     Some(a) => spend = Some(a),
                     None => problems.push(problem(Code::BadAmount, header, cell)),
                 },
-                Target::Ignore => {}
+                // A visit sheet's columns: not a customer's.
+                Target::VisitDate | Target::Amount | Target::PartySize | Target::Ignore => {}
             }
         }
         if name.is_empty() {
@@ -444,4 +480,202 @@ pub fn check(
 /// The id of the visit that carries an imported customer's spend so far.
 pub fn spend_visit_id(customer_id: &str) -> String {
     Uuid::new_v5(&NAMESPACE, format!("{customer_id}\nspend").as_bytes()).to_string()
+}
+
+/// A day and time (noon without one) in the organisation's time zone, as RFC 3339.
+fn local_time(day: NaiveDate, time: Option<NaiveTime>, offset: i32) -> String {
+    let time = time.unwrap_or(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
+    let hours = offset / 60;
+    let minutes = (offset % 60).abs();
+    let sign = if offset < 0 { '-' } else { '+' };
+    format!(
+        "{day}T{}{sign}{:02}:{minutes:02}",
+        time.format("%H:%M:%S"),
+        hours.abs()
+    )
+}
+
+/// A visit's day and, when the cell has one, its time (`2024-03-08 19:30`, `2024/3/8`,
+/// `2024年3月8日 晚上7:30` reads the day only when the time is not `HH:MM`).
+///
+/// ```
+/// use huitou_server::import::rows::visit_when;
+/// use chrono::{NaiveDate, NaiveTime};
+/// let day = NaiveDate::from_ymd_opt(2024, 3, 8).unwrap();
+/// assert_eq!(visit_when("2024-03-08 19:30"), Some((day, NaiveTime::from_hms_opt(19, 30, 0))));
+/// assert_eq!(visit_when("2024年3月8日"), Some((day, None)));
+/// assert_eq!(visit_when("3月8日"), None);
+/// assert_eq!(visit_when("2024-03-08 25:10"), None);
+/// ```
+pub fn visit_when(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let text = text.trim();
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((date, rest)) if rest.contains(':') => (date, Some(rest.trim())),
+        _ => (text, None),
+    };
+    let day = full_date(date)?;
+    let time = match time {
+        None => None,
+        Some(time) => Some(
+            NaiveTime::parse_from_str(time, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
+                .ok()?,
+        ),
+    };
+    Some((day, time))
+}
+
+/// The dry run of a sheet of visits: each row names its customer by phone (else by a name no
+/// other customer has), a day in the past and an amount; a party size and notes may follow.
+/// Visit ids derive from the customer, the time, the amount and how many such rows came
+/// before, so the same sheet imported twice adds nothing.
+pub fn check_visits(
+    sheet: &Sheet,
+    mapping: &[Target],
+    existing: &Existing,
+    options: &Options<'_>,
+) -> CheckedVisits {
+    let mut checked = CheckedVisits::default();
+    let mut repeats: HashMap<String, usize> = HashMap::new();
+    for (line, cells) in &sheet.rows {
+        let mut problems = Vec::new();
+        let (mut name, mut phone, mut normalised) = (String::new(), String::new(), String::new());
+        let mut when = None;
+        let mut spend = None;
+        let mut extra: Vec<(String, Value)> = Vec::new();
+        let problem = |code, column: &str, value: &str| Problem {
+            code,
+            column: Some(column.to_owned()),
+            value: value.to_owned(),
+            other_line: None,
+        };
+        for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match target {
+                Target::Name => name = cell.to_owned(),
+                Target::Phone => {
+                    normalised = normalise_phone(cell);
+                    if phone_ok(&normalised) {
+                        phone = cell.to_owned();
+                    } else {
+                        problems.push(problem(Code::BadPhone, header, cell));
+                    }
+                }
+                Target::VisitDate | Target::FirstVisit => match visit_when(cell) {
+                    Some((day, time)) if day <= options.today => when = Some((day, time)),
+                    _ => problems.push(problem(Code::BadDate, header, cell)),
+                },
+                Target::Amount | Target::TotalSpend => match amount(cell) {
+                    Some(a) => spend = Some(a),
+                    None => problems.push(problem(Code::BadAmount, header, cell)),
+                },
+                Target::PartySize => match cell.trim_end_matches('人').trim().parse::<u32>() {
+                    Ok(n) if (1..=1000).contains(&n) => extra.push(("party_size".into(), json!(n))),
+                    _ => problems.push(problem(Code::BadValue, header, cell)),
+                },
+                Target::Notes => extra.push(("note".into(), json!(cell))),
+                _ => {}
+            }
+        }
+        if when.is_none() && !problems.iter().any(|p| p.code == Code::BadDate) {
+            problems.push(Problem {
+                code: Code::BadDate,
+                column: None,
+                value: String::new(),
+                other_line: None,
+            });
+        }
+        if spend.is_none() && !problems.iter().any(|p| p.code == Code::BadAmount) {
+            problems.push(Problem {
+                code: Code::BadAmount,
+                column: None,
+                value: String::new(),
+                other_line: None,
+            });
+        }
+        let customer = if !phone.is_empty() {
+            existing.phones.get(&normalised)
+        } else {
+            None
+        }
+        .or_else(|| {
+            (!name.is_empty() && !existing.shared_names.contains(&name))
+                .then(|| existing.names.get(&name))
+                .flatten()
+        });
+        if customer.is_none() && problems.iter().all(|p| p.code != Code::BadPhone) {
+            let shared = phone.is_empty() && existing.shared_names.contains(&name);
+            problems.push(Problem {
+                code: if shared {
+                    Code::AmbiguousName
+                } else {
+                    Code::NoCustomer
+                },
+                column: None,
+                value: if phone.is_empty() {
+                    name.clone()
+                } else {
+                    phone.clone()
+                },
+                other_line: None,
+            });
+        }
+        let shown_name = customer
+            .and_then(|id| existing.names_by_id.get(id))
+            .cloned()
+            .unwrap_or(name);
+        let (Some(customer), Some((day, time)), Some(spend), true) =
+            (customer, when, spend, problems.is_empty())
+        else {
+            checked.reports.push(RowReport {
+                line: *line,
+                name: shown_name,
+                phone,
+                status: Status::Problem,
+                problems,
+                existing_id: None,
+            });
+            continue;
+        };
+        let at = local_time(day, time, options.utc_offset_minutes);
+        let key = format!("{customer}\n{at}\n{spend}");
+        let nth = repeats.entry(key.clone()).or_default();
+        *nth += 1;
+        let id = Uuid::new_v5(
+            &NAMESPACE,
+            format!("{}\nvisit\n{key}\n{nth}", options.org_id).as_bytes(),
+        )
+        .to_string();
+        let status = if existing.visits.contains(&id) {
+            Status::InBook
+        } else {
+            Status::New
+        };
+        if status == Status::New {
+            let mut fields = vec![
+                ("customer_id".to_owned(), json!(customer)),
+                ("at".to_owned(), json!(at)),
+                ("amount".to_owned(), json!(spend)),
+            ];
+            fields.extend(extra);
+            checked.visits.push(NewVisit {
+                line: *line,
+                id: id.clone(),
+                customer_id: customer.clone(),
+                fields,
+            });
+        }
+        checked.reports.push(RowReport {
+            line: *line,
+            name: shown_name,
+            phone,
+            status,
+            problems,
+            existing_id: (status == Status::InBook).then_some(id),
+        });
+    }
+    checked
 }

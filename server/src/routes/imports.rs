@@ -2,16 +2,17 @@
 //! - `POST /api/v1/imports/check`: the dry run. The file (base64), optionally the sheet and a
 //!   mapping; answers the sheets, the headers, the mapping (guessed, or the one sent), a preview,
 //!   the counts and every row that will not be imported as it is (a problem, or already in the
-//!   book). Nothing is written.
+//!   book). Nothing is written. A sheet holds customers, or visits of customers in the book
+//!   (`holds`, guessed from the columns: a day and an amount).
 //! - `POST /api/v1/imports`: the same body; writes the new customers (and a visit carrying each
-//!   one's spend so far) as ordinary synced changes in **one** push — all or nothing — owned by
+//!   one's spend so far), or the new visits, as ordinary synced changes in **one** push — all or nothing — owned by
 //!   the chosen salespeople in turn. Refused (`422`) while rows have problems, unless the manager
 //!   leaves them out (`leave_out_problems`). Audited as `imported`.
 
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::import::mapping::{self, Target};
+use crate::import::mapping::{self, Holds, Target};
 use crate::import::rows::{self, Existing, Options, RowReport, Status};
 use crate::routes::ApiJson;
 use crate::routes::sync::{encode_cursor, tell_devices};
@@ -20,7 +21,6 @@ use crate::store::{Actor, Incoming, Position};
 use axum::Json;
 use axum::extract::State;
 use base64::Engine;
-use huitou_shared::customer::duplicates::normalise_phone;
 use huitou_shared::retention::settings::OrgSettings;
 use huitou_shared::service::complaint::org_day;
 use huitou_shared::{Change, Clock, DeviceId, Kind};
@@ -40,6 +40,9 @@ pub struct ImportRequest {
     /// One target per column (default: guessed from the headers).
     #[serde(default)]
     pub mapping: Option<Vec<Target>>,
+    /// What the sheet holds (default: guessed from the mapping).
+    #[serde(default)]
+    pub holds: Option<Holds>,
     /// User ids: new customers go to them in turn.
     #[serde(default)]
     pub owners: Vec<String>,
@@ -62,6 +65,8 @@ pub struct DryRun {
     pub sheet: String,
     pub headers: Vec<String>,
     pub mapping: Vec<Target>,
+    /// Customers, or visits of customers in the book.
+    pub holds: Holds,
     /// The first rows as read.
     pub preview: Vec<Vec<String>>,
     pub counts: Counts,
@@ -71,6 +76,8 @@ pub struct DryRun {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Imported {
+    pub holds: Holds,
+    /// Customers (or visits) created.
     pub created: usize,
     pub in_book: usize,
     pub left_out: usize,
@@ -79,6 +86,7 @@ pub struct Imported {
 struct Prepared {
     dry_run: DryRun,
     customers: Vec<rows::NewCustomer>,
+    visits: Vec<rows::NewVisit>,
 }
 
 async fn prepare(
@@ -113,8 +121,24 @@ async fn prepare(
         }
         None => mapping::guess_all(&sheet.headers),
     };
-    if !mapping.contains(&Target::Name) {
-        return Err(ApiError::Invalid("no column is mapped to the name".into()));
+    let holds = request.holds.unwrap_or_else(|| Holds::guess(&mapping));
+    match holds {
+        Holds::Customers if !mapping.contains(&Target::Name) => {
+            return Err(ApiError::Invalid("no column is mapped to the name".into()));
+        }
+        Holds::Visits if !mapping.contains(&Target::Name) && !mapping.contains(&Target::Phone) => {
+            return Err(ApiError::Invalid(
+                "no column is mapped to the customer's phone or name".into(),
+            ));
+        }
+        Holds::Visits
+            if !mapping.contains(&Target::VisitDate) || !mapping.contains(&Target::Amount) =>
+        {
+            return Err(ApiError::Invalid(
+                "a sheet of visits needs a column of days and one of amounts".into(),
+            ));
+        }
+        _ => {}
     }
     let users = state.store.users(&user.org_id).await?;
     let owners: Vec<String> = if request.owners.is_empty() {
@@ -138,15 +162,17 @@ async fn prepare(
         .org_records(&user.org_id, Kind::CUSTOMER)
         .await?
     {
-        if customer.is_deleted() {
-            continue;
+        if !customer.is_deleted() {
+            existing.add_customer(&id, customer.text("name"), customer.text("phone"));
         }
-        if let Some(phone) = customer.text("phone") {
-            existing.phones.insert(normalise_phone(phone), id.clone());
-        }
-        if let Some(name) = customer.text("name") {
-            existing.names.insert(name.to_owned(), id.clone());
-        }
+    }
+    if holds == Holds::Visits {
+        existing.visits = state
+            .store
+            .org_records(&user.org_id, Kind::VISIT)
+            .await?
+            .into_keys()
+            .collect();
     }
     let settings = state
         .store
@@ -155,32 +181,30 @@ async fn prepare(
     let offset = OrgSettings::from_record(settings.get(OrgSettings::RECORD_ID))
         .utc_offset_minutes
         .unwrap_or(480);
-    let checked = rows::check(
-        &sheet,
-        &mapping,
-        &existing,
-        &Options {
-            org_id: &user.org_id,
-            owners: &owners,
-            today: org_day(chrono::Utc::now(), offset),
-            utc_offset_minutes: offset,
-        },
-    );
-    let count = |status| {
-        checked
-            .reports
-            .iter()
-            .filter(|r| r.status == status)
-            .count()
+    let options = Options {
+        org_id: &user.org_id,
+        owners: &owners,
+        today: org_day(chrono::Utc::now(), offset),
+        utc_offset_minutes: offset,
     };
+    let (reports, customers, visits) = match holds {
+        Holds::Customers => {
+            let checked = rows::check(&sheet, &mapping, &existing, &options);
+            (checked.reports, checked.customers, Vec::new())
+        }
+        Holds::Visits => {
+            let checked = rows::check_visits(&sheet, &mapping, &existing, &options);
+            (checked.reports, Vec::new(), checked.visits)
+        }
+    };
+    let count = |status| reports.iter().filter(|r| r.status == status).count();
     let counts = Counts {
-        rows: checked.reports.len(),
+        rows: reports.len(),
         new: count(Status::New),
         in_book: count(Status::InBook),
         problems: count(Status::Problem),
     };
-    let mut shown: Vec<RowReport> = checked
-        .reports
+    let mut shown: Vec<RowReport> = reports
         .into_iter()
         .filter(|r| r.status != Status::New)
         .collect();
@@ -197,10 +221,12 @@ async fn prepare(
                 .collect(),
             headers: sheet.headers,
             mapping,
+            holds,
             counts,
             rows: shown,
         },
-        customers: checked.customers,
+        customers,
+        visits,
     })
 }
 
@@ -245,6 +271,11 @@ pub async fn import(
             add(Kind::VISIT, &visit, "amount", json!(amount));
         }
     }
+    for visit in &prepared.visits {
+        for (field, value) in &visit.fields {
+            add(Kind::VISIT, &visit.id, field, value.clone());
+        }
+    }
     let actor = Actor {
         user_id: user.user_id.clone(),
         org_id: user.org_id.clone(),
@@ -271,7 +302,8 @@ pub async fn import(
         tell_devices(&state, &user.org_id, &outcome, &cursor).await;
     }
     let imported = Imported {
-        created: prepared.customers.len(),
+        holds: prepared.dry_run.holds,
+        created: prepared.customers.len() + prepared.visits.len(),
         in_book: counts.in_book,
         left_out: counts.problems,
     };
@@ -282,6 +314,7 @@ pub async fn import(
         &user.user_id,
         json!({
             "file": request.file_name.chars().take(200).collect::<String>(),
+            "holds": imported.holds,
             "created": imported.created,
             "in_book": imported.in_book,
             "left_out": imported.left_out,
