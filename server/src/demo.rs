@@ -62,9 +62,22 @@ pub async fn seed(store: &dyn Store, with_year: bool) -> anyhow::Result<()> {
                 let hash = auth::hash_password(PASSWORD.into())
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let user = store
+                let mut user = store
                     .create_user(&org_id, username, name, role, &hash)
                     .await?;
+                // The two salespeople work in two stores of the chain (Insights by store).
+                let team = match username {
+                    "sales1" => Some("南京西路店"),
+                    "sales2" => Some("徐家汇店"),
+                    _ => None,
+                };
+                if let Some(team) = team
+                    && let Some(updated) = store
+                        .update_user(&org_id, &user.id, None, None, Some(team))
+                        .await?
+                {
+                    user = updated;
+                }
                 crate::directory::publish_user(store, &user).await?;
                 user
             }

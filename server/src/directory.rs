@@ -1,4 +1,4 @@
-//! Publishes each user as a synced `user` record (name, username, role), so every device of the
+//! Publishes each user as a synced `user` record (name, username, role, team), so every device of the
 //! organisation can say who changed a field and list owners — without a separate users API.
 
 use crate::store::{Actor, Incoming, PushOutcome, Store, UserRow};
@@ -20,6 +20,8 @@ pub async fn publish_user(store: &dyn Store, user: &UserRow) -> anyhow::Result<P
         ("name", json!(user.name)),
         ("username", json!(user.username)),
         ("role", json!(user.role.as_str())),
+        // The store or team, for Insights by team.
+        ("team", json!(user.team)),
         // Disabled users stay as names in history ("王芳 (left)").
         ("disabled", json!(user.disabled_at.is_some())),
     ]

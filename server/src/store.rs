@@ -87,6 +87,8 @@ pub struct UserRow {
     pub disabled_at: Option<String>,
     /// The password was set by someone else; the user must choose their own.
     pub must_change_password: bool,
+    /// The store or team the user works in (empty: none).
+    pub team: String,
 }
 
 /// Cut-offs (RFC 3339 UTC, as stored) that a token must be newer than.
@@ -170,13 +172,14 @@ pub trait TeamStore: Send + Sync {
     /// One user of the organisation.
     async fn user(&self, org_id: &str, user_id: &str) -> StoreResult<Option<UserRow>>;
 
-    /// Renames and/or changes the role of a user; the user as it now is.
+    /// Renames and/or changes the role or the store/team of a user; the user as it now is.
     async fn update_user(
         &self,
         org_id: &str,
         user_id: &str,
         name: Option<&str>,
         role: Option<Role>,
+        team: Option<&str>,
     ) -> StoreResult<Option<UserRow>>;
 
     /// Sets a user's password hash and whether they must change it; every token of theirs

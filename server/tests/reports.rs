@@ -162,6 +162,7 @@ async fn every_report_equals_the_shared_functions_on_the_pulled_records() {
         from: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
         owner: None,
+        team: None,
         window_days: 30,
     };
     let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
@@ -322,4 +323,80 @@ async fn the_demo_year_gives_every_report_something_to_show() {
     assert!(due_today >= 10, "{due_today} tasks due today");
     assert!(state.records("complaint").count() >= 6);
     assert!(state.records("referral").count() >= 4);
+}
+
+#[tokio::test]
+async fn the_store_or_team_filter_keeps_the_customers_of_its_people() {
+    let app = spawn_app().await;
+    let sales1 = app.user("acme", "sales1", Role::Salesperson).await;
+    let sales2 = app.user("acme", "sales2", Role::Salesperson).await;
+    let boss = app.user("acme", "boss", Role::Manager).await;
+    march_book(&app, &sales1).await;
+    let customer = new_id();
+    let visit = new_id();
+    let body = app
+        .push(
+            &sales2,
+            &[
+                change("customer", &customer, "name", json!("徐家汇的客人"), 1),
+                change("customer", &customer, "owner", json!(sales2.user_id), 2),
+                change("visit", &visit, "customer_id", json!(customer), 3),
+                change("visit", &visit, "at", json!("2026-03-08T19:00:00+08:00"), 4),
+                change("visit", &visit, "amount", json!(880), 5),
+            ],
+        )
+        .await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let set_team = |session: &Session, user: &str, team: &str| {
+        let request = app
+            .client
+            .patch(format!("{}/api/v1/users/{user}", app.url))
+            .bearer_auth(&session.token)
+            .json(&json!({"team": team}));
+        async move {
+            let response = request.send().await.expect("patch");
+            let status = response.status();
+            (status, response.json::<Value>().await.expect("json"))
+        }
+    };
+    let (status, member) = set_team(&boss, &sales1.user_id, " 南京西路店 ").await;
+    assert_eq!(status, StatusCode::OK, "{member}");
+    assert_eq!(member["team"], json!("南京西路店"), "trimmed");
+    let (status, _) = set_team(&boss, &sales2.user_id, "徐家汇店").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, refused) = set_team(&sales1, &sales1.user_id, "徐家汇店").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a salesperson does not move themselves: {refused}"
+    );
+    let (status, refused) = set_team(&boss, &sales2.user_id, &"店".repeat(61)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+
+    let first_timers = |body: &Value| body["figures"]["current"]["first_timers"].clone();
+    let (status, all) = app.report(&boss, &format!("repeat-rate?{MARCH}")).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(first_timers(&all), json!(11));
+    let (_, xu) = app
+        .report(&boss, &format!("repeat-rate?{MARCH}&team=徐家汇店"))
+        .await;
+    assert_eq!(first_timers(&xu), json!(1), "{xu}");
+    assert_eq!(xu["team"], json!("徐家汇店"));
+    let (_, west) = app
+        .report(&boss, &format!("repeat-rate?{MARCH}&team=南京西路店"))
+        .await;
+    assert_eq!(first_timers(&west), json!(10), "{west}");
+    let (_, none) = app
+        .report(&boss, &format!("pareto?{MARCH}&team=no-such-team"))
+        .await;
+    assert_eq!(none["figures"]["current"]["customers"], json!(0), "{none}");
+
+    // The team is on the user record every device syncs.
+    let state = State::fold(&app.pull_all(&boss).await);
+    let record = state
+        .records("user")
+        .find(|(id, _)| **id == sales2.user_id)
+        .map(|(_, r)| r)
+        .expect("sales2's user record");
+    assert_eq!(record.text("team"), Some("徐家汇店"));
 }

@@ -110,6 +110,9 @@ pub struct Member {
     /// The user still has a password someone else set.
     #[serde(default)]
     pub must_change_password: bool,
+    /// The store or team the user works in (empty: none), for Insights by team.
+    #[serde(default)]
+    pub team: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -126,13 +129,16 @@ pub struct NewMember {
     pub password: String,
 }
 
-/// `PATCH /api/v1/users/{id}`: rename, or change role; absent fields stay.
+/// `PATCH /api/v1/users/{id}`: rename, change role or store/team (`""` for none); absent
+/// fields stay.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemberEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
 }
 
 /// `POST /api/v1/users/{id}/password`: a manager sets a new password the user must change.

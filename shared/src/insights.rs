@@ -51,8 +51,10 @@ pub const REPORTS: [&str; 8] = [
 ];
 
 /// The kinds of records the reports read: what the app and the server hand to [`Book::new`].
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     Kind::CUSTOMER,
+    // Users: their store or team (`team`), for the team filter.
+    "user",
     Kind::VISIT,
     Kind::CONTACT,
     Kind::TASK,
@@ -75,6 +77,10 @@ pub struct Query {
     /// Only the customers this user owns (`None`: everyone's).
     #[serde(default)]
     pub owner: Option<String>,
+    /// Only the customers owned by the people of this store or team (a user's `team`; `None`:
+    /// every team's).
+    #[serde(default)]
+    pub team: Option<String>,
     /// A first-time customer who comes back within this many days counts as returned.
     #[serde(default = "default_window_days")]
     pub window_days: u32,
@@ -112,6 +118,7 @@ impl Query {
             from: month_start(add_months(today, -(i64::from(months.max(1)) - 1))),
             to: today,
             owner: None,
+            team: None,
             window_days: default_window_days(),
         }
     }
@@ -140,7 +147,7 @@ impl Query {
     /// use chrono::NaiveDate;
     /// use huitou_shared::insights::Query;
     /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    /// let q = Query { from: d(3, 1), to: d(3, 31), owner: None, window_days: 30 };
+    /// let q = Query { from: d(3, 1), to: d(3, 31), owner: None, team: None, window_days: 30 };
     /// let p = q.previous();
     /// assert_eq!((p.from, p.to), (d(1, 29), d(2, 28)));
     /// ```
@@ -285,6 +292,8 @@ pub struct Book<'a> {
     pub entries: Vec<Entry<'a>>,
     /// The organisation's offset from UTC, for a day read from a clock stamp.
     pub utc_offset_minutes: i32,
+    /// Each user's store or team, by user id (users without one left out).
+    pub teams: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Book<'a> {
@@ -297,8 +306,13 @@ impl<'a> Book<'a> {
         let mut customers: Vec<(&'a str, &'a Record)> = Vec::new();
         let mut children: Vec<(&'a str, &'a str, &'a Record)> = Vec::new();
         let mut merged: HashMap<&'a str, &'a str> = HashMap::new();
+        let mut teams: HashMap<&'a str, &'a str> = HashMap::new();
         for (kind, id, record) in records {
-            if kind == Kind::CUSTOMER {
+            if kind == "user" {
+                if let Some(team) = record.text("team").map(str::trim).filter(|t| !t.is_empty()) {
+                    teams.insert(id, team);
+                }
+            } else if kind == Kind::CUSTOMER {
                 if let Some(kept) = record.text("merged_into") {
                     merged.insert(id, kept);
                 }
@@ -386,12 +400,27 @@ impl<'a> Book<'a> {
         Book {
             entries,
             utc_offset_minutes,
+            teams,
         }
     }
 
-    /// The customers of `query`'s owner (everyone's without one).
+    /// The stores and teams the organisation's users belong to, sorted.
+    pub fn team_names(&self) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = self.teams.values().copied().collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The customers of `query`'s owner and team (everyone's without them).
     pub fn population<'b>(&'b self, query: &'b Query) -> impl Iterator<Item = &'b Entry<'a>> + 'b {
-        self.entries.iter().filter(move |e| query.owns(e))
+        self.entries.iter().filter(move |e| {
+            query.owns(e)
+                && query
+                    .team
+                    .as_deref()
+                    .is_none_or(|team| self.teams.get(e.owner) == Some(&team))
+        })
     }
 
     /// The customer with this id.

@@ -59,6 +59,7 @@ fn period(from: NaiveDate, to: NaiveDate) -> Query {
         from,
         to,
         owner: None,
+        team: None,
         window_days: 30,
     }
 }
@@ -152,6 +153,7 @@ fn the_owner_filter_keeps_only_that_salespersons_customers() {
     let book = b.book();
     let query = Query {
         owner: Some("sales2".into()),
+        team: None,
         ..march()
     };
     let report = repeat::report(&book, &query, day(2026, 6, 1));
@@ -161,6 +163,61 @@ fn the_owner_filter_keeps_only_that_salespersons_customers() {
         .map(|c| c.customer_id.as_str())
         .collect();
     assert_eq!(ids, ["theirs"]);
+}
+
+#[test]
+fn the_team_filter_keeps_the_customers_of_that_stores_people() {
+    let mut b = Books::default();
+    b.records.push((
+        "user",
+        "sales1".into(),
+        record(
+            "user",
+            &[("name", json!("王芳")), ("team", json!("南京西路店"))],
+        ),
+    ));
+    b.records.push((
+        "user",
+        "sales2".into(),
+        record(
+            "user",
+            &[("name", json!("李强")), ("team", json!("徐家汇店"))],
+        ),
+    ));
+    b.records.push((
+        "user",
+        "sales3".into(),
+        record("user", &[("name", json!("张伟")), ("team", json!(" "))]),
+    ));
+    b.customer("west", &[]);
+    b.visit("west", day(2026, 3, 3), 100.0);
+    b.customer("xu", &[("owner", json!("sales2"))]);
+    b.visit("xu", day(2026, 3, 3), 300.0);
+    b.customer("nobody", &[("owner", json!("sales3"))]);
+    b.visit("nobody", day(2026, 3, 3), 500.0);
+    let book = b.book();
+    assert_eq!(book.team_names(), ["南京西路店", "徐家汇店"]);
+    let ids = |team: Option<&str>| {
+        let query = Query {
+            team: team.map(str::to_owned),
+            ..march()
+        };
+        let mut ids: Vec<String> = repeat::report(&book, &query, day(2026, 6, 1))
+            .customers
+            .into_iter()
+            .map(|c| c.customer_id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(Some("徐家汇店")), ["xu"]);
+    assert_eq!(ids(Some("南京西路店")), ["west"]);
+    assert_eq!(ids(None), ["nobody", "west", "xu"]);
+    let query = Query {
+        team: Some("徐家汇店".into()),
+        ..march()
+    };
+    assert_eq!(pareto::report(&book, &query).current.revenue, 300.0);
 }
 
 #[test]
@@ -584,7 +641,7 @@ proptest! {
         let b = random_book(&customers);
         let today = day(2026, 7, 1);
         let from = day(2025, 6, 1) + chrono::Days::new(seed % 200);
-        let query = Query { from, to: from + chrono::Days::new(span), owner: None, window_days: window };
+        let query = Query { from, to: from + chrono::Days::new(span), owner: None, team: None, window_days: window };
         let book = b.book();
 
         let r = repeat::report(&book, &query, today);

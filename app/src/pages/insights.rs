@@ -133,6 +133,7 @@ pub fn Insights() -> impl IntoView {
     let from = RwSignal::new(start.from.to_string());
     let to = RwSignal::new(start.to.to_string());
     let owner = RwSignal::new(String::new());
+    let team = RwSignal::new(String::new());
     let window = RwSignal::new(30u32);
     let section = RwSignal::new(Section::Return);
     let picked = RwSignal::new(None::<(String, Vec<String>)>);
@@ -143,6 +144,7 @@ pub fn Insights() -> impl IntoView {
             from: day(from.get())?,
             to: day(to.get())?,
             owner: Some(owner.get()).filter(|o| !o.is_empty()),
+            team: Some(team.get()).filter(|t| !t.is_empty()),
             window_days: window.get(),
         };
         query.check().ok().map(|()| query)
@@ -200,6 +202,23 @@ pub fn Insights() -> impl IntoView {
             users
         })
     });
+    let teams = Memo::new(move |_| {
+        replica.records.with(|r| {
+            let mut teams: Vec<String> = r
+                .of_kind("user")
+                .filter_map(|u| {
+                    u.record
+                        .text("team")
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned)
+                })
+                .collect();
+            teams.sort();
+            teams.dedup();
+            teams
+        })
+    });
 
     view! {
         <section class="page insights">
@@ -226,6 +245,19 @@ pub fn Insights() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <Show when=move || teams.with(|t| !t.is_empty())>
+                    <label class="field">
+                        <span>{move || i18n.t(MKey::StoreOrTeam)}</span>
+                        <select name="team" on:change=move |ev| team.set(event_target_value(&ev))>
+                            <option value="" selected=move || team.with(String::is_empty)>{move || i18n.t(MKey::EveryTeam)}</option>
+                            {move || teams.get().into_iter().map(|name| {
+                                let selected = team.with_untracked(|t| *t == name);
+                                let value = name.clone();
+                                view! { <option value=value selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
                 <label class="field">
                     <span>{move || i18n.t(MKey::ReturnWindow)}</span>
                     <select name="window" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(30))>

@@ -4,7 +4,7 @@
 //! on, each of which can be cut off. It talks to the server directly (`/api/v1/users`,
 //! `/api/v1/devices`): accounts are not synced records, so this screen needs a connection.
 
-use crate::i18n::{Key, date_time, use_i18n};
+use crate::i18n::{Key, MKey, date_time, use_i18n};
 use crate::replica::{Replica, use_replica};
 use gloo_net::http::{Method, RequestBuilder};
 use huitou_shared::Role;
@@ -178,6 +178,7 @@ fn MemberRow(
     let open = RwSignal::new(Open::Nothing);
     let name = RwSignal::new(member.name.clone());
     let role = RwSignal::new(member.role);
+    let team = RwSignal::new(member.team.clone());
     let password = RwSignal::new(String::new());
     let id = StoredValue::new(member.id.clone());
     let disabled = member.disabled_at.is_some();
@@ -216,6 +217,7 @@ fn MemberRow(
             </span>
             <span class="list-sub">
                 {member.username.clone()} " · " {move || i18n.t(role_key(member.role))}
+                {(!member.team.is_empty()).then(|| format!(" · {}", member.team))}
                 {member.must_change_password.then(|| view! { " · " {move || i18n.t(Key::MustChangePassword)} })}
                 {member.disabled_at.clone().map(|at| view! { " · " {move || i18n.t(Key::DisabledOn)} " " {move || date_time(&at, i18n.locale.get())} })}
             </span>
@@ -237,13 +239,16 @@ fn MemberRow(
                 Open::Edit => view! {
                     <form class="inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
-                        let edit = MemberEdit { name: Some(name.get_untracked()), role: Some(role.get_untracked()) };
+                        let edit = MemberEdit { name: Some(name.get_untracked()), role: Some(role.get_untracked()), team: Some(team.get_untracked()) };
                         act(gloo_net::http::Method::PATCH, path(""), serde_json::to_value(edit).ok(), Key::Saved);
                     }>
                         <label class="field"><span>{move || i18n.t(Key::Name)}</span>
                             <input type="text" name="member-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                         </label>
                         <RolePicker my_role role/>
+                        <label class="field"><span>{move || i18n.t(MKey::StoreOrTeam)}</span>
+                            <input type="text" name="member-team" maxlength="60" prop:value=move || team.get() on:input=move |ev| team.set(event_target_value(&ev))/>
+                        </label>
                         <div class="actions">
                             <button type="submit" class="button button-primary">{move || i18n.t(Key::Save)}</button>
                             <button type="button" class="button" on:click=move |_| open.set(Open::Nothing)>{move || i18n.t(Key::Cancel)}</button>

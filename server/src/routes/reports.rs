@@ -3,7 +3,8 @@
 //! screen runs on its replica, so the two never disagree.
 //!
 //! Query parameters: `from`, `to` (`YYYY-MM-DD`, default the last twelve calendar months up to
-//! today), `owner` (a user id), `window_days` (1–365, default 30), `at` (`YYYY-MM-DD`, the day the
+//! today), `owner` (a user id), `team` (a store or team name, as set on the users in Team),
+//! `window_days` (1–365, default 30), `at` (`YYYY-MM-DD`, the day the
 //! report is computed for; default today in the organisation's time zone).
 
 use crate::AppState;
@@ -27,6 +28,7 @@ pub struct ReportParams {
     from: Option<String>,
     to: Option<String>,
     owner: Option<String>,
+    team: Option<String>,
     window_days: Option<u32>,
     at: Option<String>,
 }
@@ -64,6 +66,7 @@ pub async fn show(
         from: date("from", params.from.as_deref())?.unwrap_or(default.from),
         to: date("to", params.to.as_deref())?.unwrap_or(today),
         owner: params.owner.filter(|o| !o.is_empty()),
+        team: params.team.filter(|t| !t.is_empty()),
         window_days: params.window_days.unwrap_or(default.window_days),
     };
     query
@@ -94,6 +97,7 @@ pub async fn show(
         "from": query.from,
         "to": query.to,
         "owner": query.owner,
+        "team": query.team,
         "window_days": query.window_days,
         "at": today,
         "figures": body,

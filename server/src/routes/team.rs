@@ -32,6 +32,7 @@ fn member(user: UserRow) -> Member {
         role: user.role,
         disabled_at: user.disabled_at,
         must_change_password: user.must_change_password,
+        team: user.team,
     }
 }
 
@@ -208,7 +209,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(member(created))))
 }
 
-/// `PATCH /api/v1/users/{id}`: rename, change role.
+/// `PATCH /api/v1/users/{id}`: rename, change role or store/team (managers only).
 pub async fn edit(
     State(state): State<AppState>,
     actor: AuthUser,
@@ -220,8 +221,26 @@ pub async fn edit(
         .as_deref()
         .map(|n| name_field("name", n))
         .transpose()?;
-    // Renaming yourself is fine; changing your own role is not.
-    let before = if id == actor.user_id && request.role.is_none() {
+    let team = request
+        .team
+        .as_deref()
+        .map(|t| {
+            let t = t.trim();
+            if t.chars().count() > 60 || t.chars().any(char::is_control) {
+                Err(ApiError::BadRequest(
+                    "team must be at most 60 characters, one line".into(),
+                ))
+            } else {
+                Ok(t.to_owned())
+            }
+        })
+        .transpose()?;
+    // Renaming yourself is fine, and a manager may set their own team; changing your own role
+    // is not, nor a salesperson their team.
+    let before = if id == actor.user_id
+        && request.role.is_none()
+        && (team.is_none() || actor.role.sees_everything())
+    {
         state
             .store
             .user(&actor.org_id, &id)
@@ -241,7 +260,13 @@ pub async fn edit(
     }
     let after = state
         .store
-        .update_user(&actor.org_id, &id, name.as_deref(), request.role)
+        .update_user(
+            &actor.org_id,
+            &id,
+            name.as_deref(),
+            request.role,
+            team.as_deref(),
+        )
         .await?
         .ok_or(ApiError::NotFound)?;
     publish(&state, &after).await?;
@@ -253,6 +278,7 @@ pub async fn edit(
         json!({
             "name": [before.name, after.name],
             "role": [before.role.as_str(), after.role.as_str()],
+            "team": [before.team, after.team],
         }),
     )
     .await;

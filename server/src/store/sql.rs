@@ -30,12 +30,13 @@ fn user_from_row(row: &DbRow) -> StoreResult<UserRow> {
         password_hash: row.try_get("password_hash")?,
         disabled_at: row.try_get("disabled_at")?,
         must_change_password: row.try_get::<i32, _>("must_change_password")? != 0,
+        team: row.try_get("team")?,
     })
 }
 
 /// The columns `user_from_row` reads, from `users u`.
 const USER_COLUMNS: &str =
-    "u.id, u.org_id, u.username, u.name, u.role, u.password_hash, u.disabled_at, u.must_change_password";
+    "u.id, u.org_id, u.username, u.name, u.role, u.password_hash, u.disabled_at, u.must_change_password, u.team";
 
 fn change_from_row(row: &DbRow) -> StoreResult<Change> {
     let value: String = row.try_get("value")?;
@@ -1198,6 +1199,7 @@ impl Store for BackendStore {
             password_hash: password_hash.to_owned(),
             disabled_at: None,
             must_change_password: false,
+            team: String::new(),
         };
         sqlx::query(
             "INSERT INTO users (id, org_id, username, name, role, password_hash, created_at)

@@ -44,15 +44,18 @@ impl super::TeamStore for BackendStore {
         user_id: &str,
         name: Option<&str>,
         role: Option<Role>,
+        team: Option<&str>,
     ) -> StoreResult<Option<UserRow>> {
         sqlx::query(
-            "UPDATE users SET name = COALESCE($3, name), role = COALESCE($4, role)
+            "UPDATE users SET name = COALESCE($3, name), role = COALESCE($4, role),
+                    team = COALESCE($5, team)
              WHERE org_id = $1 AND id = $2",
         )
         .bind(org_id)
         .bind(user_id)
         .bind(name)
         .bind(role.map(Role::as_str))
+        .bind(team)
         .execute(&self.pool)
         .await?;
         self.user(org_id, user_id).await

@@ -30,7 +30,7 @@
 //!     }
 //! }
 //! let book = Book::new(records.iter().map(|(k, id, r)| (*k, id.as_str(), r)), 480);
-//! let query = Query { from: d(3, 1), to: d(3, 31), owner: None, window_days: 30 };
+//! let query = Query { from: d(3, 1), to: d(3, 31), owner: None, team: None, window_days: 30 };
 //! let report = repeat::report(&book, &query, d(6, 1));
 //! assert_eq!((report.current.first_timers, report.current.returned), (10, 4));
 //! assert_eq!(report.current.share.rate, Some(0.4));
