@@ -73,6 +73,27 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         .await?;
         let text = page_text(l).await?;
         ensure!(text.contains("Previous period"), "{text}");
+        // The demo's two salespeople work in two stores: sales1's customers are all in 南京西路店.
+        field(l, "Store or team")
+            .await?
+            .select_by_value("徐家汇店")
+            .await?;
+        wait_for_text(
+            l,
+            "0 of 0 first-time customers came back within 30 days",
+            SYNC,
+        )
+        .await?;
+        field(l, "Store or team")
+            .await?
+            .select_by_value("南京西路店")
+            .await?;
+        wait_for_text(
+            l,
+            "2 of 5 first-time customers came back within 30 days",
+            SYNC,
+        )
+        .await?;
         screenshot(l, &screenshots().join("insights-return-1280.png")).await?;
         assert_accessible(l, "Insights, repeat rate (en)").await?;
 
@@ -145,6 +166,35 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         ensure!(
             audit["entries"].as_array().map(Vec::len) == Some(2),
             "both exports are in the audit log: {audit}"
+        );
+
+        // Lists export too: the customer list as filtered (every match, not only those shown).
+        click(l, "Customers").await?;
+        field(l, "Search").await?.send_keys("甲先生").await?;
+        wait_for_text(l, "甲先生", SYNC).await?;
+        click(l, "Export Customers as CSV").await?;
+        let folder = downloads(&dir.path().join("laptop"));
+        let list = eventually(SYNC, move || {
+            let folder = folder.clone();
+            async move {
+                let files: Vec<_> = std::fs::read_dir(&folder)?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("huitou-customers-"))
+                    })
+                    .collect();
+                ensure!(files.len() == 1, "the customer list saved: {files:?}");
+                Ok(String::from_utf8(std::fs::read(&files[0])?)?)
+            }
+        })
+        .await?;
+        ensure!(
+            list.starts_with(
+                "\u{feff}Name,Phone,Owner,Tier,Lifecycle stage,Visits,Total spend,Last visit,Tags"
+            ) && list.lines().count() == 2
+                && list.contains("甲先生"),
+            "the filtered customer list, one customer: {list}"
         );
 
         // The same screen in Simplified Chinese.

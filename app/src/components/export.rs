@@ -120,3 +120,133 @@ pub fn ExportButtons(
         </div>
     }
 }
+
+/// One cell of a [`ReportTable`]: how the screen shows it (in the reader's locale) and what
+/// the export writes (raw numbers and ISO dates, so a spreadsheet can add them up).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// A customer's name, a link to their page.
+    Customer {
+        id: String,
+        name: String,
+    },
+    Text(String),
+    Count(usize),
+    Money(f64),
+    Day(Option<chrono::NaiveDate>),
+    /// A share, 0–1 (`None`: no figure).
+    Percent(Option<f64>),
+    /// Shown as `text`, exported as `value`.
+    Shown {
+        text: String,
+        value: Value,
+    },
+}
+
+impl Cell {
+    fn numeric(&self) -> bool {
+        matches!(
+            self,
+            Cell::Count(_) | Cell::Money(_) | Cell::Percent(_) | Cell::Shown { .. }
+        )
+    }
+
+    /// What the export writes.
+    pub fn value(&self) -> Value {
+        match self {
+            Cell::Customer { name, .. } => Value::from(name.as_str()),
+            Cell::Text(text) => Value::from(text.as_str()),
+            Cell::Count(n) => Value::from(*n),
+            Cell::Money(amount) => Value::from(*amount),
+            Cell::Day(day) => day.map_or(Value::Null, |d| Value::from(d.to_string())),
+            Cell::Percent(rate) => rate.map_or(Value::Null, Value::from),
+            Cell::Shown { value, .. } => value.clone(),
+        }
+    }
+
+    fn view(self, i18n: crate::i18n::I18n) -> AnyView {
+        let locale = i18n.locale.get_untracked();
+        match self {
+            Cell::Customer { id, name } => {
+                view! { <leptos_router::components::A href=format!("/customers/{id}")>{name}</leptos_router::components::A> }
+                    .into_any()
+            }
+            Cell::Text(text) | Cell::Shown { text, .. } => text.into_any(),
+            Cell::Count(n) => crate::i18n::number(n as f64, locale, false).into_any(),
+            Cell::Money(amount) => crate::i18n::money(amount, locale).into_any(),
+            Cell::Day(day) => day.map(|d| crate::i18n::day(d, locale)).into_any(),
+            Cell::Percent(rate) => rate
+                .map_or_else(
+                    || i18n.t(MKey::NoFigure).to_owned(),
+                    |rate| crate::i18n::number(rate, locale, true),
+                )
+                .into_any(),
+        }
+    }
+}
+
+/// A report's table, defined once: the screen shows its first `shown` rows (the first column
+/// as the row's header, numbers right-aligned, formatted by locale) and the export buttons
+/// write every row with the same columns.
+#[component]
+pub fn ReportTable(
+    /// The export's name (file and audit log).
+    name: &'static str,
+    caption: String,
+    columns: Vec<crate::i18n::Word>,
+    rows: Vec<Vec<Cell>>,
+    #[prop(default = 100)] shown: usize,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let titles: Vec<String> = columns.iter().map(|c| i18n.t(*c).to_owned()).collect();
+    let numeric: Vec<bool> = (0..titles.len())
+        .map(|i| {
+            rows.first()
+                .and_then(|r| r.get(i))
+                .is_some_and(Cell::numeric)
+        })
+        .collect();
+    let export: Table = (
+        titles.clone(),
+        rows.iter()
+            .map(|row| row.iter().map(Cell::value).collect())
+            .collect(),
+    );
+    let more = rows.len().saturating_sub(shown);
+    let head = titles
+        .into_iter()
+        .zip(numeric.clone())
+        .map(|(title, number)| view! { <th scope="col" class:number=number>{title}</th> })
+        .collect_view();
+    let body = rows
+        .into_iter()
+        .take(shown)
+        .map(|row| {
+            let cells = row
+                .into_iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    let number = numeric.get(i).copied().unwrap_or(false);
+                    let content = cell.view(i18n);
+                    if i == 0 {
+                        view! { <th scope="row">{content}</th> }.into_any()
+                    } else {
+                        view! { <td class:number=number>{content}</td> }.into_any()
+                    }
+                })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <ExportButtons name what=caption.clone() table=move || export.clone()/>
+        <div class="chart-scroll" tabindex="0">
+            <table class="report-table">
+                <caption>{caption}</caption>
+                <thead><tr>{head}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+        {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
+    }
+}

@@ -235,6 +235,19 @@ pub fn CustomerList() -> impl IntoView {
                 })}
             </div>
             {manager.then(|| crate::pages::manager_tools::bulk_move(bulk_open, everyone, Signal::derive(filtered)))}
+            // Managers export every customer the filter selects, not only the hundred shown.
+            {manager.then(|| crate::pages::manager_tools::list_export("customers", Key::Customers, move || {
+                let ids = matching_ids(
+                    replica,
+                    &query.get_untracked(),
+                    &filter(),
+                    tier.get_untracked(),
+                    dormant.get_untracked(),
+                    risky(),
+                    usize::MAX,
+                );
+                crate::pages::manager_tools::customer_table(replica, &ids)
+            }))}
             <Show when=move || !matches.with(Vec::is_empty) fallback=move || view! {
                 <p class="empty">{move || if filtered() { i18n.t(Key::NoMatches) } else { i18n.t(Key::NoCustomers) }}</p>
             }>

@@ -8,7 +8,7 @@
 //! opens the customers behind it.
 
 use crate::components::charts::{Bar, Bars, Cell, Curve, HeatMap, Pick};
-use crate::components::export::{ExportButtons, Table};
+use crate::components::export::{Cell as TableCell, ExportButtons, ReportTable, Table};
 use crate::i18n::{self, I18n, Key, MKey, Word, tier_key, tier_reason, use_i18n};
 use crate::org::use_org;
 use crate::pages::complaint::org_today;
@@ -652,47 +652,42 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         .replace("{done}", &count(i18n, report.win_back.done))
         .replace("{skipped}", &count(i18n, report.win_back.skipped))
         .replace("{missed}", &count(i18n, report.win_back.missed));
-    let more = report.rows.len().saturating_sub(100);
-    let locale = i18n.locale.get_untracked();
     let state_key = |state: churn::ChurnState| match state {
         churn::ChurnState::Dormant => Word::from(MKey::StateDormant),
         churn::ChurnState::Lost => Word::from(Key::StageLost),
     };
-    let table: Table = (
-        titles(
-            i18n,
-            &[
-                Word::Key(Key::Name),
-                Word::Key(Key::Owner),
-                Word::Key(Key::Stage),
-                Word::Key(Key::Tier),
-                Word::Key(Key::LastVisit),
-                Word::Manager(MKey::DormantSince),
-                Word::Key(Key::TotalSpend),
-                Word::Key(Key::LostReason),
-            ],
-        ),
-        report
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    json!(r.name),
-                    json!(person(&r.owner)),
-                    json!(i18n.t(state_key(r.state))),
-                    json!(i18n.t(tier_key(r.tier))),
-                    day_cell(r.last_visit),
-                    day_cell(r.dormant_from),
-                    json!(r.lifetime_spend),
-                    json!(r.lost_reason),
-                ]
-            })
-            .collect(),
-    );
+    let columns = vec![
+        Word::Key(Key::Name),
+        Word::Key(Key::Owner),
+        Word::Key(Key::Stage),
+        Word::Key(Key::Tier),
+        Word::Key(Key::LastVisit),
+        Word::Manager(MKey::DormantSince),
+        Word::Key(Key::TotalSpend),
+        Word::Key(Key::LostReason),
+    ];
+    let rows: Vec<Vec<TableCell>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                TableCell::Customer {
+                    id: r.customer_id.clone(),
+                    name: r.name.clone(),
+                },
+                TableCell::Text(person(&r.owner)),
+                TableCell::Text(i18n.t(state_key(r.state)).to_owned()),
+                TableCell::Text(i18n.t(tier_key(r.tier)).to_owned()),
+                TableCell::Day(r.last_visit),
+                TableCell::Day(r.dormant_from),
+                TableCell::Money(r.lifetime_spend),
+                TableCell::Text(r.lost_reason.clone()),
+            ]
+        })
+        .collect();
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::Churn)}</h2>
-            <ExportButtons name="churn" what=i18n.t(MKey::Churn).to_owned() table=move || table.clone()/>
             <p class="headline-text">{i18n.t(MKey::ChurnHeadline).replace("{n}", &count(i18n, report.rows.len()))}</p>
             <p class="muted">{i18n.t(MKey::NewlyDormant).replace("{n}", &count(i18n, report.newly_dormant)).replace("{m}", &count(i18n, report.newly_dormant_before))}</p>
             <p class="muted">{win_back}</p>
@@ -700,38 +695,7 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
                 <Bars caption=i18n.t(MKey::ChurnByTier).to_owned() head=(i18n.t(Key::Tier).to_owned(), i18n.t(MKey::Churn).to_owned()) bars=by_tier max=1.0 on_pick/>
                 <Bars caption=i18n.t(MKey::ChurnByMonth).to_owned() head=(i18n.t(MKey::ChurnByMonth).to_owned(), i18n.t(Key::Customers).to_owned()) bars=by_month on_pick/>
             </div>
-            <div class="chart-scroll" tabindex="0">
-                <table class="report-table">
-                    <caption>{i18n.t(MKey::Churn)}</caption>
-                    <thead><tr>
-                        <th scope="col">{i18n.t(Key::Name)}</th>
-                        <th scope="col">{i18n.t(Key::Owner)}</th>
-                        <th scope="col">{i18n.t(Key::Stage)}</th>
-                        <th scope="col">{i18n.t(Key::Tier)}</th>
-                        <th scope="col">{i18n.t(Key::LastVisit)}</th>
-                        <th scope="col">{i18n.t(MKey::DormantSince)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
-                        <th scope="col">{i18n.t(Key::LostReason)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {report.rows.iter().take(100).map(|r| {
-                            let state = state_key(r.state);
-                            let name = r.name.clone();
-                            view! { <tr>
-                                <th scope="row"><A href=format!("/customers/{}", r.customer_id)>{name.clone()}</A></th>
-                                <td>{person(&r.owner)}</td>
-                                <td>{i18n.t(state)}</td>
-                                <td>{i18n.t(tier_key(r.tier))}</td>
-                                <td>{r.last_visit.map(|d| i18n::day(d, locale))}</td>
-                                <td>{r.dormant_from.map(|d| i18n::day(d, locale))}</td>
-                                <td class="number">{money(i18n, r.lifetime_spend)}</td>
-                                <td>{r.lost_reason.clone()}</td>
-                            </tr> }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
+            <ReportTable name="churn" caption=i18n.t(MKey::Churn).to_owned() columns rows/>
         </section>
     }
 }
@@ -893,66 +857,41 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         .t(MKey::LifetimeTotals)
         .replace("{v}", &money(i18n, report.total_spend))
         .replace("{p}", &money(i18n, report.total_projected));
-    let more = report.rows.len().saturating_sub(50);
-    let table: Table = (
-        titles(
-            i18n,
-            &[
-                Word::Key(Key::Name),
-                Word::Key(Key::Owner),
-                Word::Key(Key::Visits),
-                Word::Key(Key::TotalSpend),
-                Word::Key(Key::AverageTicket),
-                Word::Manager(MKey::FirstVisit),
-                Word::Key(Key::LastVisit),
-                Word::Manager(MKey::Projected),
-            ],
-        ),
-        report
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    json!(r.name),
-                    json!(person(&r.owner)),
-                    json!(r.visit_count),
-                    json!(r.lifetime_spend),
-                    json!(r.average_ticket),
-                    json!(r.first_visit.to_string()),
-                    json!(r.last_visit.to_string()),
-                    json!(r.projected),
-                ]
-            })
-            .collect(),
-    );
+    let columns = vec![
+        Word::Key(Key::Name),
+        Word::Key(Key::Owner),
+        Word::Key(Key::Visits),
+        Word::Key(Key::TotalSpend),
+        Word::Key(Key::AverageTicket),
+        Word::Manager(MKey::FirstVisit),
+        Word::Key(Key::LastVisit),
+        Word::Manager(MKey::Projected),
+    ];
+    let rows: Vec<Vec<TableCell>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                TableCell::Customer {
+                    id: r.customer_id.clone(),
+                    name: r.name.clone(),
+                },
+                TableCell::Text(person(&r.owner)),
+                TableCell::Count(r.visit_count),
+                TableCell::Money(r.lifetime_spend),
+                TableCell::Money(r.average_ticket),
+                TableCell::Day(Some(r.first_visit)),
+                TableCell::Day(Some(r.last_visit)),
+                TableCell::Money(r.projected),
+            ]
+        })
+        .collect();
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::Lifetime)}</h2>
-            <ExportButtons name="lifetime" what=i18n.t(MKey::Lifetime).to_owned() table=move || table.clone()/>
             <p>{totals}</p>
             <p class="muted">{i18n.t(MKey::LifetimeMethod)}</p>
-            <div class="chart-scroll" tabindex="0">
-                <table class="report-table">
-                    <caption>{i18n.t(MKey::Lifetime)}</caption>
-                    <thead><tr>
-                        <th scope="col">{i18n.t(Key::Name)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::Visits)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::TotalSpend)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::AverageTicket)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::Projected)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {report.rows.iter().take(50).map(|r| { let name = r.name.clone(); view! { <tr>
-                            <th scope="row"><A href=format!("/customers/{}", r.customer_id)>{name.clone()}</A></th>
-                            <td class="number">{count(i18n, r.visit_count)}</td>
-                            <td class="number">{money(i18n, r.lifetime_spend)}</td>
-                            <td class="number">{money(i18n, r.average_ticket)}</td>
-                            <td class="number">{money(i18n, r.projected)}</td>
-                        </tr> } }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            {(more > 0).then(|| view! { <p class="muted">{i18n.t(MKey::AndMore).replace("{n}", &more.to_string())}</p> })}
+            <ReportTable name="lifetime" caption=i18n.t(MKey::Lifetime).to_owned() columns rows shown=50/>
         </section>
     }
 }
@@ -960,88 +899,56 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
 #[component]
 fn StaffCard(report: staff::Staff) -> impl IntoView {
     let i18n = use_i18n();
-    let table: Table = (
-        titles(
-            i18n,
-            &[
-                Word::Key(Key::Salesperson),
-                Word::Key(Key::Customers),
-                Word::Manager(MKey::ContactsMade),
-                Word::Manager(MKey::OnTime),
-                Word::Manager(MKey::DoneLate),
-                Word::Manager(MKey::Missed),
-                Word::Key(Key::TaskSkipped),
-                Word::Manager(MKey::ProfileCompleteness),
-                Word::Manager(MKey::ComplaintsResolved),
-                Word::Manager(MKey::PromisesLate),
-                Word::Manager(MKey::ReferralsConverted),
-                Word::Manager(MKey::NewCustomers),
-                Word::Manager(MKey::SectionReturn),
-            ],
-        ),
-        report
-            .rows
-            .iter()
-            .map(|r| {
-                vec![
-                    json!(person(&r.staff)),
-                    json!(r.customers),
-                    json!(r.contacts),
-                    json!(r.tasks_on_time),
-                    json!(r.tasks_late),
-                    json!(r.tasks_missed),
-                    json!(r.tasks_skipped),
-                    json!(r.completeness / 100.0),
-                    json!(format!("{} ({})", r.complaints, r.complaints_resolved)),
-                    json!(r.promises_overdue),
-                    json!(r.referrals_converted),
-                    json!(r.new_customers),
-                    r.repeat.rate.map_or(Value::Null, |rate| json!(rate)),
-                ]
-            })
-            .collect(),
-    );
+    let columns = vec![
+        Word::Key(Key::Salesperson),
+        Word::Key(Key::Customers),
+        Word::Manager(MKey::ContactsMade),
+        Word::Manager(MKey::OnTime),
+        Word::Manager(MKey::DoneLate),
+        Word::Manager(MKey::Missed),
+        Word::Key(Key::TaskSkipped),
+        Word::Manager(MKey::ProfileCompleteness),
+        Word::Manager(MKey::ComplaintsResolved),
+        Word::Manager(MKey::PromisesLate),
+        Word::Manager(MKey::ReferralsConverted),
+        Word::Manager(MKey::NewCustomers),
+        Word::Manager(MKey::SectionReturn),
+    ];
+    let rows: Vec<Vec<TableCell>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                TableCell::Text(person(&r.staff)),
+                TableCell::Count(r.customers),
+                TableCell::Count(r.contacts),
+                TableCell::Count(r.tasks_on_time),
+                TableCell::Count(r.tasks_late),
+                TableCell::Count(r.tasks_missed),
+                TableCell::Count(r.tasks_skipped),
+                TableCell::Percent(Some(r.completeness / 100.0)),
+                TableCell::Shown {
+                    text: format!(
+                        "{} ({})",
+                        count(i18n, r.complaints),
+                        count(i18n, r.complaints_resolved)
+                    ),
+                    value: json!(format!("{} ({})", r.complaints, r.complaints_resolved)),
+                },
+                TableCell::Count(r.promises_overdue),
+                TableCell::Count(r.referrals_converted),
+                TableCell::Count(r.new_customers),
+                TableCell::Shown {
+                    text: share_text(i18n, &r.repeat),
+                    value: r.repeat.rate.map_or(Value::Null, |rate| json!(rate)),
+                },
+            ]
+        })
+        .collect();
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::StaffTitle)}</h2>
-            <ExportButtons name="staff" what=i18n.t(MKey::StaffTitle).to_owned() table=move || table.clone()/>
-            <div class="chart-scroll" tabindex="0">
-                <table class="report-table">
-                    <caption>{i18n.t(MKey::StaffTitle)}</caption>
-                    <thead><tr>
-                        <th scope="col">{i18n.t(Key::Salesperson)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::Customers)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::ContactsMade)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::OnTime)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::DoneLate)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::Missed)}</th>
-                        <th scope="col" class="number">{i18n.t(Key::TaskSkipped)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::ProfileCompleteness)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::ComplaintsResolved)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::PromisesLate)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::ReferralsConverted)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::NewCustomers)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::SectionReturn)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {report.rows.into_iter().map(|r| view! { <tr>
-                            <th scope="row">{person(&r.staff)}</th>
-                            <td class="number">{count(i18n, r.customers)}</td>
-                            <td class="number">{count(i18n, r.contacts)}</td>
-                            <td class="number">{count(i18n, r.tasks_on_time)}</td>
-                            <td class="number">{count(i18n, r.tasks_late)}</td>
-                            <td class="number">{count(i18n, r.tasks_missed)}</td>
-                            <td class="number">{count(i18n, r.tasks_skipped)}</td>
-                            <td class="number">{percent(i18n, Some(r.completeness / 100.0))}</td>
-                            <td class="number">{format!("{} ({})", count(i18n, r.complaints), count(i18n, r.complaints_resolved))}</td>
-                            <td class="number">{count(i18n, r.promises_overdue)}</td>
-                            <td class="number">{count(i18n, r.referrals_converted)}</td>
-                            <td class="number">{count(i18n, r.new_customers)}</td>
-                            <td class="number">{share_text(i18n, &r.repeat)}</td>
-                        </tr> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <ReportTable name="staff" caption=i18n.t(MKey::StaffTitle).to_owned() columns rows/>
         </section>
     }
 }

@@ -234,6 +234,10 @@ pub fn Pool() -> impl IntoView {
                 <input type="search" name="pool_search" autocomplete="off"
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             </label>
+            {manager.then(|| crate::pages::manager_tools::list_export("pool", Key::SharedPool, move || {
+                let ids: Vec<String> = open.get_untracked().into_iter().map(|row| row.id).collect();
+                crate::pages::manager_tools::customer_table(replica, &ids)
+            }))}
             <p class="muted" role="status">{move || i18n.t(Key::PoolCount).replace("{n}", &open.with(Vec::len).to_string())}</p>
             <Show when=move || !open.with(Vec::is_empty)
                 fallback=move || view! { <p class="empty">{i18n.t(Key::PoolEmpty)}</p> }>

@@ -482,6 +482,28 @@ pub fn Today() -> impl IntoView {
             <section class="card">
                 <h2>{i18n.t(Key::TodayTasks)}</h2>
                 <A href="/task" attr:class="button">{i18n.t(Key::AddTask)}</A>
+                {replica.is_manager().then(|| crate::pages::manager_tools::list_export("today", Key::TodayTasks, move || {
+                    let titles = [Key::Due, Key::Name, Key::Phone, Key::TodayTasks, Key::Owner]
+                        .iter()
+                        .map(|k| i18n.t(*k).to_owned())
+                        .collect();
+                    let rows = shown_tasks.get_untracked().iter().map(|t| {
+                        let owner = replica.records.with_untracked(|r| {
+                            r.get(Kind::CUSTOMER, &t.customer_id)
+                                .and_then(|c| c.record.text("owner"))
+                                .map(|o| r.person(o, i18n.t(Key::Left)))
+                                .unwrap_or_default()
+                        });
+                        vec![
+                            serde_json::json!(t.due.to_string()),
+                            serde_json::json!(t.name),
+                            serde_json::json!(t.phone),
+                            serde_json::json!(task_title(&t.task, i18n)),
+                            serde_json::json!(owner),
+                        ]
+                    }).collect();
+                    (titles, rows)
+                }))}
                 {replica.is_manager().then(|| view! {
                     <div class="choices" role="group" aria-label=i18n.t(Key::WhoseTasks)>
                         <label class="choice">
