@@ -204,6 +204,13 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         wait_for_text(l, "回头率", SYNC).await?;
         assert_accessible(l, "Insights (zh-CN)").await?;
         screenshot(l, &screenshots().join("insights-zh-cn-1280.png")).await?;
+        // And in Traditional Chinese.
+        click(l, "设置").await?;
+        field(l, "语言").await?.select_by_value("zh-TW").await?;
+        click(l, "經營分析").await?;
+        wait_for_text(l, "回頭率", SYNC).await?;
+        assert_accessible(l, "Insights (zh-TW)").await?;
+        screenshot(l, &screenshots().join("insights-zh-tw-1280.png")).await?;
         drop(server);
         Ok(())
     })

@@ -93,6 +93,19 @@ fn day_cell(day: Option<NaiveDate>) -> Value {
     day.map_or(Value::Null, |d| json!(d.to_string()))
 }
 
+/// The first two columns of a table of customers: the customer (a link) and their owner.
+const WHO: [Word; 2] = [Word::Key(Key::Name), Word::Key(Key::Owner)];
+
+fn who(id: &str, name: &str, owner: &str) -> [TableCell; 2] {
+    [
+        TableCell::Customer {
+            id: id.to_owned(),
+            name: name.to_owned(),
+        },
+        TableCell::Text(person(owner)),
+    ]
+}
+
 fn titles(i18n: I18n, keys: &[Word]) -> Vec<String> {
     keys.iter().map(|k| i18n.t(*k).to_owned()).collect()
 }
@@ -657,8 +670,8 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         churn::ChurnState::Lost => Word::from(Key::StageLost),
     };
     let columns = vec![
-        Word::Key(Key::Name),
-        Word::Key(Key::Owner),
+        WHO[0],
+        WHO[1],
         Word::Key(Key::Stage),
         Word::Key(Key::Tier),
         Word::Key(Key::LastVisit),
@@ -670,12 +683,10 @@ fn ChurnCard(report: churn::Churn, on_pick: Pick) -> impl IntoView {
         .rows
         .iter()
         .map(|r| {
+            let [customer, owner] = who(&r.customer_id, &r.name, &r.owner);
             vec![
-                TableCell::Customer {
-                    id: r.customer_id.clone(),
-                    name: r.name.clone(),
-                },
-                TableCell::Text(person(&r.owner)),
+                customer,
+                owner,
                 TableCell::Text(i18n.t(state_key(r.state)).to_owned()),
                 TableCell::Text(i18n.t(tier_key(r.tier)).to_owned()),
                 TableCell::Day(r.last_visit),
@@ -858,8 +869,8 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         .replace("{v}", &money(i18n, report.total_spend))
         .replace("{p}", &money(i18n, report.total_projected));
     let columns = vec![
-        Word::Key(Key::Name),
-        Word::Key(Key::Owner),
+        WHO[0],
+        WHO[1],
         Word::Key(Key::Visits),
         Word::Key(Key::TotalSpend),
         Word::Key(Key::AverageTicket),
@@ -871,12 +882,10 @@ fn LifetimeCard(report: lifetime::Lifetime) -> impl IntoView {
         .rows
         .iter()
         .map(|r| {
+            let [customer, owner] = who(&r.customer_id, &r.name, &r.owner);
             vec![
-                TableCell::Customer {
-                    id: r.customer_id.clone(),
-                    name: r.name.clone(),
-                },
-                TableCell::Text(person(&r.owner)),
+                customer,
+                owner,
                 TableCell::Count(r.visit_count),
                 TableCell::Money(r.lifetime_spend),
                 TableCell::Money(r.average_ticket),

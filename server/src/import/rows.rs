@@ -133,6 +133,28 @@ pub struct Options<'a> {
     pub utc_offset_minutes: i32,
 }
 
+impl Problem {
+    /// A problem with the cell `value` of the column `column`.
+    fn at(code: Code, column: &str, value: &str) -> Problem {
+        Problem {
+            code,
+            column: Some(column.to_owned()),
+            value: value.to_owned(),
+            other_line: None,
+        }
+    }
+}
+
+/// A phone cell: as written and normalised, or the problem.
+fn read_phone(cell: &str, header: &str) -> Result<(String, String), Problem> {
+    let normalised = normalise_phone(cell);
+    if phone_ok(&normalised) {
+        Ok((cell.to_owned(), normalised))
+    } else {
+        Err(Problem::at(Code::BadPhone, header, cell))
+    }
+}
+
 /// A phone worth keeping: a Chinese mobile (11 digits from 1) or a landline of 7–12 digits.
 fn phone_ok(normalised: &str) -> bool {
     (normalised.len() == 11 && normalised.starts_with('1'))
@@ -306,12 +328,6 @@ pub fn check(
         let mut first_visit: Option<NaiveDate> = None;
         let mut spend: Option<f64> = None;
         let mut notes: Vec<String> = Vec::new();
-        let problem = |code, column: &str, value: &str| Problem {
-            code,
-            column: Some(column.to_owned()),
-            value: value.to_owned(),
-            other_line: None,
-        };
         for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
             let cell = cell.trim();
             if cell.is_empty() {
@@ -319,22 +335,18 @@ pub fn check(
             }
             match target {
                 Target::Name => name = cell.to_owned(),
-                Target::Phone => {
-                    normalised = normalise_phone(cell);
-                    if phone_ok(&normalised) {
-                        phone = cell.to_owned();
-                    } else {
-                        problems.push(problem(Code::BadPhone, header, cell));
-                    }
-                }
+                Target::Phone => match read_phone(cell, header) {
+                    Ok((written, digits)) => (phone, normalised) = (written, digits),
+                    Err(bad) => problems.push(bad),
+                },
                 Target::OtherPhones => notes.push(format!("☎ {cell}")),
                 Target::Gender => match gender(cell) {
                     Some(g) => fields.push(("gender".into(), json!(g))),
-                    None => problems.push(problem(Code::BadValue, header, cell)),
+                    None => problems.push(Problem::at(Code::BadValue, header, cell)),
                 },
                 Target::Birthday => match birthday(cell) {
                     Some(b) => fields.push(("birthday".into(), b)),
-                    None => problems.push(problem(Code::BadDate, header, cell)),
+                    None => problems.push(Problem::at(Code::BadDate, header, cell)),
                 },
                 Target::Company => fields.push(("company".into(), json!(cell))),
                 Target::Position => fields.push(("position".into(), json!(cell))),
@@ -354,11 +366,11 @@ pub fn check(
                 }
                 Target::FirstVisit => match full_date(cell) {
                     Some(day) if day <= options.today => first_visit = Some(day),
-                    _ => problems.push(problem(Code::BadDate, header, cell)),
+                    _ => problems.push(Problem::at(Code::BadDate, header, cell)),
                 },
                 Target::TotalSpend => match amount(cell) {
                     Some(a) => spend = Some(a),
-                    None => problems.push(problem(Code::BadAmount, header, cell)),
+                    None => problems.push(Problem::at(Code::BadAmount, header, cell)),
                 },
                 // A visit sheet's columns: not a customer's.
                 Target::VisitDate | Target::Amount | Target::PartySize | Target::Ignore => {}
@@ -543,12 +555,6 @@ pub fn check_visits(
         let mut when = None;
         let mut spend = None;
         let mut extra: Vec<(String, Value)> = Vec::new();
-        let problem = |code, column: &str, value: &str| Problem {
-            code,
-            column: Some(column.to_owned()),
-            value: value.to_owned(),
-            other_line: None,
-        };
         for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
             let cell = cell.trim();
             if cell.is_empty() {
@@ -556,25 +562,21 @@ pub fn check_visits(
             }
             match target {
                 Target::Name => name = cell.to_owned(),
-                Target::Phone => {
-                    normalised = normalise_phone(cell);
-                    if phone_ok(&normalised) {
-                        phone = cell.to_owned();
-                    } else {
-                        problems.push(problem(Code::BadPhone, header, cell));
-                    }
-                }
+                Target::Phone => match read_phone(cell, header) {
+                    Ok((written, digits)) => (phone, normalised) = (written, digits),
+                    Err(bad) => problems.push(bad),
+                },
                 Target::VisitDate | Target::FirstVisit => match visit_when(cell) {
                     Some((day, time)) if day <= options.today => when = Some((day, time)),
-                    _ => problems.push(problem(Code::BadDate, header, cell)),
+                    _ => problems.push(Problem::at(Code::BadDate, header, cell)),
                 },
                 Target::Amount | Target::TotalSpend => match amount(cell) {
                     Some(a) => spend = Some(a),
-                    None => problems.push(problem(Code::BadAmount, header, cell)),
+                    None => problems.push(Problem::at(Code::BadAmount, header, cell)),
                 },
                 Target::PartySize => match cell.trim_end_matches('人').trim().parse::<u32>() {
                     Ok(n) if (1..=1000).contains(&n) => extra.push(("party_size".into(), json!(n))),
-                    _ => problems.push(problem(Code::BadValue, header, cell)),
+                    _ => problems.push(Problem::at(Code::BadValue, header, cell)),
                 },
                 Target::Notes => extra.push(("note".into(), json!(cell))),
                 _ => {}
