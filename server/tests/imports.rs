@@ -421,7 +421,7 @@ async fn a_second_sheet_of_visits_gives_imported_customers_their_history_once() 
         visits
     };
     assert_eq!(
-        visits_of("王芳"),
+        visits_of("欧阳明"),
         vec![
             (
                 "2025-03-08T19:30:00+08:00".to_owned(),
@@ -434,12 +434,12 @@ async fn a_second_sheet_of_visits_gives_imported_customers_their_history_once() 
         "matched by phone however it is written; the Excel cell's time kept"
     );
     assert_eq!(
-        visits_of("张伟"),
+        visits_of("诸葛云"),
         vec![("2025-05-01T12:00:00+08:00".to_owned(), 420.0, None, None)],
         "matched by name (no phone)"
     );
     assert_eq!(
-        visits_of("李强").len(),
+        visits_of("司马静").len(),
         2,
         "two bills of the same day and amount are two visits"
     );
@@ -456,13 +456,13 @@ async fn a_second_sheet_of_visits_gives_imported_customers_their_history_once() 
         .await
         .expect("report");
     let lifetime: Value = response.json().await.expect("json");
-    let wang = id_of("王芳");
+    let wang = id_of("欧阳明");
     let row = lifetime["figures"]["rows"]
         .as_array()
         .unwrap_or_else(|| panic!("rows in {lifetime}"))
         .iter()
         .find(|c| c["customer_id"] == json!(wang))
-        .unwrap_or_else(|| panic!("王芳 in {lifetime}"));
+        .unwrap_or_else(|| panic!("欧阳明 in {lifetime}"));
     assert_eq!(row["lifetime_spend"], json!(2140.0));
     assert_eq!(row["visit_count"], json!(2));
 

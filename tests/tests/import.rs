@@ -119,10 +119,7 @@ async fn a_manager_imports_a_sheet_after_a_dry_run() -> Result<()> {
         wait_for_text(l, "3 rows: 3 new customers", SYNC).await?;
         click(l, "Import 3 customers").await?;
         wait_for_text(l, "3 customers imported", SYNC).await?;
-        field(l, "File (CSV, Excel or vCard)")
-            .await?
-            .send_keys(&workbook.display().to_string())
-            .await?;
+        // The dry run runs again on the same file: its customers are in the book now.
         wait_for_text(l, "3 rows: 0 new customers, 3 already in the book", SYNC).await?;
         field(l, "Sheet").await?.select_by_value("消费记录").await?;
         wait_for_text(
@@ -143,15 +140,15 @@ async fn a_manager_imports_a_sheet_after_a_dry_run() -> Result<()> {
         let state = manager.folded().await?;
         let wang = state
             .records("customer")
-            .find(|(_, r)| r.text("name") == Some("王芳"))
+            .find(|(_, r)| r.text("name") == Some("欧阳明"))
             .map(|(id, _)| id.clone())
-            .ok_or_else(|| anyhow::anyhow!("王芳 imported"))?;
+            .ok_or_else(|| anyhow::anyhow!("欧阳明 imported"))?;
         let spend: f64 = state
             .records("visit")
             .filter(|(_, v)| v.text("customer_id") == Some(wang.as_str()))
             .filter_map(|(_, v)| v.value("amount").and_then(serde_json::Value::as_f64))
             .sum();
-        ensure!(spend == 2140.0, "王芳's two imported visits: {spend}");
+        ensure!(spend == 2140.0, "欧阳明's two imported visits: {spend}");
         drop(server);
         Ok(())
     })

@@ -170,7 +170,7 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
 
         // Lists export too: the customer list as filtered (every match, not only those shown).
         click(l, "Customers").await?;
-        field(l, "Search").await?.send_keys("甲先生").await?;
+        fill(l, "Search customers", "甲先生").await?;
         wait_for_text(l, "甲先生", SYNC).await?;
         click(l, "Export Customers as CSV").await?;
         let folder = downloads(&dir.path().join("laptop"));

@@ -170,11 +170,12 @@ pub fn ImportCustomers() -> impl IntoView {
             "holds": holds.get_untracked(),
         }))
     };
-    let check = move || {
+    // The dry run of the file as mapped; after an import it runs again on the same file (what
+    // was imported now shows as in the book, and a workbook's next sheet is one choice away).
+    let check_again = move || {
         let Some(body) = body() else { return };
         busy.set(true);
         failed.set(None);
-        done.set(None);
         leptos::task::spawn_local(async move {
             match post::<DryRun>(replica, "/api/v1/imports/check", &body).await {
                 Ok(answer) => {
@@ -191,6 +192,10 @@ pub fn ImportCustomers() -> impl IntoView {
             busy.set(false);
         });
     };
+    let check = move || {
+        done.set(None);
+        check_again();
+    };
     let import = move || {
         let Some(mut body) = body() else { return };
         let leave_out =
@@ -204,6 +209,7 @@ pub fn ImportCustomers() -> impl IntoView {
                     done.set(Some(answer));
                     dry_run.set(None);
                     replica.kick();
+                    check_again();
                 }
                 Err(key) => failed.set(Some(key)),
             }
@@ -221,6 +227,8 @@ pub fn ImportCustomers() -> impl IntoView {
             return;
         };
         let name = chosen.name();
+        // The same file may be chosen again (its next sheet, or after fixing it).
+        input.set_value("");
         mapping.set(None);
         sheet.set(None);
         holds.set(None);
