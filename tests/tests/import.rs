@@ -134,6 +134,7 @@ async fn a_manager_imports_a_sheet_after_a_dry_run() -> Result<()> {
             "the unknown customer is explained: {text}"
         );
         assert_accessible(l, "Import visits, dry run (en)").await?;
+        screenshot(l, &screenshots().join("import-visits-1280.png")).await?;
         click(l, "Import 5 visits and leave out 3 rows with problems").await?;
         wait_for_text(l, "5 visits imported (0 imported before, 3 left out)", SYNC).await?;
         let manager = Api::sign_in(&base, "manager").await?;

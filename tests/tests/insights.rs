@@ -172,6 +172,7 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         click(l, "Customers").await?;
         fill(l, "Search customers", "甲先生").await?;
         wait_for_text(l, "甲先生", SYNC).await?;
+        screenshot(l, &screenshots().join("customers-export-1280.png")).await?;
         click(l, "Export Customers as CSV").await?;
         let folder = downloads(&dir.path().join("laptop"));
         let list = eventually(SYNC, move || {

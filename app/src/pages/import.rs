@@ -313,7 +313,7 @@ pub fn ImportCustomers() -> impl IntoView {
                                 </select>
                             </label>
                         })}
-                        <label class="field field-small">
+                        <label class="field">
                             <span>{i18n.t(MKey::ImportHolds)}</span>
                             <select on:change=move |ev| { holds.set(Some(event_target_value(&ev))); check(); }>
                                 <option value="customers" selected=!visits>{i18n.t(MKey::ImportHoldsCustomers)}</option>

@@ -517,9 +517,28 @@ fn CohortCard(
             (cohort.month.clone(), row)
         })
         .collect::<Vec<_>>();
+    let export: Table = (
+        columns.clone(),
+        triangle
+            .cohorts
+            .iter()
+            .map(|cohort| {
+                let mut row = vec![json!(cohort.month), json!(cohort.size)];
+                row.extend((1..=width).map(|k| {
+                    cohort.returning.get(k - 1).map_or(Value::Null, |n| {
+                        Share::new(*n, cohort.size)
+                            .rate
+                            .map_or(Value::Null, |r| json!(r))
+                    })
+                }));
+                row
+            })
+            .collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::Cohorts)}</h2>
+            <ExportButtons name="cohorts" what=i18n.t(MKey::Cohorts).to_owned() table=move || export.clone()/>
             <p class="muted">{i18n.t(MKey::CohortsHelp)}</p>
             {if rows.is_empty() {
                 view! { <p class="empty">{i18n.t(MKey::NoFigure)}</p> }.into_any()
@@ -590,6 +609,33 @@ fn TiersCard(report: tiers::TierReport, on_pick: Pick) -> impl IntoView {
         i18n.t(Key::Tier).to_owned(),
         i18n.t(Key::Customers).to_owned(),
     );
+    let moves: Table = (
+        titles(
+            i18n,
+            &[
+                WHO[0],
+                WHO[1],
+                Word::Manager(MKey::TierMoves),
+                Word::Manager(MKey::TierBefore),
+                Word::Manager(MKey::TierAfter),
+                Word::Key(Key::OverrideReason),
+            ],
+        ),
+        report
+            .moves
+            .iter()
+            .map(|m| {
+                vec![
+                    json!(m.name),
+                    json!(person(&m.owner)),
+                    json!(i18n.t(if m.up { MKey::MovedUp } else { MKey::MovedDown })),
+                    json!(i18n.t(tier_key(m.from))),
+                    json!(i18n.t(tier_key(m.to))),
+                    json!(tier_reason(&m.reason, i18n)),
+                ]
+            })
+            .collect(),
+    );
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::TierDistribution)}</h2>
@@ -598,6 +644,7 @@ fn TiersCard(report: tiers::TierReport, on_pick: Pick) -> impl IntoView {
                 <HeatMap caption=i18n.t(MKey::TierDistribution).to_owned() columns rows on_pick/>
             </div>
             <h3>{i18n.t(MKey::TierMoves)}</h3>
+            <ExportButtons name="tier-moves" what=i18n.t(MKey::TierMoves).to_owned() table=move || moves.clone()/>
             {if report.moves.is_empty() {
                 view! { <p class="muted">{i18n.t(MKey::NoMoves)}</p> }.into_any()
             } else {
@@ -720,7 +767,12 @@ fn ParetoCard(report: pareto::Pareto, on_pick: Pick) -> impl IntoView {
         .replace("{share}", &percent(i18n, report.current.top_share));
     let previous = percent(i18n, report.previous.top_share);
     let top = report.top.clone();
-    let locale = i18n.locale.get_untracked();
+    let curve_rows: Vec<Vec<TableCell>> = report
+        .curve
+        .iter()
+        .skip(1)
+        .map(|(x, y)| vec![TableCell::Percent(Some(*x)), TableCell::Percent(Some(*y))])
+        .collect();
     view! {
         <section class="card">
             <h2>{i18n.t(MKey::Pareto)}</h2>
@@ -736,21 +788,11 @@ fn ParetoCard(report: pareto::Pareto, on_pick: Pick) -> impl IntoView {
             </div>
             <div class="grid-2">
                 <Curve label=headline points=report.curve.clone() mark_x=0.2/>
-                <table class="report-table">
-                    <caption>{i18n.t(MKey::Pareto)}</caption>
-                    <thead><tr>
-                        <th scope="col" class="number">{i18n.t(MKey::CustomersShare)}</th>
-                        <th scope="col" class="number">{i18n.t(MKey::RevenueShare)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {report.curve.iter().enumerate().filter(|(i, _)| i % 2 == 0 && *i > 0).map(|(_, (x, y))| view! {
-                            <tr>
-                                <td class="number">{i18n::number(*x, locale, true)}</td>
-                                <td class="number">{i18n::number(*y, locale, true)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div>
+                    <ReportTable name="pareto" caption=i18n.t(MKey::Pareto).to_owned()
+                        columns=vec![Word::Manager(MKey::CustomersShare), Word::Manager(MKey::RevenueShare)]
+                        rows=curve_rows/>
+                </div>
             </div>
         </section>
     }

@@ -217,9 +217,9 @@ fn MemberRow(
             </span>
             <span class="list-sub">
                 {member.username.clone()} " · " {move || i18n.t(role_key(member.role))}
-                {(!member.team.is_empty()).then(|| format!(" · {}", member.team))}
                 {member.must_change_password.then(|| view! { " · " {move || i18n.t(Key::MustChangePassword)} })}
                 {member.disabled_at.clone().map(|at| view! { " · " {move || i18n.t(Key::DisabledOn)} " " {move || date_time(&at, i18n.locale.get())} })}
+                {(!member.team.is_empty()).then(|| format!(" · {}", member.team))}
             </span>
             <Show when=move || can && disabled && open.get() != Open::HandOver>
                 <div class="actions">
