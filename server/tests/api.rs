@@ -813,6 +813,8 @@ async fn demo_seeding_creates_users_and_samples_once() {
     assert_eq!(state.value("user", me, "name"), Some(&json!("李销售")));
     assert_eq!(state.value("user", me, "role"), Some(&json!("salesperson")));
     assert_eq!(state.value("user", me, "disabled"), Some(&json!(false)));
+    // The demo's salespeople work in two stores (Insights by store or team).
+    assert_eq!(state.value("user", me, "team"), Some(&json!("南京西路店")));
     // Seeding again does not duplicate.
     huitou_server::demo::seed(app.server.store.as_ref(), false)
         .await
@@ -821,8 +823,8 @@ async fn demo_seeding_creates_users_and_samples_once() {
     let org = store.ensure_org("demo").await.unwrap();
     assert_eq!(
         store.latest_seq(&org).await.unwrap(),
-        (4 * 4 + 12 * 7 + 30 * 6 + 3 * (3 + 3 + 11)) as i64,
-        "4 users × 4 fields (name, username, role, disabled), 12 customers × 7 fields, 30 visits × 6 fields, \
+        (4 * 5 + 12 * 7 + 30 * 6 + 3 * (3 + 3 + 11)) as i64,
+        "4 users × 5 fields (name, username, role, disabled, team), 12 customers × 7 fields, 30 visits × 6 fields, \
          3 pool customers × (3 fields, a visit of 3, a release of 11), once"
     );
 }
