@@ -89,14 +89,21 @@ pub fn router(state: AppState, static_dir: Option<&Path>) -> Router {
         .with_state(state);
     let app = match static_dir {
         Some(dir) => {
-            // The app's files are few and fetched by every device: worth the best compression.
             let shell = get(app_shell).with_state(dir.to_path_buf());
             // `/` too goes to the shell, which picks the page (not straight to `index.html`).
+            // The bundles are sent as `scripts/build-app` compressed them (`.br`, `.gz` beside
+            // each file, brotli at its best level): compressing a 3 MB wasm per first visit
+            // took seconds of CPU and tens of MB of peak memory. A file without them (a page,
+            // a build by hand) is compressed on the way out at a middle level, which costs
+            // little of either; `Compression` leaves an already encoded answer alone.
             let files = Compression::new(
                 ServeDir::new(dir)
+                    .precompressed_br()
+                    .precompressed_gzip()
                     .append_index_html_on_directories(false)
                     .fallback(shell),
-            );
+            )
+            .quality(CompressionLevel::Precise(5));
             api.fallback_service(files)
                 .layer(middleware::from_fn(no_cache_for_app_shell))
         }

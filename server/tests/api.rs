@@ -896,6 +896,49 @@ async fn pull_pages_and_app_files_are_compressed_when_the_client_accepts_it() {
 }
 
 #[tokio::test]
+async fn a_bundle_compressed_at_build_time_is_sent_as_it_is() {
+    // `scripts/build-app` writes `.br` and `.gz` beside each bundle; the server must send those
+    // bytes, not compress the wasm again per request (seconds of CPU, tens of MB of memory).
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<html>huitou</html>").unwrap();
+    let wasm = vec![0u8; 64 * 1024];
+    std::fs::write(site.path().join("app_bg.wasm"), &wasm).unwrap();
+    // Not real compressed data: the test only checks that these bytes are what is sent.
+    std::fs::write(
+        site.path().join("app_bg.wasm.br"),
+        b"built with brotli -q 11",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("app_bg.wasm.gz"), b"built with gzip -9").unwrap();
+    let dir = site.path().to_owned();
+    let app = spawn_app_with(move |mut config| {
+        config.static_dir = Some(dir);
+        config
+    })
+    .await;
+    let get = |encoding: &'static str| {
+        app.client
+            .get(format!("{}/app_bg.wasm", app.url))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let response = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        &response.bytes().await.unwrap()[..],
+        b"built with brotli -q 11"
+    );
+    let response = get("gzip").await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(&response.bytes().await.unwrap()[..], b"built with gzip -9");
+    let response = get("identity").await.unwrap();
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.bytes().await.unwrap().len(), wasm.len());
+}
+
+#[tokio::test]
 async fn an_owner_with_a_nul_character_is_stored_and_reaches_nobody_but_managers() {
     // The `owner` a manager writes is any text up to 64 characters; a NUL in it (which
     // PostgreSQL cannot keep in a text column) must not turn the push into a 500.
