@@ -969,3 +969,35 @@ async fn an_owner_with_a_nul_character_is_stored_and_reaches_nobody_but_managers
         "an owner that names no user gives the customer to nobody"
     );
 }
+
+#[tokio::test]
+async fn a_pull_page_carries_any_text_exactly() {
+    // The page's JSON is written by the database from stored text: quotes, backslashes,
+    // control characters and any Unicode in field names and values come back exactly.
+    let app = spawn_app().await;
+    let manager = app.user("acme", "boss", Role::Manager).await;
+    let customer = new_id();
+    let awkward = "王\"小明\"\\n\n\t\u{2028}😀 </script>";
+    let pushed = vec![
+        change("customer", &customer, "name", json!(awkward), 1),
+        change("customer", &customer, "tag:a\"b\\c", json!(true), 2),
+        change(
+            "customer",
+            &customer,
+            "notes",
+            json!({"nested": [1, 2.5, null, awkward]}),
+            3,
+        ),
+    ];
+    let body = app.push(&manager, &pushed).await;
+    assert_eq!(body["rejected"], json!([]), "{body}");
+    let pulled = app.pull_all(&manager).await;
+    for sent in &pushed {
+        let got = pulled
+            .iter()
+            .find(|c| c.op == sent["op"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("{sent} pulled"));
+        assert_eq!(got.field, sent["field"].as_str().unwrap());
+        assert_eq!(got.value, sent["value"]);
+    }
+}

@@ -272,7 +272,7 @@ pub async fn pull(
     State(state): State<AppState>,
     user: AuthUser,
     query: Result<Query<PullParams>, QueryRejection>,
-) -> Result<Json<PullPage>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let from = decode_cursor(params.cursor.as_deref().unwrap_or_default())?;
     let limit = pull_limit(params.limit.as_deref())?;
@@ -299,27 +299,10 @@ pub async fn pull(
     } else {
         Some(0)
     };
-    // The wire shape of `PullResponse`, with the changes the database encoded sent as they are.
-    let mut changes = String::from("[");
-    for change in &page.changes {
-        if changes.len() > 1 {
-            changes.push(',');
-        }
-        changes.push_str(
-            &serde_json::to_string(change).map_err(|e| ApiError::Internal(e.to_string()))?,
-        );
-    }
-    if !page.log.is_empty() {
-        if changes.len() > 1 {
-            changes.push(',');
-        }
-        changes.push_str(&page.log);
-    }
-    changes.push(']');
-    let changes = serde_json::value::RawValue::from_string(changes)
-        .map_err(|e| ApiError::Internal(format!("a page that is not JSON: {e}")))?;
-    Ok(Json(PullPage {
-        changes,
+    // The wire shape of `PullResponse`, with the changes the database encoded sent as they
+    // are: written into the body once, not parsed again to check them (a page is up to a few
+    // MB of JSON the database made from values the server wrote).
+    let meta = serde_json::to_string(&PullMeta {
         cursor: encode_cursor(&page.position),
         has_more: page.has_more,
         revoked: page
@@ -329,13 +312,40 @@ pub async fn pull(
             .collect(),
         server_time_ms: server_time_ms(),
         remaining,
-    }))
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body = String::with_capacity(page.log.len() + meta.len() + 64);
+    body.push_str("{\"changes\":[");
+    for (n, change) in page.changes.iter().enumerate() {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push_str(
+            &serde_json::to_string(change).map_err(|e| ApiError::Internal(e.to_string()))?,
+        );
+    }
+    if !page.log.is_empty() {
+        if !page.changes.is_empty() {
+            body.push(',');
+        }
+        body.push_str(&page.log);
+    }
+    body.push_str("],");
+    // `meta` is an object: its fields follow the changes.
+    body.push_str(meta.strip_prefix('{').unwrap_or(&meta));
+    Ok(axum::response::IntoResponse::into_response((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )))
 }
 
-/// `PullResponse` as the server sends it: the same fields, the changes already encoded.
+/// `PullResponse` as the server sends it, but for the changes, which go first (already
+/// encoded).
 #[derive(serde::Serialize)]
-pub struct PullPage {
-    changes: Box<serde_json::value::RawValue>,
+struct PullMeta {
     cursor: String,
     has_more: bool,
     revoked: Vec<RecordRef>,
