@@ -21,7 +21,13 @@ use std::time::{Duration, Instant};
 
 const DEFAULT_CHANGES: usize = 50_000;
 const BATCH: usize = 1000;
-const PAGE: usize = 1000;
+/// Pull page size; `HUITOU_BENCH_PAGE` changes it (issue 9's SQLite bar is stated for 5,000).
+fn page_size() -> usize {
+    std::env::var("HUITOU_BENCH_PAGE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
 const ORG: &str = "bench";
 const USERNAME: &str = "manager";
 const PASSWORD: &str = "huitou-demo";
@@ -161,7 +167,10 @@ async fn main() -> anyhow::Result<()> {
     loop {
         let page: PullResponse = client
             .get(format!("{url}/api/v1/sync/pull"))
-            .query(&[("cursor", cursor.as_str()), ("limit", &PAGE.to_string())])
+            .query(&[
+                ("cursor", cursor.as_str()),
+                ("limit", &page_size().to_string()),
+            ])
             .bearer_auth(&token)
             .send()
             .await?
@@ -195,9 +204,10 @@ async fn main() -> anyhow::Result<()> {
         rate(tenth * BATCH, last_tenth)
     );
     println!(
-        "pull: {pulled} changes in {:.2} s = {:.0} changes/s ({pages} pages of up to {PAGE})",
+        "pull: {pulled} changes in {:.2} s = {:.0} changes/s ({pages} pages of up to {})",
         pull.as_secs_f64(),
-        rate(pulled, pull)
+        rate(pulled, pull),
+        page_size()
     );
     let both = rate(n + pulled, push + pull);
     println!(
