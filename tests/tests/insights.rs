@@ -197,6 +197,39 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
                 && list.contains("甲先生"),
             "the filtered customer list, one customer: {list}"
         );
+        // Today's tasks (the team's) and the shared pool leave the same way.
+        let saved_list = |prefix: &'static str| {
+            let folder = downloads(&dir.path().join("laptop"));
+            eventually(SYNC, move || {
+                let folder = folder.clone();
+                async move {
+                    let files: Vec<_> = std::fs::read_dir(&folder)?
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+                        })
+                        .collect();
+                    ensure!(files.len() == 1, "{prefix}… saved: {files:?}");
+                    Ok(String::from_utf8(std::fs::read(&files[0])?)?)
+                }
+            })
+        };
+        click(l, "Today").await?;
+        choose(l, "Team").await?;
+        click(l, "Export Due and overdue as CSV").await?;
+        let today = saved_list("huitou-today-").await?;
+        ensure!(
+            today.starts_with("\u{feff}Due,Name,Phone,Tasks,Owner") && today.lines().count() > 1,
+            "the team's tasks due today: {today}"
+        );
+        click(l, "Shared pool").await?;
+        click(l, "Export Shared pool as CSV").await?;
+        let pool = saved_list("huitou-pool-").await?;
+        ensure!(
+            pool.starts_with("\u{feff}Name,Phone,Owner,Tier") && pool.lines().count() == 4,
+            "the demo's three customers in the pool: {pool}"
+        );
 
         // The same screen in Simplified Chinese.
         click(l, "Settings").await?;

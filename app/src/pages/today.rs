@@ -483,7 +483,7 @@ pub fn Today() -> impl IntoView {
                 <h2>{i18n.t(Key::TodayTasks)}</h2>
                 <A href="/task" attr:class="button">{i18n.t(Key::AddTask)}</A>
                 {replica.is_manager().then(|| crate::pages::manager_tools::list_export("today", Key::TodayTasks, move || {
-                    let titles = [Key::Due, Key::Name, Key::Phone, Key::TodayTasks, Key::Owner]
+                    let titles = [Key::Due, Key::Name, Key::Phone, Key::Tasks, Key::Owner]
                         .iter()
                         .map(|k| i18n.t(*k).to_owned())
                         .collect();
