@@ -139,23 +139,32 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         wait_for_text(l, "甲先生", SYNC).await?;
         click(l, "Export Churn as Excel").await?;
         click(l, "Export Churn as CSV").await?;
-        let saved = |extension: &'static str| {
+        // The one file saved whose name starts with `prefix` and ends with `extension`.
+        let saved = |prefix: &'static str, extension: &'static str| {
             let folder = downloads(&dir.path().join("laptop"));
             eventually(SYNC, move || {
                 let folder = folder.clone();
                 async move {
                     let files: Vec<_> = std::fs::read_dir(&folder)?
                         .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == extension))
+                        .filter(|p| {
+                            p.extension().is_some_and(|x| x == extension)
+                                && p.file_name()
+                                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+                        })
                         .collect();
-                    ensure!(files.len() == 1, "one .{extension} saved: {files:?}");
+                    ensure!(
+                        files.len() == 1,
+                        "one {prefix}….{extension} saved: {files:?}"
+                    );
                     Ok(std::fs::read(&files[0])?)
                 }
             })
         };
-        let xlsx = saved("xlsx").await?;
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes);
+        let xlsx = saved("huitou-churn-", "xlsx").await?;
         ensure!(xlsx.starts_with(b"PK"), "an xlsx is a zip file");
-        let csv = String::from_utf8(saved("csv").await?)?;
+        let csv = text(saved("huitou-churn-", "csv").await?)?;
         ensure!(
             csv.starts_with('\u{feff}')
                 && csv.starts_with("\u{feff}Name,")
@@ -174,22 +183,7 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
         wait_for_text(l, "甲先生", SYNC).await?;
         screenshot(l, &screenshots().join("customers-export-1280.png")).await?;
         click(l, "Export Customers as CSV").await?;
-        let folder = downloads(&dir.path().join("laptop"));
-        let list = eventually(SYNC, move || {
-            let folder = folder.clone();
-            async move {
-                let files: Vec<_> = std::fs::read_dir(&folder)?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        p.file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with("huitou-customers-"))
-                    })
-                    .collect();
-                ensure!(files.len() == 1, "the customer list saved: {files:?}");
-                Ok(String::from_utf8(std::fs::read(&files[0])?)?)
-            }
-        })
-        .await?;
+        let list = text(saved("huitou-customers-", "csv").await?)?;
         ensure!(
             list.starts_with(
                 "\u{feff}Name,Phone,Owner,Tier,Lifecycle stage,Visits,Total spend,Last visit,Tags"
@@ -198,34 +192,17 @@ async fn a_manager_reads_the_repeat_rate_and_opens_the_customers_behind_it() -> 
             "the filtered customer list, one customer: {list}"
         );
         // Today's tasks (the team's) and the shared pool leave the same way.
-        let saved_list = |prefix: &'static str| {
-            let folder = downloads(&dir.path().join("laptop"));
-            eventually(SYNC, move || {
-                let folder = folder.clone();
-                async move {
-                    let files: Vec<_> = std::fs::read_dir(&folder)?
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.file_name()
-                                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-                        })
-                        .collect();
-                    ensure!(files.len() == 1, "{prefix}… saved: {files:?}");
-                    Ok(String::from_utf8(std::fs::read(&files[0])?)?)
-                }
-            })
-        };
         click(l, "Today").await?;
         choose(l, "Team").await?;
         click(l, "Export Due and overdue as CSV").await?;
-        let today = saved_list("huitou-today-").await?;
+        let today = text(saved("huitou-today-", "csv").await?)?;
         ensure!(
             today.starts_with("\u{feff}Due,Name,Phone,Tasks,Owner") && today.lines().count() > 1,
             "the team's tasks due today: {today}"
         );
         click(l, "Shared pool").await?;
         click(l, "Export Shared pool as CSV").await?;
-        let pool = saved_list("huitou-pool-").await?;
+        let pool = text(saved("huitou-pool-", "csv").await?)?;
         ensure!(
             pool.starts_with("\u{feff}Name,Phone,Owner,Tier") && pool.lines().count() == 4,
             "the demo's three customers in the pool: {pool}"
