@@ -145,6 +145,20 @@ impl Problem {
     }
 }
 
+/// A row's non-blank cells, trimmed, with the column's target and header.
+fn filled<'a>(
+    mapping: &'a [Target],
+    headers: &'a [String],
+    cells: &'a [String],
+) -> impl Iterator<Item = (Target, &'a str, &'a str)> {
+    mapping
+        .iter()
+        .zip(headers)
+        .zip(cells)
+        .map(|((target, header), cell)| (*target, header.as_str(), cell.trim()))
+        .filter(|(_, _, cell)| !cell.is_empty())
+}
+
 /// A phone cell: as written and normalised, or the problem.
 fn read_phone(cell: &str, header: &str) -> Result<(String, String), Problem> {
     let normalised = normalise_phone(cell);
@@ -328,11 +342,7 @@ pub fn check(
         let mut first_visit: Option<NaiveDate> = None;
         let mut spend: Option<f64> = None;
         let mut notes: Vec<String> = Vec::new();
-        for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
-            let cell = cell.trim();
-            if cell.is_empty() {
-                continue;
-            }
+        for (target, header, cell) in filled(mapping, &sheet.headers, cells) {
             match target {
                 Target::Name => name = cell.to_owned(),
                 Target::Phone => match read_phone(cell, header) {
@@ -555,11 +565,7 @@ pub fn check_visits(
         let mut when = None;
         let mut spend = None;
         let mut extra: Vec<(String, Value)> = Vec::new();
-        for ((target, header), cell) in mapping.iter().zip(&sheet.headers).zip(cells) {
-            let cell = cell.trim();
-            if cell.is_empty() {
-                continue;
-            }
+        for (target, header, cell) in filled(mapping, &sheet.headers, cells) {
             match target {
                 Target::Name => name = cell.to_owned(),
                 Target::Phone => match read_phone(cell, header) {
