@@ -309,7 +309,7 @@ impl<'a> Book<'a> {
         let mut teams: HashMap<&'a str, &'a str> = HashMap::new();
         for (kind, id, record) in records {
             if kind == "user" {
-                if let Some(team) = record.text("team").map(str::trim).filter(|t| !t.is_empty()) {
+                if let Some(team) = team_of(record) {
                     teams.insert(id, team);
                 }
             } else if kind == Kind::CUSTOMER {
@@ -430,6 +430,11 @@ impl<'a> Book<'a> {
             .ok()
             .map(|i| &self.entries[i])
     }
+}
+
+/// The store or team a `user` record names (blank: none).
+pub fn team_of(user: &Record) -> Option<&str> {
+    user.text("team").map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// The report `name` (one of [`REPORTS`]) as JSON, exactly as the API answers it; `None` for an

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
-/// A table to export: column titles and rows of text, numbers or null.
-pub type Table = (Vec<String>, Vec<Vec<Value>>);
+pub use super::Table;
 
 /// Fetches `path` with the session's token (POSTing `body` when given) and saves the answer as
 /// the file the server names (`Content-Disposition`), through a link to a blob: the token never

@@ -219,13 +219,7 @@ pub fn Insights() -> impl IntoView {
         replica.records.with(|r| {
             let mut teams: Vec<String> = r
                 .of_kind("user")
-                .filter_map(|u| {
-                    u.record
-                        .text("team")
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_owned)
-                })
+                .filter_map(|u| huitou_shared::insights::team_of(&u.record).map(str::to_owned))
                 .collect();
             teams.sort();
             teams.dedup();

@@ -304,7 +304,7 @@ pub fn BulkMove(
 pub fn list_export(
     name: &'static str,
     what: crate::i18n::Key,
-    table: impl Fn() -> (Vec<String>, Vec<Vec<serde_json::Value>>) + Send + Sync + 'static,
+    table: impl Fn() -> crate::components::Table + Send + Sync + 'static,
 ) -> AnyView {
     #[cfg(feature = "manager")]
     {
@@ -321,10 +321,7 @@ pub fn list_export(
 
 /// In the main bundle, never called (see [`list_export`]).
 #[cfg(not(feature = "manager"))]
-pub fn customer_table(
-    _: crate::replica::Replica,
-    _: &[String],
-) -> (Vec<String>, Vec<Vec<serde_json::Value>>) {
+pub fn customer_table(_: crate::replica::Replica, _: &[String]) -> crate::components::Table {
     Default::default()
 }
 
@@ -334,7 +331,7 @@ pub fn customer_table(
 pub fn customer_table(
     replica: crate::replica::Replica,
     ids: &[String],
-) -> (Vec<String>, Vec<Vec<serde_json::Value>>) {
+) -> crate::components::Table {
     use crate::i18n::tier_key;
     use huitou_shared::Kind;
     use serde_json::{Value, json};
@@ -357,16 +354,13 @@ pub fn customer_table(
         ids.iter()
             .filter_map(|id| {
                 let customer = &r.get(Kind::CUSTOMER, id)?.record;
-                let history = r.history(id);
-                let visits: Vec<_> = history.visits.iter().filter(|v| !v.is_deleted()).collect();
-                let spend: f64 = visits
-                    .iter()
-                    .filter_map(|v| v.value("amount").and_then(Value::as_f64))
-                    .sum();
-                let last = visits
-                    .iter()
-                    .filter_map(|v| v.text("at"))
-                    .max()
+                // The same totals the customer page shows (`shared::visits`).
+                let totals = huitou_shared::visits::totals(
+                    r.children_of(Kind::VISIT, id).map(|v| &v.record),
+                );
+                let last = totals
+                    .last_visit
+                    .as_deref()
                     .and_then(huitou_shared::retention::parse_day);
                 let tier = replica
                     .derived
@@ -391,8 +385,8 @@ pub fn customer_table(
                                 .find(|(value, _)| *value == stage)
                         })
                         .map_or(Value::Null, |(_, key)| json!(i18n.t(*key))),
-                    json!(visits.len()),
-                    json!(spend),
+                    json!(totals.visit_count),
+                    json!(totals.total_spend),
                     last.map_or(Value::Null, |d| json!(d.to_string())),
                     json!(tags.join(", ")),
                 ])
