@@ -263,15 +263,27 @@ pub enum RejectCode {
     Invalid,
     /// The customer was erased (SYNC §5): the device drops the change and tells the user.
     Erased,
+    /// A loyalty ledger (points, stored value) would not cover this taking entry at the
+    /// server's count: the balance was spent on another device (`loyalty`).
+    Insufficient,
+    /// The voucher was already redeemed, at another visit (`loyalty`).
+    AlreadyRedeemed,
 }
 
 impl RejectCode {
+    /// The code named by `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::from(text)).ok()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ClockAhead => "clock_ahead",
             Self::Forbidden => "forbidden",
             Self::Invalid => "invalid",
             Self::Erased => "erased",
+            Self::Insufficient => "insufficient",
+            Self::AlreadyRedeemed => "already_redeemed",
         }
     }
 }

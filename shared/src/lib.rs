@@ -7,6 +7,7 @@ pub mod api;
 pub mod customer;
 pub mod hlc;
 pub mod insights;
+pub mod loyalty;
 pub mod merge;
 pub mod model;
 pub mod retention;

@@ -17,6 +17,10 @@ impl Kind {
     pub const SUGGESTION: &'static str = "suggestion";
     pub const REFERRAL: &'static str = "referral";
     pub const POINTS: &'static str = "points";
+    /// A stored-value (储值卡) ledger entry (`loyalty`).
+    pub const STORED_VALUE: &'static str = "stored_value";
+    /// A voucher (券) issued to a customer (`loyalty`).
+    pub const VOUCHER: &'static str = "voucher";
     /// A family member of a customer (spouse, child, parent) with their own birthday.
     pub const FAMILY: &'static str = "family";
     /// The note a hand-over (离职继承) leaves on a customer's timeline.
@@ -44,7 +48,7 @@ impl Kind {
     pub const ORG_DAY: &'static str = "org_day";
 
     /// Kinds whose records belong to one customer through their `customer_id` field.
-    pub const CHILDREN_OF_CUSTOMER: [&'static str; 9] = [
+    pub const CHILDREN_OF_CUSTOMER: [&'static str; 11] = [
         Self::VISIT,
         Self::CONTACT,
         Self::TASK,
@@ -52,6 +56,8 @@ impl Kind {
         Self::SUGGESTION,
         Self::REFERRAL,
         Self::POINTS,
+        Self::STORED_VALUE,
+        Self::VOUCHER,
         Self::FAMILY,
         Self::HANDOVER,
     ];

@@ -133,6 +133,7 @@ fn check_known_field(kind: &str, field: &str, value: &Value) -> Result<(), Strin
     if field == "deleted" || field.starts_with("tag:") {
         return boolean(value);
     }
+    crate::loyalty::check_field(kind, field, value)?;
     match (kind, field) {
         ("customer", "name") => text(value, 200),
         ("customer", "phone") => text(value, 32),

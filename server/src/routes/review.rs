@@ -35,11 +35,7 @@ fn manager(user: &AuthUser) -> Result<(), ApiError> {
 }
 
 fn item(row: ReviewRow) -> ReviewItem {
-    let code = match row.code.as_str() {
-        "invalid" => RejectCode::Invalid,
-        "clock_ahead" => RejectCode::ClockAhead,
-        _ => RejectCode::Forbidden,
-    };
+    let code = RejectCode::parse(&row.code).unwrap_or(RejectCode::Forbidden);
     ReviewItem {
         id: row.id,
         user_id: row.user_id,

@@ -9,6 +9,7 @@ use super::{
 use crate::permissions::{self, CustomerFacts};
 use async_trait::async_trait;
 use huitou_shared::api::RejectCode;
+use huitou_shared::loyalty;
 use huitou_shared::model::is_uuid_text;
 use huitou_shared::{Change, DeviceId, Kind, Record, Role};
 use serde_json::Value;
@@ -190,6 +191,38 @@ struct Batch<'a> {
     refused: Vec<Refusal<'a>>,
     /// Who may read what this push stores.
     readers: Readers,
+    /// Loyalty ledgers and vouchers as stored and as this push wrote them (`Loyalty`).
+    loyalty: Loyalty,
+}
+
+/// What judging loyalty changes reads (`huitou_shared::loyalty`): the organisation's rules,
+/// each touched ledger `(kind, customer)` and each touched voucher, loaded on first use and
+/// kept up to date with this push's writes.
+#[derive(Default)]
+struct Loyalty {
+    /// The organisation's rules and time zone (minutes east of UTC).
+    rules: Option<(loyalty::LoyaltyRules, i32)>,
+    ledgers: HashMap<(String, String), Ledger>,
+    /// Voucher id → its winning `redeemed_visit` write: `(value, hlc, op)`.
+    vouchers: HashMap<String, Option<(Value, String, String)>>,
+}
+
+/// One customer's ledger of one kind: entry id → its written-once fields.
+#[derive(Default)]
+struct Ledger {
+    entries: HashMap<String, LedgerEntry>,
+}
+
+#[derive(Default)]
+struct LedgerEntry {
+    amount: Option<loyalty::Entry>,
+    kind: Option<String>,
+}
+
+impl Ledger {
+    fn taken(&self) -> Vec<loyalty::Entry> {
+        self.entries.values().filter_map(|e| e.amount.clone()).collect()
+    }
 }
 
 impl<'a> Batch<'a> {
@@ -210,6 +243,7 @@ impl<'a> Batch<'a> {
             winners: HashMap::with_capacity(incoming.len()),
             refused: Vec::new(),
             readers: Readers::default(),
+            loyalty: Loyalty::default(),
         };
         let mut ops: Vec<&str> = Vec::new();
         // kind → ids whose scope row and watched fields judging may read.
@@ -409,6 +443,239 @@ impl<'a> Batch<'a> {
                 .map(|row| row.private_to);
         }
         Ok(facts)
+    }
+
+    /// The loyalty rules a change must keep beyond permissions (`huitou_shared::loyalty`):
+    /// ledger entries are written once and never deleted, a taking entry keeps its ledger
+    /// covered (`insufficient`), a voucher is redeemed once (`already_redeemed`), refunds and
+    /// undoing a redemption are a manager's. `None`: nothing against it.
+    async fn loyalty_refusal(
+        &mut self,
+        conn: &mut Conn,
+        change: &Change,
+        customer: Option<&str>,
+    ) -> StoreResult<Option<(RejectCode, String)>> {
+        let kind = change.kind.as_str();
+        let field = change.field.as_str();
+        let manager = self.actor.role.sees_everything();
+        match kind {
+            loyalty::POINTS | loyalty::STORED_VALUE => {
+                if field == "deleted" {
+                    return Ok((change.value != Value::Bool(false)).then(|| {
+                        (
+                            RejectCode::Invalid,
+                            format!("{kind}.deleted: a ledger entry is never deleted; add a correcting entry"),
+                        )
+                    }));
+                }
+                if !loyalty::LEDGER_FIXED.contains(&field) {
+                    return Ok(None);
+                }
+                let Some(customer) = customer else {
+                    return Ok(None);
+                };
+                if kind == loyalty::STORED_VALUE
+                    && field == "type"
+                    && change.value.as_str() == Some(loyalty::ValueType::Refund.as_str())
+                    && !manager
+                {
+                    return Ok(Some((
+                        RejectCode::Forbidden,
+                        "stored_value.type: only a manager can refund stored value".into(),
+                    )));
+                }
+                let (rules, offset) = self.loyalty_rules(conn).await?;
+                let ledger = self.ledger(conn, kind, customer).await?;
+                let entry = ledger.entries.get(&change.id);
+                let written = match field {
+                    "amount" => entry.is_some_and(|e| e.amount.is_some()),
+                    _ => entry.is_some_and(|e| e.kind.is_some()),
+                };
+                if written {
+                    return Ok(Some((
+                        RejectCode::Invalid,
+                        format!("{kind}.{field}: a ledger entry is written once; add a correcting entry"),
+                    )));
+                }
+                let (amount, value_type) = match field {
+                    "amount" => (
+                        loyalty::amount_of(kind, &change.value),
+                        entry.and_then(|e| e.kind.as_deref()),
+                    ),
+                    _ => (
+                        entry.and_then(|e| e.amount.as_ref()).map(|e| e.amount),
+                        change.value.as_str(),
+                    ),
+                };
+                if let (Some(amount), Some(value_type)) = (amount, value_type.and_then(loyalty::ValueType::parse)) {
+                    let credit = matches!(value_type, loyalty::ValueType::TopUp | loyalty::ValueType::Bonus);
+                    if credit != (amount > 0) {
+                        return Ok(Some((
+                            RejectCode::Invalid,
+                            format!("stored_value.amount: a {} is {}", value_type.as_str(), if credit { "positive" } else { "negative" }),
+                        )));
+                    }
+                }
+                if field != "amount" {
+                    return Ok(None);
+                }
+                if kind == loyalty::STORED_VALUE && value_type.is_none() {
+                    return Ok(Some((
+                        RejectCode::Invalid,
+                        "stored_value.amount: the entry's type (top_up, bonus, spend or refund) must come first".into(),
+                    )));
+                }
+                let Some(amount) = amount else {
+                    return Ok(Some((RejectCode::Invalid, format!("{kind}.amount: must be a number"))));
+                };
+                let millis = huitou_shared::Hlc::parse(&change.hlc).map(|h| h.millis).unwrap_or(0);
+                let taking = loyalty::Entry::new(&change.id, millis, amount);
+                let expiry = if kind == loyalty::POINTS { rules.points_expiry } else { loyalty::Expiry::Never };
+                let ledger = ledger.taken();
+                if !loyalty::may_take(&ledger, &taking, expiry, offset) {
+                    let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+                    let available = loyalty::replay(&ledger, expiry, offset, now).available;
+                    let shown = if kind == loyalty::POINTS {
+                        format!("{available} points")
+                    } else {
+                        format!("{:.2}", loyalty::money(available))
+                    };
+                    return Ok(Some((
+                        RejectCode::Insufficient,
+                        format!("{kind}.amount: the balance is {shown} at the server, not enough for {}", change.value),
+                    )));
+                }
+                Ok(None)
+            }
+            loyalty::VOUCHER if field == "redeemed_visit" => {
+                let current = self.voucher(conn, &change.id).await?;
+                let held = current.as_ref().and_then(|(value, _, _)| value.as_str()).filter(|v| !v.is_empty());
+                match (held, change.value.as_str()) {
+                    (Some(held), Some(visit)) if held != visit => Ok(Some((
+                        RejectCode::AlreadyRedeemed,
+                        format!("voucher.redeemed_visit: this voucher was already redeemed, at visit {held}"),
+                    ))),
+                    (Some(_), None) if !manager => Ok(Some((
+                        RejectCode::Forbidden,
+                        "voucher.redeemed_visit: only a manager can undo a redemption".into(),
+                    ))),
+                    _ => Ok(None),
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The organisation's loyalty rules and time zone, from its `settings` record.
+    async fn loyalty_rules(&mut self, conn: &mut Conn) -> StoreResult<(loyalty::LoyaltyRules, i32)> {
+        if let Some(rules) = &self.loyalty.rules {
+            return Ok(rules.clone());
+        }
+        let rows = sqlx::query(
+            "SELECT l.op, r.kind, r.record_id, f.field, l.value, l.hlc, l.author
+             FROM records r JOIN fields f ON f.rid = r.rid JOIN log l ON l.seq = f.seq
+             WHERE r.org_id = $1 AND r.kind = $2 AND r.record_id = $3",
+        )
+        .bind(&self.actor.org_id)
+        .bind(Kind::SETTINGS)
+        .bind(huitou_shared::retention::settings::OrgSettings::RECORD_ID)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut record = Record::default();
+        for row in &rows {
+            record.apply(&change_from_row(row)?);
+        }
+        let settings = huitou_shared::retention::settings::OrgSettings::from_record(Some(&record));
+        let rules = (settings.loyalty, settings.utc_offset_minutes.unwrap_or(0));
+        self.loyalty.rules = Some(rules.clone());
+        Ok(rules)
+    }
+
+    /// A customer's ledger of one kind, loaded on first use.
+    async fn ledger(&mut self, conn: &mut Conn, kind: &str, customer: &str) -> StoreResult<&Ledger> {
+        let key = (kind.to_owned(), customer.to_owned());
+        if !self.loyalty.ledgers.contains_key(&key) {
+            let rows = sqlx::query(
+                "SELECT r.record_id, f.field, l.value, l.hlc
+                 FROM records r JOIN fields f ON f.rid = r.rid JOIN log l ON l.seq = f.seq
+                 WHERE r.org_id = $1 AND r.customer_id = $2 AND r.kind = $3
+                 AND f.field IN ('amount', 'type')",
+            )
+            .bind(&self.actor.org_id)
+            .bind(customer)
+            .bind(kind)
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut ledger = Ledger::default();
+            for row in &rows {
+                let id: String = row.try_get("record_id")?;
+                let field: String = row.try_get("field")?;
+                let value: String = row.try_get("value")?;
+                let hlc: String = row.try_get("hlc")?;
+                let value: Value = serde_json::from_str(&value).map_err(|e| StoreError::Other(e.to_string()))?;
+                let entry = ledger.entries.entry(id.clone()).or_default();
+                note_ledger_field(entry, kind, &id, &field, &value, &hlc);
+            }
+            self.loyalty.ledgers.insert(key.clone(), ledger);
+        }
+        Ok(&self.loyalty.ledgers[&key])
+    }
+
+    /// A voucher's winning `redeemed_visit` write, loaded on first use.
+    async fn voucher(&mut self, conn: &mut Conn, id: &str) -> StoreResult<Option<(Value, String, String)>> {
+        if !self.loyalty.vouchers.contains_key(id) {
+            let row = sqlx::query(
+                "SELECT l.value, l.hlc, l.op
+                 FROM records r JOIN fields f ON f.rid = r.rid JOIN log l ON l.seq = f.seq
+                 WHERE r.org_id = $1 AND r.kind = $2 AND r.record_id = $3 AND f.field = 'redeemed_visit'",
+            )
+            .bind(&self.actor.org_id)
+            .bind(loyalty::VOUCHER)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let current = match row {
+                Some(row) => {
+                    let value: String = row.try_get("value")?;
+                    Some((
+                        serde_json::from_str(&value).map_err(|e| StoreError::Other(e.to_string()))?,
+                        row.try_get("hlc")?,
+                        row.try_get("op")?,
+                    ))
+                }
+                None => None,
+            };
+            self.loyalty.vouchers.insert(id.to_owned(), current);
+        }
+        Ok(self.loyalty.vouchers[id].clone())
+    }
+
+    /// Keeps the loaded ledgers and vouchers as this push's stored `change` leaves them.
+    fn note_loyalty(&mut self, change: &Change, customer: Option<&str>) {
+        match change.kind.as_str() {
+            kind @ (loyalty::POINTS | loyalty::STORED_VALUE) => {
+                let Some(customer) = customer else { return };
+                if let Some(ledger) = self
+                    .loyalty
+                    .ledgers
+                    .get_mut(&(kind.to_owned(), customer.to_owned()))
+                {
+                    let entry = ledger.entries.entry(change.id.clone()).or_default();
+                    note_ledger_field(entry, kind, &change.id, &change.field, &change.value, &change.hlc);
+                }
+            }
+            loyalty::VOUCHER if change.field == "redeemed_visit" => {
+                if let Some(current) = self.loyalty.vouchers.get_mut(&change.id) {
+                    let wins = current.as_ref().is_none_or(|(_, hlc, op)| {
+                        (change.hlc.as_str(), change.op.as_str()) > (hlc.as_str(), op.as_str())
+                    });
+                    if wins {
+                        *current = Some((change.value.clone(), change.hlc.clone(), change.op.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Stores one change: appended to the log, folded into `fields` with the merge rule, and
@@ -780,6 +1047,20 @@ impl<'a> Batch<'a> {
 /// A customer's `owner` as its `records` row keeps it (`permissions::owner_of`), with any NUL
 /// character (which PostgreSQL cannot keep in text) replaced: such an owner names no user
 /// either way, so the customer still reaches nobody but managers.
+/// Notes a written-once ledger field (`amount`, `type`) on its entry.
+fn note_ledger_field(entry: &mut LedgerEntry, kind: &str, id: &str, field: &str, value: &Value, hlc: &str) {
+    match field {
+        "amount" => {
+            let millis = huitou_shared::Hlc::parse(hlc).map(|h| h.millis).unwrap_or(0);
+            // An amount that is no number counts as nothing, but is still written.
+            let amount = loyalty::amount_of(kind, value).unwrap_or(0);
+            entry.amount = Some(loyalty::Entry::new(id, millis, amount));
+        }
+        "type" => entry.kind = Some(value.as_str().unwrap_or_default().to_owned()),
+        _ => {}
+    }
+}
+
 fn stored_owner(value: &Value) -> Option<String> {
     permissions::owner_of(value).map(|owner| owner.replace('\0', "\u{fffd}"))
 }
@@ -1403,9 +1684,29 @@ impl Store for BackendStore {
                             customer,
                             private_to,
                         } => {
+                            if let Some((code, message)) = batch
+                                .loyalty_refusal(&mut tx, change, customer.as_deref())
+                                .await?
+                            {
+                                batch
+                                    .refuse(
+                                        &mut tx,
+                                        &change.op,
+                                        std::borrow::Cow::Owned(
+                                            serde_json::to_value(change).unwrap_or(Value::Null),
+                                        ),
+                                        code,
+                                        message.clone(),
+                                        parents,
+                                    )
+                                    .await?;
+                                verdicts.push(Verdict::Rejected { code, message });
+                                continue;
+                            }
                             batch
                                 .store(&mut tx, change, customer.as_deref(), private_to.as_deref())
                                 .await?;
+                            batch.note_loyalty(change, customer.as_deref());
                             stored_any = true;
                             verdicts.push(Verdict::Accepted);
                         }

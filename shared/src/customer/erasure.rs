@@ -75,6 +75,17 @@ pub fn keeps(kind: &str, field: &str) -> bool {
         ],
         Kind::REFERRAL => &["customer_id", "referred_customer_id", "at", "deleted"],
         Kind::SUGGESTION | Kind::POINTS => &["customer_id", "at", "amount", "deleted"],
+        Kind::STORED_VALUE => &["customer_id", "at", "amount", "type", "visit_id", "deleted"],
+        Kind::VOUCHER => &[
+            "customer_id",
+            "value",
+            "min_spend",
+            "valid_until",
+            "issued_at",
+            "redeemed_visit",
+            "redeemed_at",
+            "deleted",
+        ],
         Kind::COMPLAINT => &[
             "customer_id",
             "at",

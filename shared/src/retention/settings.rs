@@ -38,6 +38,8 @@ pub struct OrgSettings {
     /// The organisation's time zone as minutes east of UTC (`utc_offset_minutes`, −720 to 840):
     /// the day a complaint's promise falls due. `None`: the device's own.
     pub utc_offset_minutes: Option<i32>,
+    /// Points, top-up offers (`loyalty`).
+    pub loyalty: crate::loyalty::LoyaltyRules,
 }
 
 impl OrgSettings {
@@ -85,6 +87,7 @@ impl OrgSettings {
             .and_then(|m| i32::try_from(m).ok());
         settings.pool = PoolRules::from_record(record);
         settings.escalation = EscalationRules::from_record(record);
+        settings.loyalty = crate::loyalty::LoyaltyRules::from_record(record);
         settings
     }
 }
