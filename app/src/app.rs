@@ -118,44 +118,72 @@ fn Shell() -> impl IntoView {
             </div>
             <main class="content">
                 <Show when=move || replica.loaded.get() fallback=move || view! { <p class="muted">{i18n.t(Key::Loading)}</p> }>
-                    <Routes fallback=move || view! { <p>{i18n.t(Key::NotFound)}</p> }>
-                        <Route path=path!("/") view=pages::today::Today/>
-                        <Route path=path!("/customers") view=pages::customers::CustomerList/>
-                        <Route path=path!("/customers/new") view=pages::customer_form::NewCustomer/>
-                        <Route path=path!("/customers/:id") view=pages::customer::CustomerPage/>
-                        <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
-                        <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
-                        <Route path=path!("/customers/:id/complaint") view=pages::complaint::ComplaintPage/>
-                        <Route path=path!("/complaints/:cid") view=pages::complaint::ComplaintPage/>
-                        <Route path=path!("/customers/:id/suggestion") view=pages::service::SuggestionForm/>
-                        <Route path=path!("/suggestions/:sid") view=pages::service::SuggestionForm/>
-                        <Route path=path!("/customers/:id/referral") view=pages::service::BroughtFriend/>
-                        <Route path=path!("/customers/:id/task") view=pages::service::TaskForm/>
-                        <Route path=path!("/tasks/:tid") view=pages::service::TaskForm/>
-                        <Route path=path!("/trash") view=pages::trash::Trash/>
-                        <Route path=path!("/pool") view=pages::pool::Pool/>
-                        <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
-                        <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
-                        <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
-                        <Route path=path!("/task") view=pages::visit_form::ChooseCustomerForTask/>
-                        <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
-                        <Route path=path!("/insights") view=pages::manager_tools::Insights/>
-                        <Route path=path!("/settings/import") view=pages::manager_tools::ImportCustomers/>
-                        <Route path=path!("/settings") view=pages::settings::Settings/>
-                        <Route path=path!("/settings/rules") view=pages::manager_tools::TierRules/>
-                        <Route path=path!("/settings/playbooks") view=pages::manager_tools::Playbooks/>
-                        <Route path=path!("/settings/templates") view=pages::manager_tools::TemplateLibrary/>
-                        <Route path=path!("/settings/answers") view=pages::manager_tools::AnswerLibrary/>
-                        <Route path=path!("/settings/calls") view=pages::manager_tools::CallSettings/>
-                        <Route path=path!("/settings/pool") view=pages::manager_tools::PoolSettings/>
-                        <Route path=path!("/settings/days") view=pages::manager_tools::OurDays/>
-                        <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
-                        <Route path=path!("/settings/review") view=pages::manager_tools::Review/>
-                    </Routes>
+                    {routes(i18n)}
                 </Show>
             </main>
             <Nav/>
         </div>
+    }
+}
+
+/// The app's routes, the manager screens' ones given by the bundle (`app_routes!`).
+macro_rules! app_routes {
+    ($i18n:ident; $($screens:tt)*) => {
+        view! {
+            <Routes fallback=move || view! { <p>{$i18n.t(Key::NotFound)}</p> }>
+                <Route path=path!("/") view=pages::today::Today/>
+                <Route path=path!("/customers") view=pages::customers::CustomerList/>
+                <Route path=path!("/customers/new") view=pages::customer_form::NewCustomer/>
+                <Route path=path!("/customers/:id") view=pages::customer::CustomerPage/>
+                <Route path=path!("/customers/:id/edit") view=pages::customer_form::EditCustomer/>
+                <Route path=path!("/customers/:id/contact") view=pages::contact_form::LogContact/>
+                <Route path=path!("/customers/:id/complaint") view=pages::complaint::ComplaintPage/>
+                <Route path=path!("/complaints/:cid") view=pages::complaint::ComplaintPage/>
+                <Route path=path!("/customers/:id/suggestion") view=pages::service::SuggestionForm/>
+                <Route path=path!("/suggestions/:sid") view=pages::service::SuggestionForm/>
+                <Route path=path!("/customers/:id/referral") view=pages::service::BroughtFriend/>
+                <Route path=path!("/customers/:id/task") view=pages::service::TaskForm/>
+                <Route path=path!("/tasks/:tid") view=pages::service::TaskForm/>
+                <Route path=path!("/trash") view=pages::trash::Trash/>
+                <Route path=path!("/pool") view=pages::pool::Pool/>
+                <Route path=path!("/customers/:id/brief") view=pages::brief::VisitBrief/>
+                <Route path=path!("/customers/:id/message") view=pages::message::SendMessage/>
+                <Route path=path!("/visit") view=pages::visit_form::ChooseCustomer/>
+                <Route path=path!("/task") view=pages::visit_form::ChooseCustomerForTask/>
+                <Route path=path!("/visit/:id") view=pages::visit_form::LogVisit/>
+                <Route path=path!("/settings") view=pages::settings::Settings/>
+                $($screens)*
+            </Routes>
+        }
+    };
+}
+
+/// The manager bundle routes each manager screen.
+#[cfg(feature = "manager")]
+fn routes(i18n: crate::i18n::I18n) -> impl IntoView {
+    app_routes! { i18n;
+        <Route path=path!("/insights") view=pages::manager_tools::Insights/>
+        <Route path=path!("/settings/import") view=pages::manager_tools::ImportCustomers/>
+        <Route path=path!("/settings/rules") view=pages::manager_tools::TierRules/>
+        <Route path=path!("/settings/playbooks") view=pages::manager_tools::Playbooks/>
+        <Route path=path!("/settings/templates") view=pages::manager_tools::TemplateLibrary/>
+        <Route path=path!("/settings/answers") view=pages::manager_tools::AnswerLibrary/>
+        <Route path=path!("/settings/calls") view=pages::manager_tools::CallSettings/>
+        <Route path=path!("/settings/pool") view=pages::manager_tools::PoolSettings/>
+        <Route path=path!("/settings/days") view=pages::manager_tools::OurDays/>
+        <Route path=path!("/settings/team") view=pages::manager_tools::Team/>
+        <Route path=path!("/settings/review") view=pages::manager_tools::Review/>
+    }
+}
+
+/// The main bundle has no manager screen: every path of one leads to the same note (one
+/// route each for `/insights` and `/settings/<screen>`, not one per screen: each route costs
+/// every tablet's bundle its own matching code).
+#[cfg(not(feature = "manager"))]
+fn routes(i18n: crate::i18n::I18n) -> impl IntoView {
+    app_routes! { i18n;
+        <Route path=path!("/insights") view=pages::manager_tools::Team/>
+        <Route path=path!("/settings/:screen") view=pages::manager_tools::Team/>
     }
 }
 

@@ -117,7 +117,7 @@ impl Derived {
                 })
             })
             .collect();
-        found.sort();
+        crate::sort::all(&mut found);
         found
     }
 
@@ -149,7 +149,7 @@ impl Derived {
                 people.push((facts.name.clone(), id.to_owned(), holidays.clone()));
             }
         }
-        people.sort();
+        crate::sort::all(&mut people);
         people
     }
 
@@ -384,7 +384,7 @@ pub fn needing_attention(
             }
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    crate::sort::by(&mut found, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     found
 }
 
@@ -413,6 +413,6 @@ pub fn unplanned(
             }
         })
         .collect();
-    found.sort();
+    crate::sort::all(&mut found);
     found
 }

@@ -81,9 +81,14 @@ macro_rules! strings {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name { $($key),* }
 
-        /// Every key's text, in the order of the enum, by [`Locale`] (a table, not a `match`: a
-        /// lookup costs the bundle a few bytes instead of code per key).
-        const $table: &[[&str; 3]] = &[$([$zh_cn, $zh_tw, $en]),*];
+        /// Every key's text, in the order of the enum: one string per [`Locale`] with where
+        /// each key's text ends in it (a table of small offsets, not of pointers: a lookup
+        /// costs the bundle a few bytes instead of code or a pointer pair per key).
+        mod $table {
+            pub const TEXTS: [&str; 3] = [concat!($($zh_cn),*), concat!($($zh_tw),*), concat!($($en),*)];
+            const LENGTHS: &[[usize; 3]] = &[$([$zh_cn.len(), $zh_tw.len(), $en.len()]),*];
+            pub const ENDS: [[u32; 3]; LENGTHS.len()] = super::ends(LENGTHS);
+        }
 
         impl $name {
             pub fn text(self, locale: Locale) -> &'static str {
@@ -92,7 +97,12 @@ macro_rules! strings {
                     Locale::ZhTw => 1,
                     Locale::En => 2,
                 };
-                $table[self as usize][column]
+                let index = self as usize;
+                let start = if index == 0 { 0 } else { $table::ENDS[index - 1][column] };
+                let end = $table::ENDS[index][column];
+                $table::TEXTS[column]
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
             }
         }
 
@@ -104,7 +114,24 @@ macro_rules! strings {
     };
 }
 
-strings! { Key, TEXTS;
+/// Where each text ends in its language's string: the running sums of `lengths`.
+const fn ends<const N: usize>(lengths: &[[usize; 3]]) -> [[u32; 3]; N] {
+    let mut ends = [[0u32; 3]; N];
+    let mut sums = [0usize; 3];
+    let mut i = 0;
+    while i < N {
+        let mut column = 0;
+        while column < 3 {
+            sums[column] += lengths[i][column];
+            ends[i][column] = sums[column] as u32;
+            column += 1;
+        }
+        i += 1;
+    }
+    ends
+}
+
+strings! { Key, key_texts;
     // Retention configuration (issue 4): tiers, playbooks, templates, call windows.
     PresetRestaurant => "餐厅", "餐廳", "restaurant";
     PresetRetail => "零售", "零售", "retail";
@@ -307,7 +334,6 @@ strings! { Key, TEXTS;
     CurrentValue => "当前值", "目前值", "Current value";
     People => "人", "人", "people";
     SessionExpired => "登录已过期，请重新登录（未同步的修改仍在本机）", "登入已過期，請重新登入（未同步的修改仍在本機）", "Signed out: sign in again (unsynced edits are kept on this device)";
-    Code => "原因代码", "原因代碼", "Code";
     Manager => "经理", "經理", "Manager";
     Salesperson => "销售", "銷售", "Salesperson";
     Admin => "管理员", "管理員", "Admin";
@@ -582,6 +608,40 @@ strings! { Key, TEXTS;
     RefusedForbidden => "被拒绝：此人无权修改这条记录", "被拒絕：此人無權修改這筆紀錄", "Refused: they may not change this record";
     RefusedInvalid => "被拒绝：内容不合规则", "被拒絕：內容不合規則", "Refused: not valid";
     RefusedClock => "被拒绝：设备时钟超前", "被拒絕：裝置時鐘超前", "Refused: the device's clock was ahead";
+    RefusedInsufficient => "被拒绝：余额不足（已在另一台设备上用掉）", "被拒絕：餘額不足（已在另一台裝置上用掉）", "Refused: not enough left (spent on another device)";
+    RefusedRedeemed => "被拒绝：此券已在另一次消费中使用", "被拒絕：此券已在另一次消費中使用", "Refused: this voucher was already used at another visit";
+    // Loyalty (issue 13): points, stored value, vouchers.
+    Membership => "会员", "會員", "Membership";
+    Points => "积分", "積分", "Points";
+    StoredValue => "储值余额", "儲值餘額", "Stored value";
+    PointsExpire => "{n} 积分将于 {date} 到期", "{n} 積分將於 {date} 到期", "{n} points expire on {date}";
+    LedgerRefusedHelp => "服务器没有接受此客户的 {n} 项会员操作，余额中不计入。与客户确认后，到这里放弃：", "伺服器沒有接受此客戶的 {n} 項會員操作，餘額中不計入。與客戶確認後，到這裡放棄：", "The server did not take {n} of this customer's membership changes, so the balances leave them out. Settle it with the customer, then discard them in";
+    NotEnoughPoints => "积分不足", "積分不足", "Not enough points";
+    NotEnoughStoredValue => "储值余额不足", "儲值餘額不足", "Not enough stored value";
+    VoucherNameNeeded => "请填写券名", "請填寫券名", "Give the voucher a name";
+    RedeemPoints => "兑换积分", "兌換積分", "Redeem points";
+    PointsToRedeem => "要兑换的积分", "要兌換的積分", "Points to redeem";
+    WhatFor => "兑换内容", "兌換內容", "What for";
+    TopUpAmount => "充值金额", "儲值金額", "Top-up amount";
+    TopUpBonus => "赠送", "贈送", "Bonus";
+    TopUp => "充值", "儲值", "Top up";
+    Refund => "退款", "退款", "Refund";
+    RefundAmount => "退款金额", "退款金額", "Amount to refund";
+    Vouchers => "优惠券", "優惠券", "Vouchers";
+    VoucherUsed => "已使用", "已使用", "Used";
+    VoucherExpired => "已过期", "已過期", "Expired";
+    MinSpend => "最低消费", "最低消費", "Minimum spend";
+    ValidUntil => "有效期至", "有效期至", "Valid until";
+    IssueVoucher => "发券", "發券", "Issue voucher";
+    VoucherTitle => "券名", "券名", "Voucher name";
+    VoucherValue => "面值", "面值", "Value";
+    LedgerHistory => "积分与储值明细", "積分與儲值明細", "Points and stored value history";
+    PointsForVisit => "消费积分", "消費積分", "Earned at a visit";
+    PointsAdjusted => "积分调整", "積分調整", "Points adjusted";
+    PaidFromStoredValue => "储值支付", "儲值支付", "Paid from stored value";
+    UseVoucher => "使用优惠券", "使用優惠券", "Use a voucher";
+    NoVoucher => "不使用", "不使用", "None";
+    PayFromStoredValue => "用储值支付", "用儲值支付", "Pay from stored value";
     ApplyChange => "采纳", "採納", "Apply";
     DiscardChange => "不采纳", "不採納", "Discard";
     DiscardReason => "不采纳的原因（与决定一起保存）", "不採納的原因（與決定一起保存）", "Why not (kept with the decision)";
@@ -857,7 +917,7 @@ impl Text for Word {
 
 // The manager bundle's own screens (Insights, exports, import): their words are in its bytes only.
 #[cfg(feature = "manager")]
-strings! { MKey, MANAGER_TEXTS;
+strings! { MKey, manager_texts;
     // Insights (issue 12): the managers' figures, computed by `huitou_shared::insights`.
     InsightsHelp => "新客有没有变成回头客、谁在流失、谁在认真跟进——都按本机数据计算，离线也能看。", "新客有沒有變成回頭客、誰在流失、誰在認真跟進——都按本機資料計算，離線也能看。", "Are first-time customers coming back, who is slipping away, who keeps up the follow-ups — computed from this device's data, offline too.";
     Everyone => "全部人员", "全部人員", "Everyone";

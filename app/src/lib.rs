@@ -15,6 +15,7 @@ pub mod planner;
 pub mod profile_fields;
 pub mod replica;
 pub mod session;
+pub mod sort;
 pub mod storage;
 pub mod sync;
 

@@ -878,8 +878,9 @@ impl Replica {
     /// Gives up on one refused change.
     pub async fn discard(&self, op: &str) {
         if let Some(storage) = self.storage() {
-            if let Err(e) = storage.discard(op).await {
-                self.storage_error.set(Some(e.to_string()));
+            match storage.discard(op).await {
+                Ok(record) => self.show(record.into_iter().collect()),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
             }
             self.refresh_outbox().await;
         }

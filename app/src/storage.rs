@@ -446,7 +446,7 @@ impl Storage {
         let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
         let values = tx.store(OUTBOX)?.get_all(None, None).await?;
         let mut entries: Vec<OutboxEntry> = values.iter().map(parse).collect::<Result<_>>()?;
-        entries.sort_by(|a, b| a.change.hlc.cmp(&b.change.hlc));
+        crate::sort::by(&mut entries, |a, b| a.change.hlc.cmp(&b.change.hlc));
         Ok(entries)
     }
 
@@ -541,11 +541,33 @@ impl Storage {
         .await
     }
 
-    /// Drops one refused change from the outbox (the user gave up on it).
-    pub async fn discard(&self, op: &str) -> Result<()> {
-        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-        tx.store(OUTBOX)?.delete(op.into()).await?;
-        tx.done().await?;
-        Ok(())
+    /// Drops one refused change from the outbox (the user gave up on it) and, when its record
+    /// still shows it, takes it back there; returns the record so changed.
+    pub async fn discard(&self, op: &str) -> Result<Option<TrackedRecord>> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+        all_or_nothing(tx, async |tx| {
+            let outbox = tx.store(OUTBOX)?;
+            let Some(value) = outbox.get(op.into()).await? else {
+                return Ok(None);
+            };
+            let entry: OutboxEntry = parse(&value)?;
+            outbox.delete(op.into()).await?;
+            // The record no longer shows the given-up write (`TrackedRecord::give_up`).
+            let change = &entry.change;
+            let store = tx.store(RECORDS)?;
+            let key = record_key(&change.kind, &change.id);
+            let Some(value) = store.get(key.clone().into()).await? else {
+                return Ok(None);
+            };
+            let mut record: TrackedRecord = parse(&value)?;
+            if !record.give_up(&change.field, &change.op) {
+                return Ok(None);
+            }
+            store.put(&text(&record)?, Some(&key.into())).await?;
+            Ok(Some(record))
+        })
+        .await
     }
 }

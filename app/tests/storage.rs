@@ -639,3 +639,69 @@ async fn a_restamped_claim_stays_a_request() {
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].change.hlc, fixed.to_string());
 }
+
+#[wasm_bindgen_test]
+async fn a_discarded_refusal_leaves_the_record_as_the_server_holds_it() {
+    let storage = fresh("test-discard-reverts").await;
+    let voucher = new_id();
+    // The server's winner, pulled, then this device's own redemption, refused.
+    let theirs = Change::new(
+        "voucher",
+        &voucher,
+        "redeemed_visit",
+        json!(new_id()),
+        &hlc(8_000, "deviceAA"),
+    );
+    let mine = Change::new(
+        "voucher",
+        &voucher,
+        "redeemed_visit",
+        json!(new_id()),
+        &hlc(8_001, "deviceBB"),
+    );
+    storage
+        .apply_page(std::slice::from_ref(&theirs), &[], "c1")
+        .await
+        .unwrap();
+    storage
+        .write_local(std::slice::from_ref(&mine))
+        .await
+        .unwrap();
+    let refusal = Rejection {
+        op: mine.op.clone(),
+        code: RejectCode::AlreadyRedeemed,
+        message: "voucher.redeemed_visit: this voucher was already redeemed".into(),
+    };
+    storage
+        .settle(&[], std::slice::from_ref(&refusal))
+        .await
+        .unwrap();
+    let held = storage.record("voucher", &voucher).await.unwrap().unwrap();
+    assert_eq!(held.record.value("redeemed_visit"), Some(&mine.value));
+
+    let shown = storage
+        .discard(&mine.op)
+        .await
+        .unwrap()
+        .expect("the record changed");
+    assert_eq!(shown.record.value("redeemed_visit"), Some(&theirs.value));
+    let stored = storage.record("voucher", &voucher).await.unwrap().unwrap();
+    assert_eq!(stored, shown, "stored as shown");
+    assert!(storage.outbox().await.unwrap().is_empty());
+
+    // A refused new ledger entry's amount goes altogether.
+    let entry = new_id();
+    let taken = Change::new(
+        "points",
+        &entry,
+        "amount",
+        json!(-500),
+        &hlc(8_002, "deviceBB"),
+    );
+    storage
+        .write_local(std::slice::from_ref(&taken))
+        .await
+        .unwrap();
+    let shown = storage.discard(&taken.op).await.unwrap().expect("changed");
+    assert_eq!(shown.record.value("amount"), None);
+}

@@ -91,7 +91,9 @@ impl ValueType {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        serde_json::from_value(Value::from(text)).ok()
+        [Self::TopUp, Self::Bonus, Self::Spend, Self::Refund]
+            .into_iter()
+            .find(|t| t.as_str() == text)
     }
 }
 
@@ -197,7 +199,7 @@ impl Balance {
 /// expire by `expiry`, debits take from the lots that expire soonest.
 pub fn replay(entries: &[Entry], expiry: Expiry, offset_minutes: i32, now: u64) -> Balance {
     let mut ordered: Vec<&Entry> = entries.iter().collect();
-    ordered.sort_by(|a, b| (a.millis, &a.id).cmp(&(b.millis, &b.id)));
+    ordered.sort_unstable_by(|a, b| (a.millis, &a.id).cmp(&(b.millis, &b.id)));
     let mut balance = Balance::default();
     // Lots (expires, left), in order of expiry (which is the order they were earned in).
     let mut lots: VecDeque<(Option<u64>, i64)> = VecDeque::new();
@@ -296,20 +298,27 @@ impl LoyaltyRules {
         {
             rules.points_per_unit = rate;
         }
-        if let Some(expiry) = record
-            .value("points_expiry")
-            .and_then(|v| serde_json::from_value::<Expiry>(v.clone()).ok())
-        {
-            rules.points_expiry = expiry;
+        match record.text("points_expiry") {
+            Some("never") => rules.points_expiry = Expiry::Never,
+            Some("end_of_next_year") => rules.points_expiry = Expiry::EndOfNextYear,
+            _ => {}
         }
+        // Read by hand rather than through serde: every byte of this is in the tablet's bundle.
+        let offer = |o: &Value| {
+            let pay = o
+                .get("pay")?
+                .as_f64()
+                .filter(|p| p.is_finite() && *p > 0.0)?;
+            let bonus = o
+                .get("bonus")?
+                .as_f64()
+                .filter(|b| b.is_finite() && *b >= 0.0)?;
+            Some(TopUpOffer { pay, bonus })
+        };
         if let Some(offers) = record
             .value("top_up_offers")
-            .and_then(|v| serde_json::from_value::<Vec<TopUpOffer>>(v.clone()).ok())
-            .filter(|o| {
-                o.iter().all(|o| {
-                    o.pay.is_finite() && o.pay > 0.0 && o.bonus.is_finite() && o.bonus >= 0.0
-                })
-            })
+            .and_then(Value::as_array)
+            .and_then(|list| list.iter().map(offer).collect::<Option<Vec<_>>>())
         {
             rules.top_up_offers = offers;
         }
@@ -457,7 +466,7 @@ pub fn summary<'a>(
             _ => {}
         }
     }
-    vouchers.sort_by(|a, b| {
+    vouchers.sort_unstable_by(|a, b| {
         (a.redeemed_visit.is_some(), a.valid_until, &a.id).cmp(&(
             b.redeemed_visit.is_some(),
             b.valid_until,
@@ -553,6 +562,39 @@ mod tests {
             Expiry::Never,
             0
         ));
+    }
+
+    #[test]
+    fn the_organisations_rules_are_read_field_by_field() {
+        use crate::Change;
+        let mut record = Record::default();
+        let id = "00000000-0000-4000-8000-000000000001";
+        let stamp = "001764072000000:00000:deviceAA";
+        let rules = LoyaltyRules::from_record(&record);
+        assert_eq!(rules, LoyaltyRules::default());
+        for (field, value) in [
+            ("points_per_unit", serde_json::json!(2)),
+            ("points_expiry", serde_json::json!("never")),
+            (
+                "top_up_offers",
+                serde_json::json!([{"pay": 1000, "bonus": 200}, {"pay": 500, "bonus": 50}]),
+            ),
+        ] {
+            record.apply(&Change::new("settings", id, field, value, stamp));
+        }
+        let rules = LoyaltyRules::from_record(&record);
+        assert_eq!(rules.points_for(10.5), 21);
+        assert_eq!(rules.points_expiry, Expiry::Never);
+        assert_eq!(rules.bonus_for(1200.0), 200.0);
+        // An offer list with one bad offer is refused whole; the default stays.
+        record.apply(&Change::new(
+            "settings",
+            id,
+            "top_up_offers",
+            serde_json::json!([{"pay": 1000, "bonus": 200}, {"pay": -1, "bonus": 5}]),
+            "001764072000001:00000:deviceAA",
+        ));
+        assert!(LoyaltyRules::from_record(&record).top_up_offers.is_empty());
     }
 
     #[test]

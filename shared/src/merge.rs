@@ -211,11 +211,10 @@ impl State {
     /// Folds many changes; the result does not depend on their order.
     ///
     /// Exactly the same as applying the changes one by one, but faster on large inputs, whose
-    /// records do not fit in the CPU cache: the changes are taken one group of records at a
-    /// time (each record falls in one group), each short run of changes is read from memory
-    /// in one pass of independent loads, and each field's winner is found by reference (the
-    /// merge rule is a total order, so the winner is the greatest `(hlc, op)` whatever the
-    /// order) before only the winners are copied into the state.
+    /// records do not fit in the CPU cache: the changes are applied one group of records at a
+    /// time, each record's changes still in the order given (so each record goes through the
+    /// same sequence of [`Record::apply`] calls), and each short run of changes is read from
+    /// memory in one pass of independent loads before it is merged.
     pub fn fold<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Self {
         let changes: Vec<&Change> = changes.into_iter().collect();
         let mut state = Self::default();
@@ -226,35 +225,10 @@ impl State {
             }
             return state;
         }
-        let (order, ends) = order_by_record_group(&changes, groups);
-        // One group's records: (kind, id) → the winning change of each of its fields.
-        let mut winners: FastMap<(&str, &str), Vec<&Change>> = FastMap::default();
-        let mut start = 0;
-        for end in ends {
-            for run in order[start..end].chunks(FOLD_READ_AHEAD) {
-                std::hint::black_box(run.iter().map(|&i| first_bytes(changes[i])).sum::<usize>());
-                for &i in run {
-                    let change = changes[i];
-                    let fields = winners
-                        .entry((change.kind.as_str(), change.id.as_str()))
-                        .or_default();
-                    match fields.iter_mut().find(|won| won.field == change.field) {
-                        Some(won) if change_beats(change, won) => *won = change,
-                        Some(_) => {}
-                        None => fields.push(change),
-                    }
-                }
-            }
-            start = end;
-            for ((kind, id), fields) in winners.drain() {
-                let records = match state.kinds.get_mut(kind) {
-                    Some(records) => records,
-                    None => state.kinds.entry(kind.to_owned()).or_default(),
-                };
-                let record = records.entry(id.to_owned()).or_default();
-                for change in fields {
-                    record.apply(change);
-                }
+        for run in order_by_record_group(&changes, groups).chunks(FOLD_READ_AHEAD) {
+            std::hint::black_box(run.iter().map(|&i| first_bytes(changes[i])).sum::<usize>());
+            for &i in run {
+                state.apply(changes[i]);
             }
         }
         state
@@ -292,8 +266,9 @@ const FOLD_GROUP: usize = 4096;
 const FOLD_READ_AHEAD: usize = 128;
 
 /// The indices of `changes` ordered by group (a hash of `(kind, id)` modulo `groups`) and,
-/// within a group, in input order (a stable counting sort), with where each group ends.
-fn order_by_record_group(changes: &[&Change], groups: usize) -> (Vec<usize>, Vec<usize>) {
+/// within a group, in input order: a stable counting sort, so every record keeps the order
+/// of its changes.
+fn order_by_record_group(changes: &[&Change], groups: usize) -> Vec<usize> {
     let group_of: Vec<usize> = changes
         .iter()
         .map(|change| (record_hash(&change.kind, &change.id) % groups as u64) as usize)
@@ -314,13 +289,7 @@ fn order_by_record_group(changes: &[&Change], groups: usize) -> (Vec<usize>, Vec
         order[next[group]] = i;
         next[group] += 1;
     }
-    // After the fill, next[g] is where group g ends.
-    (order, next)
-}
-
-/// The merge rule between two changes of one field (see [`beats`]).
-fn change_beats(change: &Change, current: &Change) -> bool {
-    (change.hlc.as_str(), change.op.as_str()) > (current.hlc.as_str(), current.op.as_str())
+    order
 }
 
 /// A fast fixed hash of `(kind, id)` to group records by: a poor spread could only make
@@ -474,6 +443,52 @@ impl TrackedRecord {
             }
             _ => self.apply(change),
         }
+    }
+
+    /// Gives up a write the server refused (the user discarded it): when the field holds
+    /// change `op`, it goes back to the best write it replaced (or is removed when there was
+    /// none), so the device no longer shows what the server never took. True when the
+    /// record changed.
+    ///
+    /// ```
+    /// use huitou_shared::merge::{Change, TrackedRecord};
+    /// let id = "0193a3c1-0000-7000-8000-000000000001";
+    /// let theirs = Change::new("voucher", id, "redeemed_visit", "v1".into(), "001764072000001:00000:deviceAA");
+    /// let mine = Change::new("voucher", id, "redeemed_visit", "v2".into(), "001764072000002:00000:deviceBB");
+    /// let mut record = TrackedRecord::new("voucher", id);
+    /// record.apply(&theirs);
+    /// record.apply(&mine);
+    /// assert!(record.give_up("redeemed_visit", &mine.op));
+    /// assert_eq!(record.record.text("redeemed_visit"), Some("v1"));
+    /// assert!(record.give_up("redeemed_visit", &theirs.op));
+    /// assert_eq!(record.record.value("redeemed_visit"), None);
+    /// ```
+    pub fn give_up(&mut self, field: &str, op: &str) -> bool {
+        let before = self.overwritten.len();
+        self.overwritten.retain(|o| o.state.op != op);
+        let holds = self.record.fields.get(field).is_some_and(|f| f.op == op);
+        if holds {
+            let best = self
+                .overwritten
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.field == field)
+                .max_by(|(_, a), (_, b)| {
+                    (a.state.hlc.as_str(), a.state.op.as_str())
+                        .cmp(&(b.state.hlc.as_str(), b.state.op.as_str()))
+                })
+                .map(|(i, _)| i);
+            match best {
+                Some(i) => {
+                    let previous = self.overwritten.remove(i);
+                    self.record.fields.insert(field.to_owned(), previous.state);
+                }
+                None => {
+                    self.record.fields.remove(field);
+                }
+            }
+        }
+        holds || self.overwritten.len() != before
     }
 
     /// The key a device stores this record under: `kind/id`.

@@ -71,7 +71,7 @@ pub fn totals<'a>(visits: impl IntoIterator<Item = &'a Record>) -> Totals {
         .into_iter()
         .map(|(item, n)| (item.to_owned(), n))
         .collect();
-    favourites.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    favourites.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     totals.favourite_items = favourites;
     totals
 }

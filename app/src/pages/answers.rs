@@ -31,7 +31,9 @@ pub fn AnswerLibrary() -> impl IntoView {
                     .position(|k| *k == c)
                     .unwrap_or(CATEGORIES.len())
             };
-            all.sort_by(|a, b| (order(&a.1.category), &a.0).cmp(&(order(&b.1.category), &b.0)));
+            crate::sort::by(&mut all, |a, b| {
+                (order(&a.1.category), &a.0).cmp(&(order(&b.1.category), &b.0))
+            });
             all
         })
     });

@@ -65,7 +65,7 @@ pub fn VisitBrief() -> impl IntoView {
             .filter(|v| !v.record.is_deleted())
             .map(|v| v.record.clone())
             .collect();
-        visits.sort_by(|a, b| b.text("at").cmp(&a.text("at")));
+        crate::sort::by(&mut visits, |a, b| b.text("at").cmp(&a.text("at")));
         let family: Vec<huitou_shared::Record> = r
             .children_of(Kind::FAMILY, &id)
             .map(|f| f.record.clone())

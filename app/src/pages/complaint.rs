@@ -225,7 +225,7 @@ pub fn ComplaintPage() -> impl IntoView {
                     )
                 })
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
+            crate::sort::by(&mut all, |a, b| a.1.cmp(&b.1));
             all
         })
     });
@@ -364,7 +364,7 @@ pub fn ComplaintPage() -> impl IntoView {
                 return;
             }
             // customer_id first: the server scopes the rest of the record by it.
-            fields.sort_by_key(|(field, _)| field != "customer_id");
+            crate::sort::by_key(&mut fields, |(field, _)| field != "customer_id");
             let id = complaint_id.clone();
             let navigate = navigate.clone();
             let first = current.value("at").is_none();

@@ -95,7 +95,7 @@ pub fn CustomerList() -> impl IntoView {
                 .of_kind("user")
                 .map(|u| (u.id.clone(), r.person(&u.id, i18n.t(Key::Left))))
                 .collect();
-            users.sort_by(|a, b| a.1.cmp(&b.1));
+            crate::sort::by(&mut users, |a, b| a.1.cmp(&b.1));
             // Customers waiting in the shared pool (a manager sees them all).
             if r.of_kind(Kind::CUSTOMER)
                 .any(|c| c.record.text("owner") == Some(huitou_shared::customer::pool::POOL))

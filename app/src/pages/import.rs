@@ -155,7 +155,7 @@ pub fn ImportCustomers() -> impl IntoView {
                 .filter(|u| u.record.text("role") != Some("admin"))
                 .map(|u| (u.id.clone(), r.person(&u.id, i18n.t(Key::Left))))
                 .collect();
-            people.sort_by(|a, b| a.1.cmp(&b.1));
+            crate::sort::by(&mut people, |a, b| a.1.cmp(&b.1));
             people
         })
     });

@@ -211,7 +211,7 @@ pub fn Insights() -> impl IntoView {
                 .of_kind("user")
                 .map(|u| (u.id.clone(), r.person(&u.id, i18n.t(Key::Left))))
                 .collect();
-            users.sort_by(|a, b| a.1.cmp(&b.1));
+            crate::sort::by(&mut users, |a, b| a.1.cmp(&b.1));
             users
         })
     });
@@ -221,7 +221,7 @@ pub fn Insights() -> impl IntoView {
                 .of_kind("user")
                 .filter_map(|u| huitou_shared::insights::team_of(&u.record).map(str::to_owned))
                 .collect();
-            teams.sort();
+            crate::sort::all(&mut teams);
             teams.dedup();
             teams
         })
@@ -317,7 +317,7 @@ fn Behind(title: String, ids: Vec<String>, on_close: impl Fn() + 'static) -> imp
             .map(|id| (r.customer_name(id), id.clone()))
             .collect()
     });
-    people.sort();
+    crate::sort::all(&mut people);
     let more = people.len().saturating_sub(100);
     people.truncate(100);
     view! {

@@ -177,6 +177,20 @@ pub fn override_tier(customer_id: String) -> AnyView {
     }
 }
 
+/// A manager's voucher issue and stored-value refund on the Membership tab.
+pub fn loyalty_tools(customer_id: String, available: Signal<i64>) -> AnyView {
+    #[cfg(feature = "manager")]
+    {
+        use crate::pages::customer::loyalty_tools::LoyaltyTools;
+        view! { <LoyaltyTools customer_id available/> }.into_any()
+    }
+    #[cfg(not(feature = "manager"))]
+    {
+        let _ = (customer_id, available);
+        ().into_any()
+    }
+}
+
 /// "Merge into this one" for the customers that look like this one (managers merge).
 pub fn merge_duplicates(customer: huitou_shared::merge::TrackedRecord) -> AnyView {
     #[cfg(feature = "manager")]

@@ -57,7 +57,7 @@ pub fn OurDays() -> impl IntoView {
                     Some((next, d.id.clone(), day))
                 })
                 .collect();
-            days.sort_by(|a, b| {
+            crate::sort::by(&mut days, |a, b| {
                 (a.0.is_none(), a.0, &a.2.name, &a.1).cmp(&(b.0.is_none(), b.0, &b.2.name, &b.1))
             });
             days

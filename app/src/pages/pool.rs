@@ -71,7 +71,7 @@ pub fn Pool() -> impl IntoView {
                 .filter(|e| !e.record.is_deleted())
                 .map(|e| Row::of(&Entry::read(&e.id, &e.record)))
                 .collect();
-            rows.sort_by(|a, b| {
+            crate::sort::by(&mut rows, |a, b| {
                 b.released_at_ms
                     .cmp(&a.released_at_ms)
                     .then_with(|| a.name.cmp(&b.name))

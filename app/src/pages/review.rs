@@ -10,7 +10,7 @@ use crate::pages::team::call;
 use crate::replica::{Records, use_replica};
 use gloo_net::http::Method;
 use huitou_shared::Kind;
-use huitou_shared::api::{Discard, RejectCode, Review as ReviewList, ReviewItem};
+use huitou_shared::api::{Discard, Review as ReviewList, ReviewItem};
 use leptos::prelude::*;
 
 /// "王小明" for a customer's field; "王小明 · Visits" for a field of a customer's record.
@@ -109,13 +109,8 @@ fn ReviewRow(
         let item = item.clone();
         move |_| replica.records.with(|r| words(&item, r, i18n))
     });
-    let why = match item.code {
-        RejectCode::Forbidden => Key::RefusedForbidden,
-        RejectCode::Invalid => Key::RefusedInvalid,
-        RejectCode::ClockAhead => Key::RefusedClock,
-        // Never quarantined (the server drops them); read like a refusal all the same.
-        RejectCode::Erased => Key::Erased,
-    };
+    // Erased changes are never quarantined (the server drops them); read like a refusal all the same.
+    let why = crate::pages::customer::membership::refusal_key(item.code);
     let discarding = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let id = item.id;

@@ -40,7 +40,7 @@ pub fn TierRules() -> impl IntoView {
                 .of_kind(Kind::RULE_SET)
                 .filter_map(|rec| Some((rec.id.clone(), RuleSet::from_record(&rec.record)?)))
                 .collect();
-            sets.sort_by(|a, b| (&a.1.name, &a.0).cmp(&(&b.1.name, &b.0)));
+            crate::sort::by(&mut sets, |a, b| (&a.1.name, &a.0).cmp(&(&b.1.name, &b.0)));
             sets
         })
     });

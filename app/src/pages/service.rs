@@ -295,7 +295,7 @@ pub fn TaskForm() -> impl IntoView {
                     )
                 })
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
+            crate::sort::by(&mut all, |a, b| a.1.cmp(&b.1));
             all
         })
     });
@@ -406,7 +406,7 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
                 .cloned()
                 .collect();
             // Open ones first, then the latest.
-            list.sort_by(|a, b| {
+            crate::sort::by(&mut list, |a, b| {
                 let open = |c: &TrackedRecord| {
                     !huitou_shared::service::complaint::status(&c.record).unresolved()
                 };
@@ -423,7 +423,9 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
                 .filter(|s| !s.record.is_deleted())
                 .cloned()
                 .collect();
-            list.sort_by(|a, b| b.record.text("at").cmp(&a.record.text("at")));
+            crate::sort::by(&mut list, |a, b| {
+                b.record.text("at").cmp(&a.record.text("at"))
+            });
             list
         })
     });
@@ -448,7 +450,7 @@ pub fn ServiceTab(customer_id: String) -> impl IntoView {
                     ))
                 })
                 .collect();
-            list.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+            crate::sort::by(&mut list, |a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
             list
         })
     });

@@ -90,7 +90,7 @@ pub fn Settings() -> impl IntoView {
                             view! {
                                 <li class="list-item">
                                     <span class="list-title">{format!("{}.{} = {}", change.kind, change.field, change.value)}</span>
-                                    <span class="list-sub">{move || i18n.t(Key::Code)} ": " {rejection.code.as_str()} " · " {rejection.message.clone()}</span>
+                                    <span class="list-sub">{move || i18n.t(crate::pages::customer::membership::refusal_key(rejection.code))} " · " {rejection.message.clone()}</span>
                                     {
                                         // What a manager decided on it, once this device has heard.
                                         let op = op.clone();

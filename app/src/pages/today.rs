@@ -221,7 +221,9 @@ impl DueTasks {
             .values()
             .filter_map(|(_, listed)| listed.clone())
             .collect();
-        open.sort_by(|a, b| (a.due, &a.name, &a.task.id).cmp(&(b.due, &b.name, &b.task.id)));
+        crate::sort::by(&mut open, |a, b| {
+            (a.due, &a.name, &a.task.id).cmp(&(b.due, &b.name, &b.task.id))
+        });
         self.tasks = Arc::new(open);
         self.tasks.clone()
     }
@@ -320,7 +322,7 @@ pub fn Today() -> impl IntoView {
                 .map(|(date, _, name)| (date, ComingDay::Own(name))),
         );
         // Stable: on a shared date the holiday comes first.
-        days.sort_by_key(|(date, _)| *date);
+        crate::sort::by_key(&mut days, |(date, _)| *date);
         days
     });
     let to_greet = Memo::new(move |_| {
@@ -403,7 +405,7 @@ pub fn Today() -> impl IntoView {
                     ))
                 })
                 .collect();
-            due.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            crate::sort::by(&mut due, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             due
         })
     });

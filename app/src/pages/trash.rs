@@ -21,7 +21,9 @@ pub fn Trash() -> impl IntoView {
                 })
                 .cloned()
                 .collect();
-            list.sort_by(|a, b| b.record.last_hlc().cmp(&a.record.last_hlc()));
+            crate::sort::by(&mut list, |a, b| {
+                b.record.last_hlc().cmp(&a.record.last_hlc())
+            });
             list
         })
     };

@@ -84,6 +84,21 @@ pub fn LogVisit() -> impl IntoView {
     let price = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Key>);
     let when = RwSignal::new(String::new());
+    // Loyalty at the table (PRODUCT §12): a voucher to use, paying from stored value.
+    let org = crate::org::use_org();
+    let loyalty = Memo::new(move |_| {
+        crate::pages::customer::membership::summary_of(replica, org, &customer_id())
+    });
+    let voucher = RwSignal::new(String::new());
+    let from_stored = RwSignal::new(false);
+    let typed_amount = move || {
+        amount
+            .get()
+            .trim()
+            .replace([',', '，'], "")
+            .parse::<f64>()
+            .unwrap_or(0.0)
+    };
     // Dishes and products this organisation has sold, most frequent first: suggested as you type.
     let known_items = Memo::new(move |_| {
         replica.records.with(|r| {
@@ -217,10 +232,56 @@ pub fn LogVisit() -> impl IntoView {
                 fields.push((field.to_owned(), json!(text)));
             }
         }
+        // The visit, the points it earns, the voucher it uses and what the stored value pays:
+        // one action, one transaction.
+        use crate::pages::customer::membership::{points_entry, value_entry};
+        use huitou_shared::customer::merging::Edit;
+        use huitou_shared::loyalty;
+        let visit_id = huitou_shared::model::new_id();
+        let summary = loyalty.get_untracked();
+        let chosen = summary
+            .vouchers
+            .iter()
+            .find(|v| v.id == voucher.get_untracked())
+            .cloned();
+        let mut edits = vec![Edit {
+            kind: Kind::VISIT.to_owned(),
+            id: visit_id.clone(),
+            fields,
+        }];
+        let earned = org.with_untracked(|o| o.settings.loyalty.points_for(amount_value));
+        if earned > 0 {
+            edits.push(Edit {
+                kind: loyalty::POINTS.to_owned(),
+                id: huitou_shared::model::new_id(),
+                fields: points_entry(&customer, "visit", earned, Some(&visit_id), ""),
+            });
+        }
+        if let Some(chosen) = &chosen {
+            edits.push(Edit {
+                kind: loyalty::VOUCHER.to_owned(),
+                id: chosen.id.clone(),
+                // Its one field: the server takes the first redemption and refuses a second
+                // (`already_redeemed`); when is the visit's `at`.
+                fields: vec![("redeemed_visit".to_owned(), json!(visit_id))],
+            });
+        }
+        let due = (amount_value - chosen.as_ref().map_or(0.0, |v| v.value)).max(0.0);
+        if from_stored.get_untracked() && due > 0.0 {
+            let cents = loyalty::amount_of(loyalty::STORED_VALUE, &json!(due)).unwrap_or(0);
+            if cents > summary.stored_value.available {
+                error.set(Some(Key::NotEnoughStoredValue));
+                return;
+            }
+            edits.push(Edit {
+                kind: loyalty::STORED_VALUE.to_owned(),
+                id: huitou_shared::model::new_id(),
+                fields: value_entry(&customer, loyalty::ValueType::Spend, -due, Some(&visit_id)),
+            });
+        }
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let visit_id = huitou_shared::model::new_id();
-            match replica.edit(Kind::VISIT, &visit_id, fields).await {
+            match replica.edit_many(edits).await {
                 Ok(()) => navigate(&format!("/customers/{customer}"), Default::default()),
                 Err(e) => replica.storage_error.set(Some(e.to_string())),
             }
@@ -322,6 +383,34 @@ pub fn LogVisit() -> impl IntoView {
                     <textarea name="note" rows="2" prop:value=move || note.get()
                         on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </label>
+                {move || {
+                    let today = chrono::Local::now().date_naive();
+                    let bill = typed_amount();
+                    let usable: Vec<huitou_shared::loyalty::Voucher> = loyalty.with(|l| {
+                        l.vouchers.iter().filter(|v| v.usable(today, bill)).cloned().collect()
+                    });
+                    (!usable.is_empty()).then(|| view! {
+                        <label class="field">
+                            <span>{i18n.t(Key::UseVoucher)}</span>
+                            <select name="voucher" on:change=move |ev| voucher.set(event_target_value(&ev))>
+                                <option value="" selected=move || voucher.get().is_empty()>{i18n.t(Key::NoVoucher)}</option>
+                                {usable.into_iter().map(|v| {
+                                    let id = v.id.clone();
+                                    let label = format!("{} · {}", v.title, crate::i18n::money(v.value, i18n.locale.get()));
+                                    view! { <option value=id.clone() selected=move || voucher.get() == id>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })
+                }}
+                <Show when=move || loyalty.with(|l| l.stored_value.available > 0)>
+                    <label class="choice">
+                        <input type="checkbox" name="pay_from_stored_value" prop:checked=move || from_stored.get()
+                            on:change=move |ev| from_stored.set(event_target_checked(&ev))/>
+                        <span>{i18n.t(Key::PayFromStoredValue)} " ("
+                            {move || crate::i18n::money(loyalty.with(|l| huitou_shared::loyalty::money(l.stored_value.available)), i18n.locale.get())} ")"</span>
+                    </label>
+                </Show>
                 <crate::components::when::WhenField value=when/>
                 <Show when=move || error.get().is_some()>
                     <p class="form-error" role="alert">{move || error.get().map(|k| i18n.t(k))}</p>

@@ -113,7 +113,7 @@ pub fn split<'a, 'c>(
         return shares;
     }
     let mut sorted: Vec<(&str, Tier)> = customers.to_vec();
-    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
     sorted.dedup_by(|a, b| a.0 == b.0);
     match how {
         Split::Evenly => {

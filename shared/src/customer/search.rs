@@ -188,7 +188,7 @@ impl CustomerIndex {
             .filter(|(_, record, _)| !record.is_deleted())
             .map(|(id, record, recency)| Entry::new(id, record, recency))
             .collect();
-        entries.sort_by(Entry::order);
+        entries.sort_unstable_by(Entry::order);
         Self { entries }
     }
 
@@ -260,7 +260,7 @@ impl CustomerIndex {
             }
             return;
         }
-        fresh.sort_by(Entry::order);
+        fresh.sort_unstable_by(Entry::order);
         let old = std::mem::take(&mut self.entries);
         self.entries.reserve(old.len() + fresh.len());
         let (mut old, mut fresh) = (old.into_iter().peekable(), fresh.into_iter().peekable());

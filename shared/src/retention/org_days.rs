@@ -205,6 +205,6 @@ pub fn org_days_between<'a>(
                 .map(move |date| (date, id.to_owned(), day.name.clone()))
         })
         .collect();
-    found.sort_by(|a, b| (a.0, &a.2, &a.1).cmp(&(b.0, &b.2, &b.1)));
+    found.sort_unstable_by(|a, b| (a.0, &a.2, &a.1).cmp(&(b.0, &b.2, &b.1)));
     found
 }

@@ -337,7 +337,7 @@ pub fn playbook_tasks(
     by_due
         .into_iter()
         .map(|(due, mut steps)| {
-            steps.sort();
+            steps.sort_unstable();
             steps.dedup();
             let reason = steps
                 .iter()

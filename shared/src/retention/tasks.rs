@@ -393,6 +393,6 @@ pub fn generate_tasks(
     }
 
     let mut planned: Vec<PlannedTask> = tasks.into_values().collect();
-    planned.sort_by(|a, b| (a.due, a.kind, &a.id).cmp(&(b.due, b.kind, &b.id)));
+    planned.sort_unstable_by(|a, b| (a.due, a.kind, &a.id).cmp(&(b.due, b.kind, &b.id)));
     planned
 }

@@ -310,7 +310,7 @@ pub fn library<'a>(
     }
     let order = |kind: TemplateKind| TemplateKind::ALL.iter().position(|k| *k == kind);
     let mut all: Vec<(String, Template)> = found.into_iter().collect();
-    all.sort_by(|a, b| {
+    all.sort_unstable_by(|a, b| {
         (order(a.1.kind), a.1.language as u8, &a.0).cmp(&(
             order(b.1.kind),
             b.1.language as u8,

@@ -498,7 +498,7 @@ impl<'a> TierFacts<'a> {
                 Some((day_of(v, "at")?, amount))
             })
             .collect();
-        visits.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        visits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         TierFacts {
             visits,
             referrals: days(&history.referrals),

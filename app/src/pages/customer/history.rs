@@ -22,7 +22,7 @@ pub(super) fn FieldHistory(customer: TrackedRecord) -> impl IntoView {
         .filter(|(f, _)| !matches!(f.as_str(), "owner" | "created_at"))
         .map(|(f, s)| (f.clone(), s.clone()))
         .collect();
-    fields.sort_by(|a, b| b.1.hlc.cmp(&a.1.hlc));
+    crate::sort::by(&mut fields, |a, b| b.1.hlc.cmp(&a.1.hlc));
     let old = customer.overwritten.clone();
     view! {
         <section class="card">

@@ -7,6 +7,9 @@ pub mod erase;
 mod family;
 mod history;
 #[cfg(feature = "manager")]
+pub mod loyalty_tools;
+pub mod membership;
+#[cfg(feature = "manager")]
 pub mod merge;
 #[cfg(feature = "manager")]
 pub mod reassign;
@@ -73,6 +76,7 @@ enum Tab {
     Tasks,
     Service,
     Tier,
+    Membership,
     History,
 }
 
@@ -117,7 +121,9 @@ fn Profile(
                         .filter(|v| !v.record.is_deleted())
                         .cloned()
                         .collect();
-                    list.sort_by(|a, b| b.record.text("at").cmp(&a.record.text("at")));
+                    crate::sort::by(&mut list, |a, b| {
+                        b.record.text("at").cmp(&a.record.text("at"))
+                    });
                     list
                 })
             })
@@ -220,7 +226,7 @@ fn Profile(
                     ),
                 });
             }
-            entries.sort_by(|a, b| b.at.cmp(&a.at));
+            crate::sort::by(&mut entries, |a, b| b.at.cmp(&a.at));
             entries
         }
     };
@@ -386,6 +392,7 @@ fn Profile(
                 {tab_button(Tab::Tasks, Key::Tasks)}
                 {tab_button(Tab::Service, Key::ServiceTab)}
                 {tab_button(Tab::Tier, Key::Tier)}
+                {tab_button(Tab::Membership, Key::Membership)}
                 {tab_button(Tab::History, Key::FieldHistory)}
             </div>
             {move || match tab.get() {
@@ -423,6 +430,7 @@ fn Profile(
                 Tab::Tasks => view! { <TasksTab customer_id=id.clone()/> }.into_any(),
                 Tab::Service => view! { <crate::pages::service::ServiceTab customer_id=id.clone()/> }.into_any(),
                 Tab::Tier => view! { <TierTab customer_id=id.clone()/> }.into_any(),
+                Tab::Membership => view! { <membership::MembershipTab customer_id=id.clone()/> }.into_any(),
                 Tab::History => view! { <FieldHistory customer=customer.clone()/> }.into_any(),
             }}
         </section>

@@ -18,7 +18,7 @@ pub fn owners(replica: Replica) -> Vec<(String, String)> {
                 _ => None,
             })
             .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
+        crate::sort::by(&mut people, |a, b| a.1.cmp(&b.1));
         people
     })
 }

@@ -165,7 +165,7 @@ pub fn TasksTab(customer_id: String) -> impl IntoView {
                     )
                 })
                 .collect();
-            list.sort();
+            crate::sort::all(&mut list);
             list
         })
     });

@@ -143,7 +143,9 @@ pub(super) fn HandOverPanel(
                         (c.id.to_owned(), r.customer_name(c.id), *tier, to.to_owned())
                     })
                     .collect();
-                customers.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+                crate::sort::by(&mut customers, |a, b| {
+                    a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0))
+                });
                 Plan {
                     total: customers.len(),
                     edits: done.edits,
