@@ -483,7 +483,7 @@ async fn a_refused_offline_edit_is_kept_and_shown_with_its_reason() -> Result<()
         let text = page_text(t).await?;
         ensure!(
             text.contains("13999990000")
-                && text.contains("forbidden")
+                && text.contains("Refused: they may not change this record")
                 && text.contains("is not yours"),
             "{text}"
         );
