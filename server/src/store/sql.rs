@@ -1679,30 +1679,28 @@ impl Store for BackendStore {
                         verdicts.push(Verdict::Accepted);
                         continue;
                     }
-                    match batch.judge(&mut tx, change, parents).await? {
+                    // Permissions first, then the loyalty rules of what they allow.
+                    let judgement = match batch.judge(&mut tx, change, parents).await? {
+                        Judgement::Allowed {
+                            customer,
+                            private_to,
+                        } => match batch
+                            .loyalty_refusal(&mut tx, change, customer.as_deref())
+                            .await?
+                        {
+                            Some((code, message)) => Judgement::Refused { code, message },
+                            None => Judgement::Allowed {
+                                customer,
+                                private_to,
+                            },
+                        },
+                        refused => refused,
+                    };
+                    match judgement {
                         Judgement::Allowed {
                             customer,
                             private_to,
                         } => {
-                            if let Some((code, message)) = batch
-                                .loyalty_refusal(&mut tx, change, customer.as_deref())
-                                .await?
-                            {
-                                batch
-                                    .refuse(
-                                        &mut tx,
-                                        &change.op,
-                                        std::borrow::Cow::Owned(
-                                            serde_json::to_value(change).unwrap_or(Value::Null),
-                                        ),
-                                        code,
-                                        message.clone(),
-                                        parents,
-                                    )
-                                    .await?;
-                                verdicts.push(Verdict::Rejected { code, message });
-                                continue;
-                            }
                             batch
                                 .store(&mut tx, change, customer.as_deref(), private_to.as_deref())
                                 .await?;

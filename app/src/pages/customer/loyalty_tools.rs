@@ -1,21 +1,13 @@
 //! A manager's loyalty tools on the Membership tab (manager bundle only): issue a voucher to
 //! the customer, refund stored value.
 
-use super::membership::value_entry;
+use super::membership::{parse_amount, value_entry};
 use crate::i18n::{Key, use_i18n};
 use crate::replica::use_replica;
 use huitou_shared::customer::merging::Edit;
 use huitou_shared::loyalty::{self, ValueType};
 use leptos::prelude::*;
 use serde_json::json;
-
-fn parse_amount(text: &str) -> Option<f64> {
-    text.trim()
-        .replace([',', '，'], "")
-        .parse::<f64>()
-        .ok()
-        .filter(|a| a.is_finite() && *a > 0.0)
-}
 
 #[component]
 pub fn LoyaltyTools(

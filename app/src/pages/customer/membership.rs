@@ -125,7 +125,8 @@ pub fn refusal_key(code: RejectCode) -> Key {
     }
 }
 
-fn parse_amount(text: &str) -> Option<f64> {
+/// A positive amount as typed ("1,000", "1，000"), if it is one.
+pub(super) fn parse_amount(text: &str) -> Option<f64> {
     text.trim()
         .replace([',', '，'], "")
         .parse::<f64>()
